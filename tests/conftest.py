@@ -1,0 +1,94 @@
+"""Test session set-up: the network is blocked, a small project is one fixture away."""
+
+from __future__ import annotations
+
+import socket
+import textwrap
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED = SHARED / "seeds" / "000_59354706087aab4b.txt"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-network", action="store_true", help="run tests marked `network`")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-network"):
+        return
+    skip = pytest.mark.skip(reason="talks to the internet: opt in with --run-network")
+    for item in items:
+        if "network" in item.keywords:
+            item.add_marker(skip)
+
+
+class NetworkBlocked(OSError):
+    pass
+
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else address
+    if self.family == socket.AF_UNIX or host in ("127.0.0.1", "::1", "localhost"):
+        return _real_connect(self, address)
+    raise NetworkBlocked(f"network blocked in tests: connect to {address!r}")
+
+
+@pytest.fixture(autouse=True)
+def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs with connections beyond loopback refused, unless marked `network`."""
+    if "network" in request.keywords and request.config.getoption("--run-network"):
+        return
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    monkeypatch.setattr(
+        socket, "create_connection", lambda *a, **k: (_ for _ in ()).throw(NetworkBlocked(str(a)))
+    )
+
+
+ARTICLE_MD = textwrap.dedent(
+    """\
+    ---
+    title: Taking your blood pressure at home
+    summary: How to measure your blood pressure and what the numbers mean.
+    no_translate: [Omron]
+    ---
+
+    # Why measure at home
+
+    Your nurse may ask you to check your blood pressure **twice a day**.
+
+    ## What you need
+
+    - A cuff that fits your arm
+    - A notebook, or the [record sheet](https://example.org/sheet.pdf)
+      1. Write the date
+      2. Write both numbers
+
+    | Reading | What it means |
+    | --- | --- |
+    | 120/80 | Normal |
+    | 140/90 | High |
+
+    > Call 911 if you have chest pain.
+
+    ```
+    SYS 120 DIA 80
+    ```
+
+    Take 2.5 mg of the tablet with water.
+    """
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A small project: one Markdown article, no pyproject.toml (all defaults)."""
+    (tmp_path / "source_articles").mkdir()
+    (tmp_path / "source_articles" / "blood-pressure.md").write_text(ARTICLE_MD, encoding="utf-8")
+    return tmp_path

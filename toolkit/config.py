@@ -1,0 +1,181 @@
+"""Project configuration: `[tool.toolkit]` in the project's pyproject.toml, over defaults.
+
+A folder holding only `source_articles/` is a complete project. Every problem in the
+configuration is reported at once, each naming its key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ReadabilityConfig:
+    """`[tool.toolkit.readability]`."""
+
+    #: per locale (or language) overrides: {"es": {"formula": "szigriszt_pazos", "target": 65}}
+    targets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: a sentence longer than this many words gets a warning for its translator
+    max_sentence_words: int = 20
+    #: a sentence where more than this share of words is "hard" gets a warning
+    hard_word_share: float = 0.3
+
+
+@dataclass(frozen=True)
+class ChecksConfig:
+    """`[tool.toolkit.checks]`."""
+
+    #: folder of per-locale glossaries (`<locale>.csv`), relative to the project
+    glossary_dir: str = "glossary"
+    #: translation / source length ratios outside [min, max] get a warning
+    length_ratio_min: float = 0.4
+    length_ratio_max: float = 2.5
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    """`[tool.toolkit.audio]`."""
+
+    engine: str = "espeak"
+    #: words per minute, measured on the result
+    rate: int = 140
+    #: per engine, per locale: {"espeak": {"es": "es-419"}}
+    voices: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    publisher: str = "toolkit sample project"
+    sentence_pause_ms: int = 350
+    paragraph_pause_ms: int = 800
+    #: folder of per-locale pronunciation lexicons (`<locale>.toml`), relative to the project
+    lexicon_dir: str = "lexicon"
+    #: Piper voice model (.onnx) path, relative to the project; or a PyPI voice package name
+    piper_model: str = ""
+    #: seconds; gTTS requests never wait forever
+    gtts_timeout: float = 15.0
+    gtts_retries: int = 4
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration of one project."""
+
+    root: Path
+    source_dir: str = "source_articles"
+    locales_dir: str = "locales"
+    build_dir: str = "build"
+    source_locale: str = "en"
+    #: empty means: every folder under locales/ besides templates/
+    locales: tuple[str, ...] = ()
+    wrap_width: int = 76
+    #: percent of entries that must be translated for a pair to be published
+    min_translated: float = 100.0
+    readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+
+
+_SECTIONS = {"readability": ReadabilityConfig, "checks": ChecksConfig, "audio": AudioConfig}
+
+
+def load_config(root: Path, **overrides: Any) -> Config:
+    """Read `[tool.toolkit]` of `root/pyproject.toml` (if any) and apply `overrides`.
+
+    `overrides` use the same keys as the table (`None` values are ignored), so flags
+    override the file.
+    """
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise ConfigError(f"project folder {root} does not exist: pass an existing --project DIR")
+    table = _read_table(root / "pyproject.toml")
+    table.update({k: v for k, v in overrides.items() if v is not None})
+    problems: list[str] = []
+    values: dict[str, Any] = _convert(Config, table, "tool.toolkit", problems, skip={"root"})
+    for name, section_cls in _SECTIONS.items():
+        section = table.get(name, {})
+        if not isinstance(section, Mapping):
+            problems.append(f"tool.toolkit.{name}: expected a table, got {section!r}")
+            section = {}
+        values[name] = section_cls(
+            **_convert(section_cls, dict(section), f"tool.toolkit.{name}", problems)
+        )
+    if problems:
+        where = root / "pyproject.toml"
+        raise ConfigError(
+            f"{len(problems)} problem(s) in {where}:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+    return Config(root=root, **values)
+
+
+def _read_table(pyproject: Path) -> dict[str, Any]:
+    if not pyproject.exists():
+        return {}
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{pyproject}: not valid TOML ({exc}): fix the file") from exc
+    return dict(data.get("tool", {}).get("toolkit", {}))
+
+
+def _convert(
+    cls: type, table: dict[str, Any], prefix: str, problems: list[str], skip: set[str] = frozenset()
+) -> dict[str, Any]:
+    """Check `table` against the fields of dataclass `cls`; collect problems, return values."""
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in skip}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in _SECTIONS and cls is Config:
+            continue
+        if key not in fields:
+            problems.append(f"{prefix}.{key}: unknown key (known: {', '.join(sorted(fields))})")
+            continue
+        f = fields[key]
+        default = (
+            f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        )
+        converted = _coerce(value, default)
+        if converted is None:
+            problems.append(
+                f"{prefix}.{key}: expected {_kind(default)}, got {value!r}"
+            )
+        else:
+            values[key] = converted
+    return values
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else None
+    if isinstance(default, int):
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return float(value) if ok else None
+    if isinstance(default, str):
+        return value if isinstance(value, str) else None
+    if isinstance(default, tuple):
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        return None
+    if isinstance(default, Mapping):
+        return dict(value) if isinstance(value, Mapping) else None
+    return value
+
+
+def _kind(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "a whole number"
+    if isinstance(default, float):
+        return "a number"
+    if isinstance(default, str):
+        return "a string"
+    if isinstance(default, tuple):
+        return "a list of strings"
+    return "a table"

@@ -1,0 +1,101 @@
+"""A project: its configuration, its paths, its locales and its source articles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .config import Config, load_config
+from .errors import ArticleError, ConfigError
+from .locales import normalize_locale
+from .models import Article
+from .paths import SOURCE_SUFFIXES, ProjectPaths, check_slug
+
+
+@dataclass(frozen=True)
+class Project:
+    config: Config
+
+    @classmethod
+    def load(cls, root: Path | str = ".", **overrides: Any) -> Project:
+        return cls(load_config(Path(root), **overrides))
+
+    @cached_property
+    def paths(self) -> ProjectPaths:
+        return ProjectPaths(self.config)
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    @property
+    def source_locale(self) -> str:
+        return normalize_locale(self.config.source_locale)
+
+    def locales(self) -> list[str]:
+        """Target locales: from config, else every folder under locales/ but templates/."""
+        if self.config.locales:
+            return sorted({normalize_locale(code) for code in self.config.locales})
+        folder = self.paths.locales_dir
+        if not folder.is_dir():
+            return []
+        found = []
+        for child in sorted(folder.iterdir()):
+            if child.is_dir() and child.name != "templates" and not child.name.startswith("."):
+                try:
+                    found.append(normalize_locale(child.name))
+                except ConfigError as exc:
+                    raise ConfigError(f"{self.paths.relative(child)}: {exc}") from None
+        return found
+
+    def select_locales(self, requested: tuple[str, ...] | list[str] | None) -> list[str]:
+        """`requested` (validated), or every locale of the project when empty."""
+        if not requested:
+            return self.locales()
+        return sorted({normalize_locale(code) for code in requested})
+
+    def source_files(self) -> dict[str, Path]:
+        """Slug -> source file, sorted by slug; rejects bad slugs and duplicate slugs."""
+        folder = self.paths.source_dir
+        if not folder.is_dir():
+            raise ArticleError(
+                f"source folder {folder} does not exist: create it and put articles "
+                "(<slug>.md or <slug>.txt) in it, or pass --project DIR"
+            )
+        files: dict[str, Path] = {}
+        for path in sorted(folder.iterdir()):
+            if path.suffix not in SOURCE_SUFFIXES or not path.is_file():
+                continue
+            slug = check_slug(path.stem, self.paths.relative(path))
+            if slug in files:
+                raise ArticleError(
+                    f"two sources with the slug {slug!r}: {self.paths.relative(files[slug])} and "
+                    f"{self.paths.relative(path)}; rename or remove one"
+                )
+            files[slug] = path
+        return files
+
+    def select_slugs(self, requested: tuple[str, ...] | list[str] | None) -> list[str]:
+        files = self.source_files()
+        if not requested:
+            return list(files)
+        missing = [s for s in requested if s not in files]
+        if missing:
+            raise ArticleError(
+                f"no source article for {', '.join(map(repr, missing))} in "
+                f"{self.paths.relative(self.paths.source_dir)}/ (known: {', '.join(files) or 'none'})"
+            )
+        return sorted(set(requested))
+
+    def article(self, slug: str) -> Article:
+        from .articles import read_article
+
+        return read_article(self.source_files()[slug], self.paths)
+
+    def articles(self, slugs: list[str] | tuple[str, ...] | None = None) -> list[Article]:
+        from .articles import read_article
+
+        files = self.source_files()
+        return [read_article(files[slug], self.paths) for slug in self.select_slugs(slugs)]
