@@ -50,7 +50,11 @@ def main(ctx: click.Context, project_dir: Path, verbose: int, quiet: bool) -> No
 
         toolkit extract && toolkit update && toolkit build
     """
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    )
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
     ctx.obj = {"project_dir": project_dir, "quiet": quiet}
 
@@ -170,9 +174,13 @@ def compile_(ctx: click.Context, locales: tuple[str, ...]) -> None:
 @locale_option
 @article_option
 @format_option
-@click.option("--strict", is_flag=True, help="Exit 3 when any error finding or missed target exists.")
+@click.option(
+    "--strict", is_flag=True, help="Exit 3 when any error finding or missed target exists."
+)
 @click.pass_context
-def check(ctx: click.Context, locales: tuple[str, ...], articles: tuple[str, ...], fmt: str, strict: bool) -> None:
+def check(
+    ctx: click.Context, locales: tuple[str, ...], articles: tuple[str, ...], fmt: str, strict: bool
+) -> None:
     """Check readability and translation quality of every (article, locale).
 
     Example:
@@ -192,7 +200,10 @@ def check(ctx: click.Context, locales: tuple[str, ...], articles: tuple[str, ...
 @main.command()
 @locale_option
 @click.option(
-    "--min-translated", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+    "--min-translated",
+    type=click.FloatRange(0, 100),
+    default=None,
+    metavar="PERCENT",
     help="Publish pairs at least this translated; missing blocks fall back to the source language.",
 )
 @click.pass_context
@@ -213,7 +224,9 @@ def render(ctx: click.Context, locales: tuple[str, ...], min_translated: float |
 @article_option
 @click.option("--engine", default=None, help="Speech engine (see `toolkit engines`).")
 @click.pass_context
-def audio(ctx: click.Context, locales: tuple[str, ...], articles: tuple[str, ...], engine: str | None) -> None:
+def audio(
+    ctx: click.Context, locales: tuple[str, ...], articles: tuple[str, ...], engine: str | None
+) -> None:
     """Generate the audio version (MP3, captions, chapters) of every publishable pair.
 
     Example:
@@ -224,7 +237,9 @@ def audio(ctx: click.Context, locales: tuple[str, ...], articles: tuple[str, ...
     from .audio import generate_audio
 
     with _progress("Synthesizing") as progress:
-        result = generate_audio(_project(ctx), list(locales), list(articles), engine=engine, progress=progress)
+        result = generate_audio(
+            _project(ctx), list(locales), list(articles), engine=engine, progress=progress
+        )
     _emit(result)
 
 
@@ -247,10 +262,21 @@ def engines(ctx: click.Context, locale: str | None) -> None:
 @locale_option
 @click.option("--engine", default=None, help="Speech engine for the audio versions.")
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring what is up to date.")
-@click.option("--min-translated", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
-              help="Publish pairs at least this translated (missing blocks fall back to the source).")
+@click.option(
+    "--min-translated",
+    type=click.FloatRange(0, 100),
+    default=None,
+    metavar="PERCENT",
+    help="Publish pairs at least this translated (missing blocks fall back to the source).",
+)
 @click.pass_context
-def build(ctx: click.Context, locales: tuple[str, ...], engine: str | None, force: bool, min_translated: float | None) -> None:
+def build(
+    ctx: click.Context,
+    locales: tuple[str, ...],
+    engine: str | None,
+    force: bool,
+    min_translated: float | None,
+) -> None:
     """Build the site and the per-locale bundles (every stage, incrementally).
 
     Example:
@@ -261,7 +287,13 @@ def build(ctx: click.Context, locales: tuple[str, ...], engine: str | None, forc
     from .site import build as run
 
     with _progress("Building") as progress:
-        result = run(_project(ctx, min_translated=min_translated), list(locales), engine=engine, force=force, progress=progress)
+        result = run(
+            _project(ctx, min_translated=min_translated),
+            list(locales),
+            engine=engine,
+            force=force,
+            progress=progress,
+        )
     _emit(result)
 
 

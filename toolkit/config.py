@@ -106,8 +106,7 @@ def load_config(root: Path, **overrides: Any) -> Config:
     if problems:
         where = root / "pyproject.toml"
         raise ConfigError(
-            f"{len(problems)} problem(s) in {where}:\n"
-            + "\n".join(f"  - {p}" for p in problems)
+            f"{len(problems)} problem(s) in {where}:\n" + "\n".join(f"  - {p}" for p in problems)
         )
     return Config(root=root, **values)
 
@@ -140,9 +139,7 @@ def _convert(
         )
         converted = _coerce(value, default)
         if converted is None:
-            problems.append(
-                f"{prefix}.{key}: expected {_kind(default)}, got {value!r}"
-            )
+            problems.append(f"{prefix}.{key}: expected {_kind(default)}, got {value!r}")
         else:
             values[key] = converted
     return values

@@ -22,9 +22,7 @@ def normalize_locale(code: str) -> str:
 
     candidate = code.replace("-", "_")
     if not _SAFE.match(candidate):
-        raise ConfigError(
-            f"unknown locale code {code!r}: use a code like es, pt_BR, zh_Hans or ar"
-        )
+        raise ConfigError(f"unknown locale code {code!r}: use a code like es, pt_BR, zh_Hans or ar")
     try:
         locale = Locale.parse(candidate)
     except (ValueError, UnknownLocaleError):

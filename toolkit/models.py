@@ -124,7 +124,10 @@ class StageResult:
         out += [f"skipped {what}: {why}" for what, why in self.skipped]
         out += list(self.notes)
         if not self.written:
-            out.append(f"{self.stage}: nothing to do" + (f" ({self.unchanged} up to date)" if self.unchanged else ""))
+            out.append(
+                f"{self.stage}: nothing to do"
+                + (f" ({self.unchanged} up to date)" if self.unchanged else "")
+            )
         return out
 
     def as_dict(self) -> dict[str, Any]:

@@ -85,7 +85,8 @@ class Project:
         if missing:
             raise ArticleError(
                 f"no source article for {', '.join(map(repr, missing))} in "
-                f"{self.paths.relative(self.paths.source_dir)}/ (known: {', '.join(files) or 'none'})"
+                f"{self.paths.relative(self.paths.source_dir)}/ "
+                f"(known: {', '.join(files) or 'none'})"
             )
         return sorted(set(requested))
 

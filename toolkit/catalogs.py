@@ -1,0 +1,191 @@
+"""Gettext catalogs: the only module that touches Babel and polib.
+
+Writers are deterministic: one wrap width, source order, no year in the header comment,
+and a file whose content differs only in its dates is not rewritten (no churn).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import CatalogError
+from .files import write_atomic
+from .models import Article, Entry
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+HEADER_COMMENT = (
+    "# Translations of {source} ({slug}).\n"
+    "# Edit the msgstr lines with any gettext tool; `toolkit update` keeps your work."
+)
+_DATE_LINE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"\n', re.M)
+
+
+def template_for(article: Article, source: str) -> Catalog:
+    """The .pot catalog of one article: one entry per segment, in source order."""
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(
+        domain=article.slug,
+        project=article.slug,
+        version="1",
+        header_comment=HEADER_COMMENT.format(source=source, slug=article.slug),
+        charset="utf-8",
+        fuzzy=False,
+    )
+    for segment in article.segments:
+        catalog.add(
+            segment.text,
+            locations=[(source, segment.line)],
+            auto_comments=[f"type: {segment.kind}"],
+            context=segment.context,
+        )
+    return catalog
+
+
+def new_catalog(template: Catalog, locale: str) -> Catalog:
+    """A fresh, empty translation catalog for `locale` from `template`."""
+    from babel import Locale
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(
+        locale=Locale.parse(locale),
+        domain=template.domain,
+        project=template.project,
+        version=template.version,
+        header_comment=template.header_comment,
+        charset="utf-8",
+        fuzzy=False,
+        creation_date=template.creation_date,
+    )
+    catalog.update(template, update_creation_date=False)
+    return catalog
+
+
+def update_catalog(catalog: Catalog, template: Catalog) -> Catalog:
+    """Babel's msgmerge: changed strings become fuzzy, removed ones obsolete; nothing is lost.
+
+    An obsolete entry whose text comes back is restored first, so an undone source edit
+    brings its translation back instead of leaving it in the `#~` section.
+    """
+    for key, message in list(catalog.obsolete.items()):
+        if key in template and key not in catalog:
+            catalog[message.id] = message
+            catalog[message.id].context = message.context
+            del catalog.obsolete[key]
+    catalog.update(template, update_header_comment=True, update_creation_date=False)
+    return catalog
+
+
+def catalog_bytes(catalog: Catalog, width: int) -> bytes:
+    from babel.messages.pofile import write_po
+
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=width, sort_output=False, include_previous=False)
+    return buffer.getvalue()
+
+
+def same_but_dates(old: bytes, new: bytes) -> bool:
+    """True when the files differ at most in their POT-Creation-Date/PO-Revision-Date."""
+    return _DATE_LINE.sub(b"", old) == _DATE_LINE.sub(b"", new)
+
+
+def write_catalog(path: Path, catalog: Catalog, width: int) -> bool:
+    """Write atomically unless only the dates would change; True when written."""
+    data = catalog_bytes(catalog, width)
+    try:
+        if same_but_dates(path.read_bytes(), data):
+            return False
+    except FileNotFoundError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
+def read_catalog(path: Path, locale: str | None = None, shown: str | None = None) -> Catalog:
+    """Read a .po/.pot strictly: polib and Babel must both accept it.
+
+    Babel alone accepts some files that msgfmt rejects (FACTS.md), and polib names the
+    line of a syntax error, so polib checks first.
+    """
+    import polib
+    from babel.messages.pofile import PoFileError, read_po
+
+    shown = shown or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{shown}: cannot read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError(f"{shown}:{line}: not UTF-8: save the file as UTF-8") from None
+    try:
+        polib.pofile(text, encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        where = f"{shown}:{match.group(1)}" if match else shown
+        raise CatalogError(
+            f"{where}: syntax error in catalog ({exc}): fix the entry or run msgfmt --check"
+        ) from None
+    try:
+        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True, charset="utf-8")
+    except PoFileError as exc:
+        match = re.search(r"line (\d+)|(\d+)", str(exc))
+        line = next((g for g in match.groups() if g), "") if match else ""
+        where = f"{shown}:{line}" if line else shown
+        raise CatalogError(f"{where}: syntax error in catalog ({exc}): fix the entry") from None
+    except ValueError as exc:  # e.g. a Language header Babel cannot parse
+        raise CatalogError(f"{shown}: invalid catalog header ({exc})") from None
+
+
+def entries(catalog: Catalog) -> list[Entry]:
+    """The active (non-obsolete) entries as plain data, in file order."""
+    out = []
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        kind = next((c[6:] for c in message.auto_comments if c.startswith("type: ")), "")
+        source_line = message.locations[0][1] if message.locations else 0
+        out.append(
+            Entry(
+                msgid=message.id if isinstance(message.id, str) else message.id[0],
+                msgstr=message.string
+                if isinstance(message.string, str)
+                else (message.string or ("",))[0],
+                context=message.context,
+                fuzzy=message.fuzzy,
+                line=message.lineno or 0,
+                kind=kind,
+                source_line=int(source_line or 0),
+            )
+        )
+    return out
+
+
+def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entry]:
+    return entries(read_catalog(path, locale, shown))
+
+
+def obsolete_strings(catalog: Catalog) -> list[tuple[str, str]]:
+    """(msgid, msgstr) of the `#~` entries."""
+    return [(m.id, m.string) for m in catalog.obsolete.values()]
+
+
+def compile_mo(catalog: Catalog) -> bytes:
+    """The .mo bytes (fuzzy entries left out, as msgfmt does)."""
+    from babel.messages.mofile import write_mo
+
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def message_keys(catalog: Catalog) -> Iterable[tuple[str, str | None]]:
+    return ((m.id, m.context) for m in catalog if m.id)

@@ -1,0 +1,163 @@
+"""The catalog stages: extract, init, update, compile. Each is incremental by content hash."""
+
+from __future__ import annotations
+
+from .errors import CatalogError, GateFailed
+from .locales import normalize_locale
+from .models import StageResult
+from .project import Project
+from .state import StageState, digest, file_digest
+
+
+def _state(project: Project, name: str) -> StageState:
+    return StageState(project.paths.state_dir / f"{name}.json", {"wrap": project.config.wrap_width})
+
+
+def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
+    """Sources -> locales/templates/<slug>.pot; unchanged sources are not even parsed."""
+    from . import catalogs
+    from .articles import read_article
+
+    paths = project.paths
+    files = project.source_files()
+    result = StageResult("extract")
+    state = _state(project, "extract")
+    for slug in project.select_slugs(slugs):
+        source = files[slug]
+        pot = paths.template(slug)
+        source_hash = digest(source.read_bytes(), paths.relative(source))
+        remembered = state.get(slug)
+        if remembered and remembered == [source_hash, file_digest(pot)]:
+            result.unchanged += 1
+            continue
+        article = read_article(source, paths)
+        template = catalogs.template_for(article, paths.relative(source))
+        if catalogs.write_catalog(pot, template, project.config.wrap_width):
+            result.written.append(paths.relative(pot))
+        else:
+            result.unchanged += 1
+        state.set(slug, [source_hash, file_digest(pot)])
+    state.save()
+    return result
+
+
+def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -> StageResult:
+    """New catalogs for `locale` from the templates; an existing catalog is never replaced."""
+    from . import catalogs
+
+    locale = normalize_locale(locale)
+    paths = project.paths
+    result = StageResult("init")
+    for slug in project.select_slugs(slugs):
+        pot, po = paths.template(slug), paths.catalog(locale, slug)
+        if po.exists():
+            result.notes.append(
+                f"kept {paths.relative(po)} (exists; use `toolkit update` to merge)"
+            )
+            continue
+        if not pot.exists():
+            raise CatalogError(f"{paths.relative(pot)} does not exist: run `toolkit extract` first")
+        template = catalogs.read_catalog(pot, shown=paths.relative(pot))
+        catalogs.write_catalog(
+            po, catalogs.new_catalog(template, locale), project.config.wrap_width
+        )
+        result.written.append(paths.relative(po))
+    return result
+
+
+def update(project: Project, locales: list[str] | None = None, check: bool = False) -> StageResult:
+    """Merge every template into every locale's catalog (msgmerge with Babel).
+
+    With `check`, nothing is written and GateFailed (exit 3) lists what is out of date,
+    templates included.
+    """
+    from . import catalogs
+
+    paths = project.paths
+    result = StageResult("update")
+    state = _state(project, "update")
+    stale: list[str] = []
+    if check:
+        stale += _stale_templates(project)
+    slugs = project.select_slugs(None)
+    for locale in project.select_locales(locales):
+        for slug in slugs:
+            pot, po = paths.template(slug), paths.catalog(locale, slug)
+            if not pot.exists():
+                raise CatalogError(
+                    f"{paths.relative(pot)} does not exist: run `toolkit extract` first"
+                )
+            key = f"{locale}/{slug}"
+            inputs = [file_digest(pot), file_digest(po)]
+            if state.get(key) == inputs:
+                result.unchanged += 1
+                continue
+            template = catalogs.read_catalog(pot, shown=paths.relative(pot))
+            if po.exists():
+                catalog = catalogs.update_catalog(
+                    catalogs.read_catalog(po, locale, paths.relative(po)), template
+                )
+            else:
+                catalog = catalogs.new_catalog(template, locale)
+            data = catalogs.catalog_bytes(catalog, project.config.wrap_width)
+            old = po.read_bytes() if po.exists() else b""
+            if catalogs.same_but_dates(old, data):
+                result.unchanged += 1
+            elif check:
+                stale.append(paths.relative(po))
+                continue
+            else:
+                catalogs.write_catalog(po, catalog, project.config.wrap_width)
+                result.written.append(paths.relative(po))
+            if not check:
+                state.set(key, [file_digest(pot), file_digest(po)])
+    if not check:
+        state.save()
+    if stale:
+        raise GateFailed(
+            f"{len(stale)} file(s) out of date: {', '.join(stale)}; "
+            "run `toolkit extract` and `toolkit update`"
+        )
+    return result
+
+
+def _stale_templates(project: Project) -> list[str]:
+    from . import catalogs
+    from .articles import read_article
+
+    stale = []
+    for slug, source in project.source_files().items():
+        pot = project.paths.template(slug)
+        template = catalogs.template_for(
+            read_article(source, project.paths), project.paths.relative(source)
+        )
+        data = catalogs.catalog_bytes(template, project.config.wrap_width)
+        if not pot.exists() or not catalogs.same_but_dates(pot.read_bytes(), data):
+            stale.append(project.paths.relative(pot))
+    return stale
+
+
+def compile_catalogs(project: Project, locales: list[str] | None = None) -> StageResult:
+    """.po -> build/mo/<locale>/LC_MESSAGES/<slug>.mo (fuzzy entries left out)."""
+    from . import catalogs
+    from .files import write_if_changed
+
+    paths = project.paths
+    result = StageResult("compile")
+    for locale in project.select_locales(locales):
+        for slug in project.select_slugs(None):
+            po = paths.catalog(locale, slug)
+            if not po.exists():
+                result.skipped.append(
+                    (
+                        f"{locale}/{slug}",
+                        f"no catalog {paths.relative(po)} (run `toolkit init {locale}`)",
+                    )
+                )
+                continue
+            catalog = catalogs.read_catalog(po, locale, paths.relative(po))
+            if write_if_changed(paths.mo(locale, slug), catalogs.compile_mo(catalog)):
+                result.written.append(paths.relative(paths.mo(locale, slug)))
+            else:
+                result.unchanged += 1
+    return result
