@@ -63,6 +63,7 @@ class TextBlock:
     text: str
     level: int = 0  #: heading level (1-6), 0 otherwise
     lang: str | None = None  #: set when the block falls back to the source language
+    marker: str = ""  #: list items: "-" or "3." (empty for a list item's later paragraphs)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class StageResult:
         out = [f"wrote {path}" for path in self.written]
         out += [f"skipped {what}: {why}" for what, why in self.skipped]
         out += list(self.notes)
-        if not self.written:
+        if not self.written and not self.skipped:
             out.append(
                 f"{self.stage}: nothing to do"
                 + (f" ({self.unchanged} up to date)" if self.unchanged else "")
