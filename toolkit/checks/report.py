@@ -1,0 +1,371 @@
+"""The `check` command: QA findings, counts and readability for every (article, locale).
+
+`run_checks` gathers one `PairReport` per pair into a `CheckRun`, which prints as a compact
+table (`lines`) or as the JSON schema of DESIGN.md (`as_dict`), and knows whether the
+`--strict` gate fails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ArticleError, ToolkitError
+from ..glossary import Glossary, read_glossary
+from ..models import Article, Entry, Finding, ReadabilityScore
+from ..project import Project
+from .entry import entry_findings
+
+#: kinds of rendered block that are running text (headings alone cannot be scored)
+BODY_KINDS = {"paragraph", "list item", "table", "blockquote"}
+#: first words of a readability reason -> the finding's check name
+FLAG_CHECKS = {"long sentence": "long-sentence", "hard words": "hard-words"}
+
+
+def qa_findings(
+    project: Project, article: Article, locale: str, entries: list[Entry]
+) -> list[Finding]:
+    """The QA findings of one (article, locale) catalog, located by its path in the project."""
+    paths = project.paths
+    file = paths.relative(paths.catalog(locale, article.slug))
+    glossary = _glossary(project, locale)
+    findings: list[Finding] = []
+    for entry in entries:
+        findings += entry_findings(
+            entry,
+            locale=locale,
+            file=file,
+            no_translate=article.no_translate,
+            glossary=glossary,
+            config=project.config.checks,
+            source_locale=project.source_locale,
+        )
+    return findings
+
+
+def _glossary(project: Project, locale: str) -> Glossary:
+    path = project.paths.glossary(locale)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return Glossary(file=project.paths.relative(path))
+    return _cached_glossary(path, stat.st_mtime_ns, stat.st_size, project.paths.relative(path))
+
+
+_GLOSSARIES: dict[tuple[Path, int, int], Glossary] = {}
+
+
+def _cached_glossary(path: Path, mtime: int, size: int, shown: str) -> Glossary:
+    # one read per file and version, not one per article
+    key = (path, mtime, size)
+    if key not in _GLOSSARIES:
+        _GLOSSARIES[key] = read_glossary(path, shown)
+    return _GLOSSARIES[key]
+
+
+@dataclass
+class PairReport:
+    """Everything `check` says about one (article, locale)."""
+
+    slug: str
+    locale: str
+    catalog: str  #: relative to the project
+    total: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+    publishable: bool
+    reasons: list[str]
+    source_locale: str
+    source_score: ReadabilityScore
+    score: ReadabilityScore | None  #: None when nothing of the body is translated yet
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def translated_share(self) -> float:
+        return self.translated / self.total if self.total else 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def target_missed(self) -> bool:
+        return self.score is not None and not self.score.passes
+
+    def as_dict(self) -> dict[str, Any]:
+        score, source = self.score, self.source_score
+        return {
+            "slug": self.slug,
+            "locale": self.locale,
+            "catalog": self.catalog,
+            "total": self.total,
+            "translated": round(self.translated_share, 4),
+            "fuzzy": self.fuzzy,
+            "untranslated": self.untranslated,
+            "publishable": self.publishable,
+            "reasons": list(self.reasons),
+            "readability": {
+                "formula": score.formula if score else None,
+                "value": score.value if score else None,
+                "target": score.target if score else None,
+                "direction": score.direction if score else None,
+                "passes": score.passes if score else None,
+                "proxy": score.proxy if score else None,
+                "source_locale": self.source_locale,
+                "source_formula": source.formula,
+                "source_value": source.value,
+                "source_target": source.target,
+                "source_passes": source.passes,
+                "metrics": dict(score.metrics) if score else {},
+                "source_metrics": dict(source.metrics),
+            },
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+@dataclass
+class CheckRun:
+    """The result of `check`: one report per (article, locale)."""
+
+    reports: list[PairReport] = field(default_factory=list)
+
+    @property
+    def gate_failed(self) -> bool:
+        return any(r.errors or r.target_missed for r in self.reports)
+
+    def gate_message(self) -> str:
+        errors = sum(r.errors for r in self.reports)
+        missed = [f"{r.locale}/{r.slug}" for r in self.reports if r.target_missed]
+        parts = []
+        if errors:
+            parts.append(f"{errors} error finding{'s' if errors != 1 else ''}")
+        if missed:
+            parts.append(f"readability target missed in {', '.join(missed)}")
+        return (
+            "check failed: " + "; ".join(parts) + " (fix the findings listed above)"
+            if parts
+            else "check passed"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"reports": [r.as_dict() for r in self.reports]}
+
+    def lines(self) -> list[str]:
+        if not self.reports:
+            return ["nothing to check: no locales yet (run `toolkit init LOCALE`)"]
+        header = (
+            "article",
+            "locale",
+            "translated",
+            "fuzzy",
+            "untransl.",
+            "errors",
+            "warnings",
+            "readability",
+            "source",
+            "publishable",
+        )
+        rows = [header] + [_row(r) for r in self.reports]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+        out = [
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        ]
+        for report in self.reports:
+            if report.reasons:
+                out.append(
+                    f"{report.locale}/{report.slug}: not publishable: " + "; ".join(report.reasons)
+                )
+        findings = [f for r in self.reports for f in r.findings]
+        if findings:
+            out.append("")
+            out += [_finding_line(f) for f in findings]
+        errors = sum(r.errors for r in self.reports)
+        warnings = sum(r.warnings for r in self.reports)
+        missed = sum(r.target_missed for r in self.reports)
+        out.append("")
+        out.append(
+            f"{len(self.reports)} pair{'s' if len(self.reports) != 1 else ''} checked: "
+            f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}, "
+            f"{missed} readability target{'s' if missed != 1 else ''} missed"
+        )
+        return out
+
+
+def _row(r: PairReport) -> tuple[str, ...]:
+    if r.score is None:
+        readability = "-"
+    else:
+        sign = "<=" if r.score.direction == "max" else ">="
+        verdict = "ok" if r.score.passes else "MISSED"
+        readability = f"{r.score.formula} {r.score.value:g} ({sign} {r.score.target:g}) {verdict}"
+    source = f"{r.source_score.formula} {r.source_score.value:g}"
+    return (
+        r.slug,
+        r.locale,
+        f"{r.translated_share:.0%}",
+        str(r.fuzzy),
+        str(r.untranslated),
+        str(r.errors),
+        str(r.warnings),
+        readability,
+        source,
+        "yes" if r.publishable else "no",
+    )
+
+
+def _finding_line(f: Finding) -> str:
+    where = f"{f.file}:{f.line}" if f.line else f.file
+    msgid = " ".join(f.msgid.split())
+    if len(msgid) > 60:
+        msgid = msgid[:57] + "..."
+    shown = f' (msgid: "{msgid}")' if msgid else ""
+    return f"{where}: {f.severity} [{f.check}] {f.message}{shown}"
+
+
+def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckRun:
+    """QA, counts and readability of every selected (article, locale), source side by side."""
+    from ..publishing import assess
+
+    run = CheckRun()
+    selected = project.select_locales(locales)
+    articles = project.articles(slugs)  # validates the slugs (and every selected source)
+    for article in articles:
+        source_score = _score_source(project, article)
+        for locale in selected:
+            assessment = assess(project, article, locale)
+            score, flags = _score_translation(project, article, locale, assessment)
+            run.reports.append(
+                PairReport(
+                    slug=article.slug,
+                    locale=locale,
+                    catalog=assessment.catalog_file,
+                    total=assessment.total,
+                    translated=assessment.translated,
+                    fuzzy=assessment.fuzzy,
+                    untranslated=assessment.untranslated,
+                    publishable=assessment.publishable,
+                    reasons=list(assessment.reasons),
+                    source_locale=project.source_locale,
+                    source_score=source_score,
+                    score=score,
+                    findings=sorted(assessment.findings + flags, key=lambda f: (f.line, f.check)),
+                )
+            )
+    return run
+
+
+def _score_source(project: Project, article: Article) -> ReadabilityScore:
+    from ..readability import score_text
+    from ..render import source_pair
+
+    pair = source_pair(project, article)
+    body = [b for b in pair.blocks if b.kind in BODY_KINDS]
+    if not body:
+        raise ArticleError(
+            f"{project.paths.relative(article.path)}: the article has only headings, no "
+            "running text to score: add its paragraphs or list items"
+        )
+    text = "\n".join(b.text for b in pair.blocks if b.kind != "code")
+    try:
+        return score_text(text, project.source_locale, project.config.readability)
+    except ToolkitError as exc:
+        raise ToolkitError(f"{project.paths.relative(article.path)}: {exc}") from None
+
+
+def _score_translation(
+    project: Project, article: Article, locale: str, assessment: Any
+) -> tuple[ReadabilityScore | None, list[Finding]]:
+    """The translation's score (its translated blocks only) and its per-sentence findings."""
+    from ..readability import score_text
+    from ..render import render_article
+
+    if not assessment.translations:
+        return None, []
+    # unpublishable pairs are scored too: a translator needs the score before publishing
+    pair = render_article(article, locale, assessment.translations, project.source_locale)
+    translated = [b for b in pair.blocks if b.lang is None and b.kind != "code"]
+    if not any(b.kind in BODY_KINDS for b in translated):
+        return None, []
+    text = "\n".join(b.text for b in translated)
+    config = project.config.readability
+    try:
+        score = score_text(text, locale, config)
+    except ToolkitError as exc:
+        raise ToolkitError(f"{assessment.catalog_file}: {exc}") from None
+    findings = _sentence_findings(text, locale, assessment.entries, assessment.catalog_file, config)
+    if not score.passes:
+        sign = "at most" if score.direction == "max" else "at least"
+        findings.append(
+            Finding(
+                "warning",
+                "readability",
+                assessment.catalog_file,
+                0,
+                "",
+                f"readability {score.formula} is {score.value:g}, the target is {sign} "
+                f"{score.target:g}: use shorter sentences and everyday words (see the "
+                "long-sentence and hard-words findings)",
+            )
+        )
+    return score, findings
+
+
+def _sentence_findings(
+    text: str, locale: str, entries: list[Entry], file: str, config: Any
+) -> list[Finding]:
+    from ..readability import sentence_flags
+
+    flags = sentence_flags(text, locale, config.max_sentence_words, config.hard_word_share)
+    if not flags:
+        return []
+    plain = [(entry, _squash(_entry_text(entry.msgstr))) for entry in entries if entry.translated]
+    findings = []
+    for sentence, reasons in flags:
+        entry = _locate(sentence, plain)
+        for reason in reasons.split("; "):
+            check = next((c for k, c in FLAG_CHECKS.items() if reason.startswith(k)), "readability")
+            findings.append(
+                Finding(
+                    "warning",
+                    check,
+                    file,
+                    entry.line if entry else 0,
+                    entry.msgid if entry else "",
+                    f'{reason} in "{_short(sentence)}": split it or use simpler words',
+                )
+            )
+    return findings
+
+
+def _locate(sentence: str, plain: list[tuple[Entry, str]]) -> Entry | None:
+    """The entry whose translation holds `sentence`; for a table row (cells joined by " | "),
+    the entry of its longest cell."""
+    for needle in sorted((_squash(p) for p in sentence.split(" | ")), key=len, reverse=True):
+        entry = next((e for e, text in plain if needle and needle in text), None)
+        if entry is not None:
+            return entry
+    return None
+
+
+def _entry_text(msgstr: str) -> str:
+    from ..render import plain_blocks
+
+    return " ".join(b.text for b in plain_blocks(msgstr))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _short(sentence: str, limit: int = 80) -> str:
+    sentence = _squash(sentence)
+    return sentence if len(sentence) <= limit else sentence[: limit - 3] + "..."

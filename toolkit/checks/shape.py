@@ -1,0 +1,92 @@
+"""What a translation must keep of its source's Markdown: the shape of one catalog string.
+
+Both sides are parsed with the same markdown-it-py parser the renderer uses, so "the same
+shape" means "renders to the same structure", not "has the same characters".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+#: inline elements whose count must survive translation, with names for messages
+INLINE_KINDS = {
+    "strong_open": "bold (**…**)",
+    "em_open": "emphasis (*…*)",
+    "link_open": "links ([…](…))",
+    "image": "images (![…](…))",
+    "code_inline": "inline code (`…`)",
+    "s_open": "strikethrough (~~…~~)",
+    "hardbreak": "line breaks",
+}
+
+# bare URLs in running text (Markdown links are taken from the parse instead)
+_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`]+", re.IGNORECASE)
+_TRAILING = ".,;:!?。、，；：！？)]}»”’"
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The parts of one string the checks compare."""
+
+    text: str  #: visible text: no URLs, no inline code, no HTML, markup removed
+    blocks: tuple[str, ...]  #: block token types (paragraph_open, bullet_list_open, …)
+    inline: Counter[str]  #: counts of INLINE_KINDS
+    code: Counter[str]  #: inline code spans, verbatim
+    urls: Counter[str]  #: link targets, image sources, autolinks, bare URLs
+    html: tuple[str, ...]  #: raw HTML tags and blocks
+
+
+@lru_cache(maxsize=4096)
+def shape(source: str) -> Shape:
+    text: list[str] = []
+    blocks: list[str] = []
+    inline: Counter[str] = Counter()
+    code: Counter[str] = Counter()
+    urls: Counter[str] = Counter()
+    html: list[str] = []
+    for token in _parser().parse(source):
+        if token.type == "html_block":
+            html.append(token.content.strip())
+            continue
+        if token.type != "inline":
+            blocks.append(token.type)
+            continue
+        in_autolink = False
+        for child in token.children or []:
+            kind = child.type
+            if kind in INLINE_KINDS:
+                inline[kind] += 1
+            if kind == "link_open":
+                urls[str(child.attrs.get("href", ""))] += 1
+                in_autolink = child.info == "auto"
+            elif kind == "link_close":
+                in_autolink = False
+            elif kind == "image":
+                urls[str(child.attrs.get("src", ""))] += 1
+                text.append(child.content)  # the alt text is read (and translated)
+            elif kind == "code_inline":
+                code[child.content] += 1
+                text.append(" ")
+            elif kind == "html_inline":
+                html.append(child.content)
+            elif kind == "text" and not in_autolink:
+                for url in bare_urls(child.content):
+                    urls[url] += 1
+                text.append(_BARE_URL.sub(" ", child.content))
+            elif kind in ("softbreak", "hardbreak"):
+                text.append(" ")
+    return Shape(" ".join("".join(text).split()), tuple(blocks), inline, code, urls, tuple(html))
+
+
+def bare_urls(text: str) -> list[str]:
+    return [m.group().rstrip(_TRAILING) for m in _BARE_URL.finditer(text)]
