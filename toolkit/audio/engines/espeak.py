@@ -1,0 +1,381 @@
+"""The default engine: espeak-ng from the `espeakng-loader` wheel, through ctypes, offline.
+
+libespeak-ng is one global state per process (current voice, rate, callback), so the library
+is initialized once per process, lazily, and every synthesis holds a lock. Worker processes
+each initialize their own copy the first time they synthesize; the engine object itself holds
+only plain data and pickles cleanly.
+
+Voices are named by their file in espeak-ng's data (`en-us`, `es-419`, `cmn`, `yue`), lower
+case, optionally with a variant (`en-us+f3`). `espeak_SetVoiceByName` keeps the previous voice
+when a name is unknown (and drops an unknown variant silently), so every selection is checked
+against the voice the library reports as current.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from ...config import AudioConfig
+from ...errors import EngineError
+from .base import Synthesis
+
+# espeak_ng constants (speak_lib.h)
+_AUDIO_OUTPUT_SYNCHRONOUS = 2
+_ESPEAK_INITIALIZE_DONT_EXIT = 0x8000
+_ESPEAK_RATE = 1
+_ESPEAK_CHARS_UTF8 = 1
+_POS_CHARACTER = 1
+_EE_OK = 0
+_RATE_MIN, _RATE_MAX = 80, 450
+
+#: espeak-ng's words per minute are its own notion: counted in whitespace words, it speaks
+#: short plain-language sentences faster than nominal, by a factor that depends on the language
+#: (measured here on plain sentences of 8 to 15 words, 1.52.0, no end pause): en 1.28-1.34,
+#: fr 1.33, pt-br 1.15, es 1.10, de 1.10, it 1.00. We ask for `rate / factor` so the sentence
+#: comes out at about `rate`. Other languages get FACTS.md's general 1.1: where words are not
+#: separated by spaces (zh, th) or carry clitics (ar), or are single syllables (vi), a
+#: "word" is not comparable anyway and espeak's own calibration is the better guide.
+PACE_FACTORS = {"en": 1.3, "fr": 1.3, "pt": 1.15, "es": 1.1, "de": 1.1, "it": 1.0}
+DEFAULT_PACE_FACTOR = 1.1
+
+#: Locales whose natural voice is not simply the language code (or where espeak's default for
+#: the code is not the one our readers expect). Everything else maps `xx` -> voice `xx` when
+#: espeak-ng has it.
+_PREFERRED = {
+    "en": "en-us",  # espeak's plain `en` is British
+    "en_US": "en-us",
+    "en_GB": "en",
+    "es": "es-419",  # Latin American Spanish: the usual patient audience in the Americas
+    "es_ES": "es",
+    "es_419": "es-419",
+    "es_MX": "es-419",
+    "es_US": "es-419",
+    "pt": "pt",
+    "pt_PT": "pt",
+    "pt_BR": "pt-br",
+    "fr": "fr",
+    "fr_BE": "fr-be",
+    "fr_CH": "fr-ch",
+    # Chinese: the script decides the variety we assume. Simplified is Mainland Mandarin;
+    # Traditional is Taiwan's script first (Mandarin, which espeak's `cmn` reads from
+    # traditional characters too), except Hong Kong and Macau, where it is Cantonese.
+    "zh": "cmn",
+    "zh_Hans": "cmn",
+    "zh_Hant": "cmn",
+    "zh_Hant_TW": "cmn",
+    "zh_Hant_HK": "yue",
+    "zh_Hant_MO": "yue",
+    "zh_HK": "yue",
+    "yue": "yue",
+    "vi": "vi",  # Northern Vietnamese, the standard broadcast accent
+    "nb": "nb",
+    "no": "nb",
+}
+
+#: Voices espeak-ng has but that must never be offered: reading them would mislead a patient.
+_UNUSABLE = {
+    "ja": "espeak-ng reads Japanese kanji as 'Chinese letter'",
+}
+
+#: Voice names: an espeak-ng voice file name, optionally `+variant`. Nothing that could be a
+#: path outside the data folder.
+_VOICE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(\+[A-Za-z0-9_ -]+)?$")
+
+
+class _Voice(ctypes.Structure):
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_void_p),  # (priority byte, NUL-terminated tag)*, then NUL
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
+_SYNTH_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice in espeak-ng's data."""
+
+    name: str  #: what `voices` in config and `resolve_voice` use: `es-419`
+    title: str  #: espeak's description: `Spanish (Latin America)`
+    languages: tuple[str, ...]  #: language tags it declares: `("es-419", "es-mx")`
+
+
+class _Library:
+    """The process's one libespeak-ng: initialized once, used under `lock`."""
+
+    def __init__(self) -> None:
+        import espeakng_loader
+
+        self.data_path = espeakng_loader.get_data_path()
+        lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_Initialize.restype = ctypes.c_int
+        lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
+        lib.espeak_Info.restype = ctypes.c_char_p
+        lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
+        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetVoiceByName.restype = ctypes.c_int
+        lib.espeak_GetCurrentVoice.argtypes = []
+        lib.espeak_GetCurrentVoice.restype = ctypes.POINTER(_Voice)
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_SetParameter.restype = ctypes.c_int
+        lib.espeak_SetSynthCallback.argtypes = [_SYNTH_CALLBACK]
+        lib.espeak_SetSynthCallback.restype = None
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        ]
+        lib.espeak_Synth.restype = ctypes.c_int
+        lib.espeak_Synchronize.restype = ctypes.c_int
+        # DONT_EXIT: with a bad data path the library would otherwise call exit(1).
+        rate = lib.espeak_Initialize(
+            _AUDIO_OUTPUT_SYNCHRONOUS, 0, self.data_path.encode(), _ESPEAK_INITIALIZE_DONT_EXIT
+        )
+        if rate <= 0:
+            raise EngineError(
+                f"espeak-ng could not start with its data at {self.data_path}: "
+                "reinstall espeakng-loader"
+            )
+        self.lib = lib
+        self.sample_rate = rate
+        self.lock = threading.Lock()
+        self.version = (lib.espeak_Info(None) or b"?").decode()
+        self.voices = self._list_voices()
+        self._chunks: list[bytes] = []
+        # Kept on the instance: ctypes must not garbage-collect a callback C still holds.
+        self._callback = _SYNTH_CALLBACK(self._on_audio)
+        lib.espeak_SetSynthCallback(self._callback)
+        self._current: str | None = None
+
+    def _list_voices(self) -> tuple[VoiceInfo, ...]:
+        found = []
+        table = self.lib.espeak_ListVoices(None)
+        i = 0
+        while table[i]:
+            voice = table[i].contents
+            found.append(
+                VoiceInfo(
+                    name=Path(voice.identifier.decode()).name.lower(),
+                    title=(voice.name or b"").decode().strip(),
+                    languages=_parse_languages(voice.languages),
+                )
+            )
+            i += 1
+        return tuple(sorted(found, key=lambda v: v.name))
+
+    def _on_audio(self, wav: ctypes.Array, count: int, events: int) -> int:
+        if count > 0:
+            self._chunks.append(ctypes.string_at(wav, count * 2))
+        return 0  # 0 = go on
+
+    def select(self, voice: str) -> None:
+        """Make `voice` current or raise EngineError; the caller holds `lock`."""
+        if voice == self._current:
+            return
+        base, _, variant = voice.partition("+")
+        status = self.lib.espeak_SetVoiceByName(voice.encode())
+        current = self.lib.espeak_GetCurrentVoice()
+        identifier = current.contents.identifier.decode() if current else ""
+        chosen, _, chosen_variant = identifier.partition("+")
+        if (
+            status != _EE_OK
+            or Path(chosen).name.lower() != base
+            or chosen_variant.lower() != variant.lower()
+        ):
+            self._current = None  # whatever is loaded now is not what anyone asked for
+            raise EngineError(_unknown_voice(voice, self))
+        self._current = voice
+
+    def speak(self, sentence: str, voice: str, wpm: int) -> np.ndarray:
+        with self.lock:
+            self.select(voice)
+            self.lib.espeak_SetParameter(_ESPEAK_RATE, wpm, 0)
+            text = sentence.encode("utf-8")
+            buffer = ctypes.create_string_buffer(text)
+            self._chunks = []
+            status = self.lib.espeak_Synth(
+                buffer,
+                len(text) + 1,
+                0,
+                _POS_CHARACTER,
+                0,
+                # No espeakENDPAUSE: it appends ~0.5 s of silence; the pipeline owns pauses
+                # (sentence_pause_ms), the same for every engine.
+                _ESPEAK_CHARS_UTF8,
+                None,
+                None,
+            )
+            self.lib.espeak_Synchronize()
+            data = b"".join(self._chunks)
+            self._chunks = []
+        if status != _EE_OK:
+            raise EngineError(f"espeak-ng failed (status {status}) on: {sentence[:60]!r}")
+        return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
+
+
+def _parse_languages(pointer: int | None) -> tuple[str, ...]:
+    """espeak's `languages` field: (priority byte, tag, NUL) repeated, ended by a NUL."""
+    if not pointer:
+        return ()
+    tags = []
+    offset = 0
+    while True:
+        priority = ctypes.string_at(pointer + offset, 1)
+        if priority == b"\0":
+            return tuple(tags)
+        tag = ctypes.string_at(pointer + offset + 1).decode()
+        tags.append(tag.lower())
+        offset += 2 + len(tag)
+
+
+_library: _Library | None = None
+_library_lock = threading.Lock()
+
+
+def _reset_after_fork() -> None:
+    # A forked worker inherits the parent's memory, including a lock another thread may have
+    # held at the fork: give the child a fresh one (the library state itself is usable).
+    if _library is not None:
+        _library.lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def _lib() -> _Library:
+    global _library
+    with _library_lock:
+        if _library is None:
+            _library = _Library()
+        return _library
+
+
+def _unknown_voice(voice: str, lib: _Library) -> str:
+    hint = ", ".join(v.name for v in lib.voices if v.name.split("-")[0] == voice.split("-")[0])
+    known = f"voices for that language: {hint}" if hint else "`toolkit engines` lists voices"
+    return f"espeak has no voice {voice!r}: {known}; fix [tool.toolkit.audio.voices.espeak]"
+
+
+@cache
+def _loader_version() -> str:
+    try:
+        return metadata.version("espeakng-loader")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class EspeakEngine:
+    """espeak-ng: offline, about a hundred languages, robotic but clear."""
+
+    name = "espeak"
+
+    def __init__(self, config: AudioConfig | None = None, root: Path | None = None) -> None:
+        self.config = config or AudioConfig()
+        self.root = root
+
+    def available(self) -> tuple[bool, str]:
+        try:
+            _lib()
+        except (OSError, ImportError, EngineError) as exc:
+            return False, f"espeak-ng cannot be loaded: {exc}"
+        return True, ""
+
+    def version(self) -> str:
+        return f"libespeak-ng {_lib().version} (espeakng-loader {_loader_version()})"
+
+    def voices(self) -> tuple[VoiceInfo, ...]:
+        """Every voice in the data (including unusable ones: see `default_voices`)."""
+        return _lib().voices
+
+    def default_voices(self) -> Mapping[str, str]:
+        return _default_voices()
+
+    def resolve_voice(self, locale: str, configured: str | None = None) -> str:
+        if configured:
+            base, plus, variant = configured.strip().partition("+")
+            return self._check_voice(base.lower() + plus + variant)
+        defaults = _default_voices()
+        for candidate in _fallbacks(locale):
+            if candidate in defaults:
+                return defaults[candidate]
+        language = locale.replace("-", "_").split("_")[0]
+        if language in _UNUSABLE:
+            raise EngineError(f"espeak cannot speak {locale}: {_UNUSABLE[language]}")
+        raise EngineError(f"espeak has no voice for {locale}")
+
+    def _check_voice(self, voice: str) -> str:
+        base = voice.partition("+")[0]
+        if base.split("-")[0] in _UNUSABLE:
+            raise EngineError(
+                f"espeak voice {voice!r} is not usable: {_UNUSABLE[base.split('-')[0]]}"
+            )
+        lib = _lib()
+        if not _VOICE_NAME.match(voice):
+            raise EngineError(_unknown_voice(voice, lib))
+        with lib.lock:
+            lib.select(voice)
+        return voice
+
+    def synthesize(self, sentence: str, voice: str, rate: int) -> Synthesis:
+        if not _VOICE_NAME.match(voice):
+            raise EngineError(_unknown_voice(voice, _lib()))
+        factor = PACE_FACTORS.get(voice.split("-")[0].split("+")[0], DEFAULT_PACE_FACTOR)
+        wpm = min(_RATE_MAX, max(_RATE_MIN, round(rate / factor)))
+        lib = _lib()
+        return Synthesis(pcm=lib.speak(sentence, voice, wpm), sample_rate=lib.sample_rate)
+
+
+def _fallbacks(locale: str) -> list[str]:
+    """`zh_Hant_TW` -> [`zh_Hant_TW`, `zh_Hant`, `zh`]: same language, less specific."""
+    parts = locale.replace("-", "_").split("_")
+    return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+@cache
+def _default_voices() -> Mapping[str, str]:
+    """Locale -> voice, from the voices actually present in espeak-ng's data."""
+    from babel import Locale, UnknownLocaleError
+
+    present = {v.name for v in _lib().voices}
+    voices: dict[str, str] = {}
+    for voice in sorted(present):
+        # A plain language voice (`de`, `vi`, `ht`) speaks that language's locale, provided
+        # Babel knows the code (this drops Klingon, Quenya and friends).
+        if "-" in voice or voice in _UNUSABLE:
+            continue
+        try:
+            Locale.parse(voice)
+        except (ValueError, UnknownLocaleError):
+            continue
+        voices[voice] = voice
+    for locale, voice in _PREFERRED.items():
+        if voice in present:
+            voices[locale] = voice
+    return dict(sorted(voices.items()))

