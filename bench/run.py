@@ -1,0 +1,48 @@
+"""Run the benchmarks: `.venv/bin/python bench/run.py [extract|check|audio|build|all]`.
+
+Not a test and not run in CI: each bench prints its figures and the issue's targets. Scratch
+files (corpora, project copies, translate-toolkit's own virtualenv) go to bench/.work/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+
+from common import machine
+
+BENCHES = ("extract", "check", "audio", "build")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("bench", nargs="?", default="all", choices=[*BENCHES, "all"])
+    parser.add_argument("--articles", type=int, default=200, help="corpus size (extract, check)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument(
+        "--po4a-split", action="store_true", help="also time po4a with a .pot per article (slow)"
+    )
+    args = parser.parse_args()
+    print(f"{datetime.date.today().isoformat()}, {machine()}\n")
+    for name in BENCHES if args.bench == "all" else (args.bench,):
+        if name == "extract":
+            import bench_extract
+
+            bench_extract.run(args.articles, args.repeat, args.po4a_split)
+        elif name == "check":
+            import bench_check
+
+            bench_check.run(args.articles, args.repeat)
+        elif name == "audio":
+            import bench_audio
+
+            bench_audio.run(args.repeat)
+        elif name == "build":
+            import bench_build
+
+            bench_build.run(args.repeat)
+        print()
+
+
+if __name__ == "__main__":
+    main()
