@@ -64,16 +64,16 @@ def _po4a_setup(split: bool):
         shutil.copytree(src, root / "src")
         (root / "po").mkdir()
         (root / "pot").mkdir()
-        paths = "pot/$master.pot $lang:po/$lang/$master.po" if split else (
-            "pot/corpus.pot $lang:po/$lang.po"
+        paths = (
+            "pot/$master.pot $lang:po/$lang/$master.po"
+            if split
+            else ("pot/corpus.pot $lang:po/$lang.po")
         )
         if split:
             (root / "po" / LOCALE).mkdir()
         lines = [f"[po4a_langs] {LOCALE}", f"[po4a_paths] {paths}"]
         for md in sorted((root / "src").glob("*.md")):
-            lines.append(
-                f'[type: text] src/{md.name} $lang:out/$lang/{md.name} opt:"-o markdown"'
-            )
+            lines.append(f'[type: text] src/{md.name} $lang:out/$lang/{md.name} opt:"-o markdown"')
         (root / "po4a.cfg").write_text("\n".join(lines) + "\n")
 
     return setup

@@ -18,7 +18,6 @@ import re
 from pathlib import Path
 
 
-
 def _list(words: str) -> tuple[str, ...]:
     return tuple(words.split())
 
