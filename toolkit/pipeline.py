@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .errors import CatalogError, GateFailed
+from .files import write_atomic
 from .locales import normalize_locale
 from .models import StageResult
 from .project import Project
@@ -22,16 +25,19 @@ def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
     files = project.source_files()
     result = StageResult("extract")
     state = _state(project, "extract")
+    pending = []  # parse every changed article first: one bad source writes nothing
     for slug in project.select_slugs(slugs):
         source = files[slug]
         pot = paths.template(slug)
         source_hash = digest(source.read_bytes(), paths.relative(source))
-        remembered = state.get(slug)
-        if remembered and remembered == [source_hash, file_digest(pot)]:
+        if state.get(slug) == [source_hash, file_digest(pot)]:
             result.unchanged += 1
             continue
         article = read_article(source, paths)
-        template = catalogs.template_for(article, paths.relative(source))
+        pending.append(
+            (slug, pot, source_hash, catalogs.template_for(article, paths.relative(source)))
+        )
+    for slug, pot, source_hash, template in pending:
         if catalogs.write_catalog(pot, template, project.config.wrap_width):
             result.written.append(paths.relative(pot))
         else:
@@ -77,6 +83,7 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
     result = StageResult("update")
     state = _state(project, "update")
     stale: list[str] = []
+    pending: list[tuple[str, Path, Path, bytes]] = []
     if check:
         stale += _stale_templates(project)
     slugs = project.select_slugs(None)
@@ -103,14 +110,16 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
             old = po.read_bytes() if po.exists() else b""
             if catalogs.same_but_dates(old, data):
                 result.unchanged += 1
+                state.set(key, inputs)
             elif check:
                 stale.append(paths.relative(po))
-                continue
             else:
-                catalogs.write_catalog(po, catalog, project.config.wrap_width)
-                result.written.append(paths.relative(po))
-            if not check:
-                state.set(key, [file_digest(pot), file_digest(po)])
+                pending.append((key, pot, po, data))
+    # every catalog was read and merged before the first write: one broken file writes nothing
+    for key, pot, po, data in pending:
+        write_atomic(po, data)
+        result.written.append(paths.relative(po))
+        state.set(key, [file_digest(pot), file_digest(po)])
     if not check:
         state.save()
     if stale:

@@ -355,7 +355,7 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
         for article in project.articles():
             assessment = assess(project, article, locale)
             if not assessment.publishable:
-                result.skipped.append((f"{locale}/{article.slug}", "; ".join(assessment.reasons)))
+                result.skipped.append((f"{locale}/{article.slug}", ", ".join(assessment.reasons)))
                 continue
             pair = _from_assessment(project, article, assessment)
             folder = paths.article_site(locale, article.slug)

@@ -1,0 +1,136 @@
+"""Bad input: one clear message naming the file (and line), exit 1, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from toolkit.cli import main
+
+
+def invoke(project: Path, *args: str):
+    return CliRunner().invoke(main, ["--project", str(project), *args])
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def assert_error(result, message: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.output == f"Error: {message}\n"
+
+
+def test_po_with_a_syntax_error_names_file_and_line(project: Path) -> None:
+    invoke(project, "extract")
+    invoke(project, "init", "es")
+    po = project / "locales/es/LC_MESSAGES/blood-pressure.po"
+    lines = po.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if line.startswith('msgid "Why measure'))
+    lines.insert(index + 1, 'msgstr "Por qué')  # a dangling quote
+    po.write_text("\n".join(lines) + "\n")
+    before = snapshot(project)
+    result = invoke(project, "update")
+    assert result.exit_code == 1
+    # polib and msgfmt both report the line after the unterminated string
+    assert result.output == (
+        f"Error: locales/es/LC_MESSAGES/blood-pressure.po:{index + 3}: syntax error in catalog "
+        f"(Syntax error in po file (line {index + 3})): fix the entry or run msgfmt --check\n"
+    )
+    assert snapshot(project) == before
+
+
+def test_source_that_is_not_utf8(project: Path) -> None:
+    (project / "source_articles/latin.md").write_bytes(b"# Title\n\nCaf\xe9 au lait\n")
+    result = invoke(project, "extract")
+    assert_error(
+        result, "source_articles/latin.md:3: not UTF-8 (byte 0xe9): save the file as UTF-8"
+    )
+    assert not (project / "locales").exists()
+
+
+def test_unknown_locale_code(project: Path) -> None:
+    invoke(project, "extract")
+    result = invoke(project, "init", "xx_NOPE")
+    assert_error(result, "unknown locale code 'xx_NOPE': use a code like es, pt_BR, zh_Hans or ar")
+    result = invoke(project, "init", "../../etc")
+    assert_error(
+        result, "unknown locale code '../../etc': use a code like es, pt_BR, zh_Hans or ar"
+    )
+    assert sorted(p.name for p in (project / "locales").iterdir()) == ["templates"]
+
+
+def test_slug_outside_the_allowed_characters(project: Path) -> None:
+    (project / "source_articles/Bad_Name.md").write_text("# Hi\n\nText.\n")
+    result = invoke(project, "extract")
+    assert_error(
+        result,
+        "source_articles/Bad_Name.md: invalid article slug 'Bad_Name': slugs use only a-z, 0-9 "
+        "and '-', and start with a letter or digit; rename the file",
+    )
+    assert not (project / "locales").exists()
+
+
+def test_slug_with_a_path_separator_is_not_a_known_article(project: Path) -> None:
+    result = invoke(project, "extract", "../blood-pressure")
+    assert_error(
+        result,
+        "no source article for '../blood-pressure' in source_articles/ (known: blood-pressure)",
+    )
+
+
+def test_two_sources_with_the_same_slug(project: Path) -> None:
+    (project / "source_articles/blood-pressure.txt").write_text("Title\n\nText.\n")
+    result = invoke(project, "extract")
+    assert_error(
+        result,
+        "two sources with the slug 'blood-pressure': source_articles/blood-pressure.md and "
+        "source_articles/blood-pressure.txt; rename or remove one",
+    )
+
+
+def test_missing_source_folder(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "extract")
+    assert_error(
+        result,
+        f"source folder {tmp_path.resolve()}/source_articles does not exist: create it and put "
+        "articles (<slug>.md or <slug>.txt) in it, or pass --project DIR",
+    )
+
+
+def test_empty_article(project: Path) -> None:
+    (project / "source_articles/empty.md").write_text(
+        "---\nreviewed: 2026-01-01\n---\n\n```\ncode only\n```\n"
+    )
+    result = invoke(project, "extract")
+    assert_error(
+        result,
+        "source_articles/empty.md: the article is empty (no translatable text): add text or remove it",
+    )
+    assert not (project / "locales").exists()
+
+
+def test_broken_front_matter_names_the_line(project: Path) -> None:
+    (project / "source_articles/yaml.md").write_text("---\ntitle: [unclosed\n---\n\nText.\n")
+    result = invoke(project, "extract")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: source_articles/yaml.md:")
+    assert "front matter is not valid YAML" in result.output
+
+
+def test_invalid_configuration_lists_every_problem(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.toolkit]\nwrap_width = "wide"\nlocale = ["es"]\n[tool.toolkit.audio]\nrate = "fast"\n'
+    )
+    result = invoke(project, "extract")
+    assert result.exit_code == 1
+    assert "3 problem(s)" in result.output
+    assert "tool.toolkit.wrap_width: expected a whole number, got 'wide'" in result.output
+    assert "tool.toolkit.locale: unknown key" in result.output
+    assert "tool.toolkit.audio.rate: expected a whole number, got 'fast'" in result.output
