@@ -159,7 +159,7 @@ def read_number(written: str, decimal: str, group: str) -> list[Decimal]:
         if value is not None:
             return [value]
     # neither reading works (a date 05.01.2024, a version 1.2.3): the parts are numbers
-    return [Decimal(part) for part in re.findall(r"\d+", digits)]
+    return [_plain(Decimal(part)) for part in re.findall(r"\d+", digits)]
 
 
 def _separator(ch: str) -> str:
@@ -186,7 +186,13 @@ def _read(digits: str, decimal: str, group: str) -> Decimal | None:
     # grouping: 1-3 digits first, then groups of exactly three (1,000,000)
     if len(integer) > 1 and (len(integer[0]) > 3 or any(len(g) != 3 for g in integer[1:])):
         return None
-    return Decimal("".join(integer) + ("." + fraction[0] if fraction else "")).normalize()
+    return _plain(Decimal("".join(integer) + ("." + fraction[0] if fraction else "")))
+
+
+def _plain(value: Decimal) -> Decimal:
+    """2.50 -> 2.5 and 120 -> 120 (not 1.2E+2): equal values compare and print alike."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
 
 
 def compare(
