@@ -154,6 +154,8 @@ class _Library:
         ]
         lib.espeak_Synth.restype = ctypes.c_int
         lib.espeak_Synchronize.restype = ctypes.c_int
+        lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
+        lib.espeak_ng_SetRandSeed.restype = None
         # DONT_EXIT: with a bad data path the library would otherwise call exit(1).
         rate = lib.espeak_Initialize(
             _AUDIO_OUTPUT_SYNCHRONOUS, 0, self.data_path.encode(), _ESPEAK_INITIALIZE_DONT_EXIT
@@ -220,6 +222,11 @@ class _Library:
             text = sentence.encode("utf-8")
             buffer = ctypes.create_string_buffer(text)
             self._chunks = []
+            # Fix espeak-ng's random noise source per sentence. Its pitch flutter follows a
+            # per-process phase counter that cannot be reset, so the same sentence still
+            # differs by a few samples from call to call: the audio cache, not the engine,
+            # makes rebuilds identical.
+            self.lib.espeak_ng_SetRandSeed(1)
             status = self.lib.espeak_Synth(
                 buffer,
                 len(text) + 1,
