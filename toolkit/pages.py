@@ -257,17 +257,19 @@ def _plain(inline: Any) -> str:
 
 
 def markdown_html(
-    markdown: str, title: str = "", fallback: Mapping[str, str] | None = None
+    markdown: str,
+    title: str = "",
+    fallback_lines: frozenset[int] | set[int] = frozenset(),
+    fallback_lang: str | None = None,
 ) -> Markup:
     """The article body as safe HTML.
 
     Headings move one level down (the page's title is its only `h1`); a first block that
-    repeats the title is dropped; blocks whose text is in `fallback` (plain text -> locale)
-    get their own `lang`, since they are in the source language, not the page's.
+    repeats the title is dropped; blocks starting on one of `fallback_lines` (0-based lines
+    of `markdown`) are in the source language, not the page's, and get their own `lang`.
     """
     md = _markdown()
     tokens = md.parse(markdown)
-    fallback = {_SPACE.sub(" ", k).strip(): v for k, v in (fallback or {}).items()}
     if (
         title
         and len(tokens) >= 3
@@ -275,20 +277,23 @@ def markdown_html(
         and _plain(tokens[1]) == _SPACE.sub(" ", title).strip()
     ):
         tokens = tokens[3:]
-    for i, token in enumerate(tokens):
+    for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + 1, 6)
-            token.tag = f"h{level}"
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+        # a tight list's paragraphs are hidden (no tag of their own): mark the item instead
         if (
-            token.type in ("heading_open", "paragraph_open", "th_open", "td_open")
-            and i + 1 < len(tokens)
-            and tokens[i + 1].type == "inline"
+            fallback_lang
+            and token.map
+            and token.map[0] in fallback_lines
+            and token.type in _BLOCK_OPENERS
+            and not token.hidden
         ):
-            lang = fallback.get(_plain(tokens[i + 1]))
-            if lang:
-                token.attrSet("lang", bcp47(lang))
-                token.attrSet("dir", "rtl" if is_rtl(lang) else "ltr")
+            token.attrSet("lang", bcp47(fallback_lang))
+            token.attrSet("dir", "rtl" if is_rtl(fallback_lang) else "ltr")
     return Markup(md.renderer.render(tokens, md.options, {}))
+
+
+_BLOCK_OPENERS = ("heading_open", "paragraph_open", "list_item_open", "tr_open")
 
 
 # --- templates ------------------------------------------------------------------------------
@@ -328,9 +333,12 @@ def article_page(
     locale: str,
     info: Mapping[str, Any],
     markdown: str,
-    fallback: Mapping[str, str] | None = None,
+    summary: str = "",
+    fallback_lines: frozenset[int] | set[int] = frozenset(),
+    fallback_lang: str | None = None,
 ) -> str:
-    """`<locale>/<slug>/index.html` from the pair's record (see `site.PairRecord`)."""
+    """`<locale>/<slug>/index.html` from the pair's record (the manifest's article entry
+    plus `audio_bytes`) and its translated Markdown body."""
     audio = None
     if info.get("audio_seconds") is not None:
         audio = {
@@ -347,8 +355,9 @@ def article_page(
             title=info["title"],
             audio=audio,
             readability=readability_line(locale, info.get("readability")),
-            fallback=bool(fallback),
-            body=markdown_html(markdown, info["title"], fallback),
+            summary=summary,
+            fallback=bool(fallback_lines and fallback_lang),
+            body=markdown_html(markdown, info["title"], fallback_lines, fallback_lang),
         )
     )
 

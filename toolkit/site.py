@@ -1,0 +1,491 @@
+"""`build` and `status`: every stage, incrementally, into the site and the per-locale bundles.
+
+One (article, locale) pair is the unit of work. Its key hashes what shapes its output: the
+source file, the catalog, the locale's glossary and lexicon, and the voice; the tool
+version, the relevant settings, the templates and the engine sit in the state's settings,
+so changing one of those throws the whole state away (Sphinx's rule). A pair whose key is
+unchanged is not even assessed; a second build with nothing changed does no work.
+
+Pairs the publishing policy holds back are left out of the site and bundles, and reported.
+The source language is published too (it is what the translations are read against).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import pages
+from .bundle import write_bundle
+from .errors import ToolkitError
+from .files import write_if_changed
+from .locales import bcp47
+from .models import Article, StageResult
+from .paths import SLUG
+from .project import Project
+from .state import StageState, digest, file_digest
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+
+#: files of a pair's folder that go into the bundle (whatever else lies there does not)
+PAIR_FILES = (
+    "index.html",
+    "article.md",
+    "article.txt",
+    "audio.mp3",
+    "captions.vtt",
+    "chapters.vtt",
+)
+
+
+def _state(project: Project, engine: str) -> StageState:
+    config = project.config
+    settings = {
+        "templates": pages.templates_hash(),
+        "engine": engine,
+        "source_locale": config.source_locale,
+        "min_translated": config.min_translated,
+        "readability": dataclasses.asdict(config.readability),
+        "checks": dataclasses.asdict(config.checks),
+        "audio": {k: v for k, v in dataclasses.asdict(config.audio).items() if k != "engine"},
+    }
+    # through JSON once, so it compares equal to what the state file holds
+    settings = json.loads(json.dumps(settings, sort_keys=True, default=str))
+    return StageState(project.paths.state_dir / "site.json", settings)
+
+
+def _engine_name(project: Project, engine: str | None) -> str:
+    return engine or project.config.audio.engine
+
+
+def _pair_key(project: Project, article: Article, locale: str, engine: str) -> str:
+    paths = project.paths
+    source = locale == project.source_locale
+    voice = project.config.audio.voices.get(engine, {}).get(locale, "")
+    return digest(
+        article.path.read_bytes(),
+        "" if source else (file_digest(paths.catalog(locale, article.slug)) or "-"),
+        "" if source else (file_digest(paths.glossary(locale)) or "-"),
+        file_digest(paths.lexicon(locale)) or "-",
+        voice,
+    )
+
+
+def _site_locales(project: Project, requested: list[str] | None) -> list[str]:
+    """The requested locales, or the source locale and every target locale."""
+    if requested:
+        return project.select_locales(requested)
+    return sorted({project.source_locale, *project.locales()})
+
+
+@dataclass
+class _Work:
+    locale: str
+    article: Article
+    key: str
+
+
+def build(
+    project: Project,
+    locales: list[str] | None = None,
+    engine: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> StageResult:
+    """Compile, check, render, speak, page and bundle every publishable pair that changed."""
+    engine_name = _engine_name(project, engine)
+    state = _state(project, engine_name)
+    if force:
+        state.items = {}
+    try:
+        result = _build(project, state, _site_locales(project, locales), engine, progress)
+    except BaseException:
+        state.clear()  # a failed build leaves no state behind: the next one starts clean
+        raise
+    state.save()
+    return result
+
+
+def _build(
+    project: Project,
+    state: StageState,
+    locales: list[str],
+    engine: str | None,
+    progress: Progress | None,
+) -> StageResult:
+    paths = project.paths
+    engine_name = _engine_name(project, engine)
+    result = StageResult("build")
+    articles = project.articles()
+    slugs = {a.slug for a in articles}
+    pending: list[_Work] = []
+    for locale in locales:
+        for article in articles:
+            key = _pair_key(project, article, locale, engine_name)
+            stored = state.get(f"pair:{locale}/{article.slug}")
+            if stored and stored["key"] == key and _outputs_present(project, locale, stored):
+                if stored["published"]:
+                    result.unchanged += 1
+                else:
+                    result.skipped.append((f"{locale}/{article.slug}", stored["reasons"]))
+                continue
+            pending.append(_Work(locale, article, key))
+
+    targets = sorted({w.locale for w in pending} - {project.source_locale})
+    if targets:
+        from .pipeline import compile_catalogs
+
+        result.written += compile_catalogs(project, targets).written
+
+    for done, work in enumerate(pending, 1):
+        if progress:
+            progress(done - 1, len(pending), f"{work.locale}/{work.article.slug}")
+        _build_pair(project, state, work, engine, result)
+    if progress and pending:
+        progress(len(pending), len(pending), "")
+
+    for locale in locales:
+        _clean_locale(project, state, locale, slugs, result)
+        _locale_outputs(project, state, locale, articles, result)
+    published = {
+        locale: _records(state, locale, articles)
+        for locale in sorted({project.source_locale, *project.locales()})
+        if paths.locale_site(locale).is_dir()
+    }
+    html = pages.site_page(
+        project.source_locale,
+        published,
+        {a.slug: _source_title(state, project, a) for a in articles},
+    )
+    _write(paths.site_dir / "index.html", html.encode("utf-8"), project, result)
+    return result
+
+
+def _outputs_present(project: Project, locale: str, stored: dict[str, Any]) -> bool:
+    if not stored["published"]:
+        return True
+    folder = project.paths.article_site(locale, stored["record"]["slug"])
+    needed = ["index.html", "article.txt"]
+    if stored["record"].get("audio_seconds") is not None:
+        needed.append("audio.mp3")
+    return all((folder / name).exists() for name in needed)
+
+
+def _write(path: Path, data: bytes, project: Project, result: StageResult) -> None:
+    if write_if_changed(path, data):
+        result.written.append(project.paths.relative(path))
+
+
+def _build_pair(
+    project: Project, state: StageState, work: _Work, engine: str | None, result: StageResult
+) -> None:
+    from .render import render_pair, source_pair
+
+    locale, article = work.locale, work.article
+    name = f"{locale}/{article.slug}"
+    folder = project.paths.article_site(locale, article.slug)
+    source = locale == project.source_locale
+    translated = 1.0
+    if source:
+        pair = source_pair(project, article)
+    else:
+        from .publishing import assess
+
+        assessment = assess(project, article, locale)
+        translated = round(assessment.translated_share, 4)
+        pair = render_pair(project, article, locale) if assessment.publishable else None
+        if pair is None:
+            reasons = "; ".join(assessment.reasons) or "not publishable"
+            if folder.exists():
+                shutil.rmtree(folder)
+                result.notes.append(f"removed {project.paths.relative(folder)}/: {reasons}")
+            state.set(f"pair:{name}", {"key": work.key, "published": False, "reasons": reasons})
+            result.skipped.append((name, reasons))
+            return
+    lang = bcp47(locale)
+    _write(folder / "article.md", pair.article_md(lang).encode("utf-8"), project, result)
+    _write(folder / "article.txt", pair.text.encode("utf-8"), project, result)
+    readability = _readability(project, locale, pair)
+    audio = _make_audio(project, article, pair, locale, engine, folder)
+    for produced in ("audio.mp3", "captions.vtt", "chapters.vtt"):
+        if (folder / produced).exists():
+            result.written.append(project.paths.relative(folder / produced))
+    record = {
+        "slug": article.slug,
+        "title": pair.title,
+        "readability": readability,
+        "translated": translated,
+        "audio_seconds": audio.get("audio_seconds"),
+        "engine": audio.get("engine"),
+        "voice": audio.get("voice"),
+        "audio_bytes": audio.get("audio_bytes"),
+        "captions": (folder / "captions.vtt").exists(),
+    }
+    html = pages.article_page(
+        locale,
+        record,
+        pair.markdown,
+        summary=pair.summary,
+        fallback_lines=pair.fallback_lines,
+        fallback_lang=project.source_locale,
+    )
+    _write(folder / "index.html", html.encode("utf-8"), project, result)
+    state.set(f"pair:{name}", {"key": work.key, "published": True, "record": record})
+
+
+def _readability(project: Project, locale: str, pair: Any) -> dict[str, Any] | None:
+    """The pair's readability, scored exactly as `check` scores it: the translated blocks
+    (or all blocks of the source), code left out. Scored here rather than through
+    `run_checks` so a build does not redo the QA checks and the source's score per pair."""
+    from .readability import score_text
+
+    source = locale == project.source_locale
+    text = "\n".join(b.text for b in pair.blocks if b.kind != "code" and (source or b.lang is None))
+    if not text.strip():
+        return None
+    try:
+        score = score_text(text, locale, project.config.readability)
+    except ToolkitError as exc:
+        log.warning("%s/%s: no readability score: %s", locale, pair.slug, exc)
+        return None
+    return _score_dict(
+        {
+            "formula": score.formula,
+            "value": score.value,
+            "target": score.target,
+            "passes": score.passes,
+            "direction": score.direction,
+        }
+    )
+
+
+def _score_dict(r: Any) -> dict[str, Any] | None:
+    if not r or r.get("value") is None:
+        return None
+    out = {
+        "formula": r.get("formula"),
+        "value": round(float(r["value"]), 2),
+        "target": r.get("target"),
+        "passes": bool(r.get("passes")),
+    }
+    if r.get("direction") in ("max", "min"):
+        out["direction"] = r["direction"]
+    return out
+
+
+def _make_audio(
+    project: Project, article: Article, pair: Any, locale: str, engine: str | None, folder: Path
+) -> dict[str, Any]:
+    """Speak the pair into `folder` (audio.mp3, captions.vtt, chapters.vtt)."""
+    try:
+        from .audio import synthesize_article
+    except ImportError as exc:
+        raise ToolkitError(
+            f"cannot make the audio version of {locale}/{article.slug}: the audio stage is not "
+            f"available ({exc})"
+        ) from None
+    clip = synthesize_article(project, pair, locale, engine=engine, out_dir=folder)
+    mp3 = folder / "audio.mp3"
+    return {
+        "audio_seconds": round(float(_field(clip, "duration", "seconds")), 2),
+        "engine": _field(clip, "engine"),
+        "voice": _field(clip, "voice"),
+        "audio_bytes": mp3.stat().st_size if mp3.exists() else None,
+    }
+
+
+def _field(obj: Any, *names: str) -> Any:
+    for name in names:
+        if isinstance(obj, dict) and name in obj:
+            return obj[name]
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    raise AttributeError(f"audio result has none of {names}")
+
+
+def _records(state: StageState, locale: str, articles: list[Article]) -> list[dict[str, Any]]:
+    out = []
+    for article in articles:
+        stored = state.get(f"pair:{locale}/{article.slug}")
+        if stored and stored["published"]:
+            out.append(stored["record"])
+    return out
+
+
+def _source_title(state: StageState, project: Project, article: Article) -> str:
+    stored = state.get(f"pair:{project.source_locale}/{article.slug}")
+    return stored["record"]["title"] if stored and stored["published"] else article.title
+
+
+def _clean_locale(
+    project: Project, state: StageState, locale: str, slugs: set[str], result: StageResult
+) -> None:
+    """Remove folders and state of articles that no longer exist."""
+    for key in list(state.items):
+        if key.startswith(f"pair:{locale}/") and key.split("/", 1)[1] not in slugs:
+            state.discard(key)
+    folder = project.paths.locale_site(locale)
+    if not folder.is_dir():
+        return
+    for child in sorted(folder.iterdir()):
+        if child.is_dir() and SLUG.match(child.name) and child.name not in slugs:
+            shutil.rmtree(child)
+            result.notes.append(f"removed {project.paths.relative(child)}/: no such article")
+
+
+def _locale_outputs(
+    project: Project, state: StageState, locale: str, articles: list[Article], result: StageResult
+) -> None:
+    """`<locale>/index.html` and `bundles/<locale>.zip`, when anything in them changed."""
+    paths = project.paths
+    records = _records(state, locale, articles)
+    index = pages.locale_page(locale, records).encode("utf-8")
+    _write(paths.locale_site(locale) / "index.html", index, project, result)
+    bundle_path = paths.bundle(locale)
+    key = digest(
+        index,
+        *[json.dumps(state.get(f"pair:{locale}/{a.slug}"), sort_keys=True) for a in articles],
+    )
+    if state.get(f"bundle:{locale}") == key and bundle_path.exists():
+        return
+    files = {"index.html": index}
+    for record in records:
+        folder = paths.article_site(locale, record["slug"])
+        for name in PAIR_FILES:
+            if (folder / name).exists():
+                files[f"{record['slug']}/{name}"] = (folder / name).read_bytes()
+    manifest_articles = [
+        {
+            k: r.get(k)
+            for k in (
+                "slug",
+                "title",
+                "readability",
+                "translated",
+                "audio_seconds",
+                "engine",
+                "voice",
+            )
+        }
+        for r in records
+    ]
+    if write_bundle(bundle_path, locale, files, manifest_articles):
+        result.written.append(paths.relative(bundle_path))
+    state.set(f"bundle:{locale}", key)
+
+
+# --- status ---------------------------------------------------------------------------------
+
+
+@dataclass
+class StatusReport:
+    """One row per (article, locale): what is translated, checked, spoken and publishable."""
+
+    pairs: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"pairs": self.pairs}
+
+    def lines(self) -> list[str]:
+        if not self.pairs:
+            return ["no (article, locale) pairs: add articles and locales first"]
+        header = (
+            "article",
+            "locale",
+            "translated",
+            "fuzzy",
+            "errors",
+            "readability",
+            "audio",
+            "publishable",
+        )
+        rows = [header]
+        for p in self.pairs:
+            r = p["readability"]
+            if r:
+                mark = "ok" if r["passes"] else "MISSED"
+                read = (
+                    f"{pages.formula_name(str(r['formula']))} {r['value']:g}/{r['target']:g} {mark}"
+                )
+            else:
+                read = "-"
+            rows.append(
+                (
+                    p["slug"],
+                    p["locale"],
+                    f"{p['translated_percent']:.0f}%",
+                    str(p["fuzzy"]),
+                    str(p["errors"]),
+                    read,
+                    "up to date" if p["audio_up_to_date"] else "stale",
+                    "yes" if p["publishable"] else f"no: {p['reasons']}",
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+        return [
+            "  ".join(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True))
+            + "  "
+            + row[-1]
+            for row in rows
+        ]
+
+
+def status(project: Project) -> StatusReport:
+    """Assess every (article, locale) without writing anything."""
+    from .publishing import assess
+
+    engine = project.config.audio.engine
+    state = _state(project, engine)
+    locales = project.locales()
+    articles = project.articles()
+    readability = _all_readability(project, locales)
+    report = StatusReport()
+    for article in articles:
+        for locale in locales:
+            a = assess(project, article, locale)
+            stored = state.get(f"pair:{locale}/{article.slug}")
+            key = _pair_key(project, article, locale, engine)
+            audio_ok = bool(
+                stored
+                and stored["key"] == key
+                and stored["published"]
+                and stored["record"].get("audio_seconds") is not None
+                and (project.paths.article_site(locale, article.slug) / "audio.mp3").exists()
+            )
+            report.pairs.append(
+                {
+                    "slug": article.slug,
+                    "locale": locale,
+                    "translated": round(a.translated_share, 4),
+                    "translated_percent": round(a.translated_share * 100, 1),
+                    "total": a.total,
+                    "fuzzy": a.fuzzy,
+                    "untranslated": a.untranslated,
+                    "errors": len(a.errors),
+                    "warnings": len(a.findings) - len(a.errors),
+                    "readability": readability.get((article.slug, locale)),
+                    "audio_up_to_date": audio_ok,
+                    "publishable": a.publishable,
+                    "reasons": "; ".join(a.reasons),
+                }
+            )
+    return report
+
+
+def _all_readability(project: Project, locales: list[str]) -> dict[tuple[str, str], Any]:
+    try:
+        from .checks import run_checks
+    except ImportError:
+        return {}
+    if not locales:
+        return {}
+    reports = run_checks(project, locales, []).as_dict()["reports"]
+    return {(r["slug"], r["locale"]): _score_dict(r.get("readability")) for r in reports}
