@@ -287,7 +287,13 @@ OTHER_UNSPACED = "zh, ja, ko, th, lo, km, my, bo"
 
 TARGETS: tuple[Target, ...] = (
     Target("en", "smog", "primary", 8, _PATIENT),
-    Target("en", "flesch_kincaid_grade", "also reported", 8, _PATIENT),
+    Target(
+        "en",
+        "flesch_kincaid_grade",
+        "also reported",
+        8,
+        "Patient material at grade 6-8 (Weiss, AMA 2007; NIH/NLM MedlinePlus guidance)",
+    ),
     Target(
         "es",
         "szigriszt_pazos",

@@ -1,0 +1,447 @@
+"""Readability per language: reference values, segmentation, offline English, threads, docs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SEED
+from toolkit.config import ReadabilityConfig
+from toolkit.errors import ConfigError, ToolkitError
+from toolkit.readability import (
+    formula_table,
+    raw_textstat_metrics,
+    resolve_target,
+    score_text,
+    sentence_counts,
+    sentence_flags,
+    split_sentences,
+)
+from toolkit.readability import formulas as f
+from toolkit.readability.cmudict_data import nltk_cmudict_text
+from toolkit.readability.segmenter import fallback_segment
+
+CAT = "The cat in the hat ate breakfast."
+
+
+def seed_text() -> str:
+    """The seed article without its page furniture (2 first non-empty lines, the last line)."""
+    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return "\n\n".join(lines[2:-1])
+
+
+# --- reference values (FACTS.md) -------------------------------------------------------------
+
+
+def test_flesch_reading_ease_reference_and_not_clamped() -> None:
+    # 7 words, 1 sentence, 8 syllables
+    assert f.flesch_reading_ease(7, 1, 8) == pytest.approx(103.04, abs=0.05)
+
+
+def test_gunning_fog_reference() -> None:
+    assert f.gunning_fog(7, 1, 0) == pytest.approx(2.8, abs=0.05)
+
+
+def test_coleman_liau_reference_uses_0_0588() -> None:
+    assert f.coleman_liau(639, 119, 5) == pytest.approx(14.53, abs=0.05)
+
+
+def test_smog_reference() -> None:
+    assert f.smog_grade(95, 30) == pytest.approx(13.295, abs=0.05)
+
+
+def test_reference_sentence_scored_end_to_end() -> None:
+    score = score_text(CAT, "en")
+    assert score.metrics["words"] == 7
+    assert score.metrics["syllables"] == 8
+    assert score.metrics["flesch_reading_ease"] == pytest.approx(103.04, abs=0.05)
+    assert score.metrics["gunning_fog"] == pytest.approx(2.8, abs=0.05)
+
+
+def test_gulpease_and_ari_ignore_punctuation() -> None:
+    # textstat 0.7.13 counts punctuation as characters; the published formulas count letters
+    plain = score_text("Prendi la pillola dopo cena e bevi acqua", "it")
+    marked = score_text("Prendi la pillola, dopo cena, e bevi acqua!", "it")
+    assert plain.metrics["gulpease"] == marked.metrics["gulpease"]
+    assert f.gulpease(35, 8, 1) == pytest.approx(89 + (300 - 350) / 8)
+    a = score_text("Take the pill after dinner and drink water", "en").metrics
+    b = score_text("Take the pill, after dinner, and drink water!", "en").metrics
+    assert a["automated_readability_index"] == b["automated_readability_index"]
+
+
+def test_wrapper_differs_from_textstat_where_textstat_is_wrong() -> None:
+    import textstat
+
+    text = seed_text()
+    ours = score_text(text, "en").metrics
+    counts = sum((c for _, c in sentence_counts(text, "en")), f.Counts(0, 0))
+    assert ours["coleman_liau"] == pytest.approx(
+        f.coleman_liau(counts.letters, counts.words, counts.sentences), abs=0.01
+    )
+    # textstat's 0.058 gives a lower value on the same text
+    assert textstat.coleman_liau_index(text) < ours["coleman_liau"] - 0.2
+
+
+# --- English offline, the seed article ---------------------------------------------------------
+
+
+def test_seed_article_scored_in_english_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nltk
+
+    def no_download(*args: object, **kwargs: object) -> None:
+        raise AssertionError("nltk.download must never be called")
+
+    monkeypatch.setattr(nltk, "download", no_download)
+    score = score_text(seed_text(), "en")
+    print(f"seed article: {dict(score.metrics)}")
+    assert score.formula == "smog" and not score.proxy
+    assert score.direction == "max" and score.target == 8
+    assert 12 <= score.value <= 15  # measured 14.49
+    assert 11 <= score.metrics["flesch_kincaid_grade"] <= 14  # measured 12.41
+    assert 400 <= score.metrics["words"] <= 450
+    assert 18 <= score.metrics["sentences"] <= 26
+    assert not score.passes
+
+
+def test_english_syllables_match_textstat_with_the_cmu_dictionary() -> None:
+    from textstat.backend.counts import count_syllables
+
+    text = seed_text()
+    ours = sum(c.syllables for _, c in sentence_counts(text, "en"))
+    assert ours == count_syllables(text, "en_US")
+    # the dictionary matters: pyphen alone counts fewer (FACTS: grades 1.5 lower)
+    assert count_syllables("area idea anesthetic", "en_US") == 3 + 3 + 4  # pyphen: 1 + 1 + 3
+
+
+def test_converted_dictionary_is_in_nltk_format() -> None:
+    text = nltk_cmudict_text().decode("utf-8")
+    lines = text.splitlines()
+    assert "READ 2 R IY1 D" in lines
+    assert "#" not in text  # comments such as "# place, danish" are not phones
+    assert len({line.split(" ", 1)[0] for line in lines}) == 126_052
+
+
+def test_fresh_interpreter_scores_english_without_any_download(tmp_path: Path) -> None:
+    """No NLTK data anywhere, network and nltk.download both broken: English still scores."""
+    script = textwrap.dedent(
+        f"""
+        import socket, nltk
+        def refuse(*a, **k):
+            raise OSError("network blocked")
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        nltk.download = refuse
+        nltk.data.path[:] = [{str(tmp_path / "empty")!r}]
+        from toolkit.readability import score_text
+        score = score_text({CAT!r}, "en")
+        print(score.metrics["flesch_reading_ease"], nltk.data.path[0])
+        """
+    )
+    env = {"TOOLKIT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    env["HOME"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    value, folder = done.stdout.split()
+    assert float(value) == pytest.approx(103.04, abs=0.05)
+    corpus = Path(folder) / "corpora" / "cmudict" / "cmudict"
+    assert corpus.is_file() and Path(folder).is_relative_to(tmp_path / "cache")
+    assert "nltk_data" not in done.stderr
+
+
+# --- per-language formulas and proxies ---------------------------------------------------------
+
+SAMPLES = {
+    "es": "Tome dos pastillas cada mañana. Beba mucha agua. Llame al médico si tiene fiebre.",
+    "fr": "Prenez deux comprimés chaque matin. Buvez beaucoup d'eau. Appelez le médecin.",
+    "de": "Nehmen Sie jeden Morgen zwei Tabletten. Trinken Sie viel Wasser. Rufen Sie an.",
+    "it": "Prenda due compresse ogni mattina. Beva molta acqua. Chiami il medico.",
+    "nl": "Neem elke ochtend twee tabletten. Drink veel water. Bel de dokter.",
+    "ru": "Принимайте две таблетки каждое утро. Пейте много воды. Позвоните врачу.",
+}
+
+
+@pytest.mark.parametrize(
+    ("locale", "formula", "direction", "target", "also"),
+    [
+        ("es", "szigriszt_pazos", "min", 55, "fernandez_huerta"),
+        ("fr", "kandel_moles", "min", 70, None),
+        ("de", "amstad", "min", 60, "wiener_sachtextformel"),
+        ("it", "gulpease", "min", 60, None),
+        ("nl", "douma", "min", 70, None),
+        ("ru", "oborneva", "min", 70, None),
+    ],
+)
+def test_each_language_gets_its_own_formula(
+    locale: str, formula: str, direction: str, target: float, also: str | None
+) -> None:
+    score = score_text(SAMPLES[locale], locale)
+    assert (score.formula, score.direction, score.target, score.proxy) == (
+        formula,
+        direction,
+        target,
+        False,
+    )
+    assert score.metrics["sentences"] == 3
+    assert "smog" not in score.metrics and "flesch_kincaid_grade" not in score.metrics
+    if also:
+        assert also in score.metrics
+    assert 40 < score.value < 120  # short, plain sentences: an ease score, not a grade
+
+
+def test_spanish_values_follow_the_published_formulas() -> None:
+    score = score_text(SAMPLES["es"], "es")
+    m = score.metrics
+    assert score.value == pytest.approx(
+        206.835 - 62.3 * m["syllables"] / m["words"] - m["words"] / m["sentences"], abs=0.01
+    )
+    assert m["fernandez_huerta"] == pytest.approx(
+        206.84 - 60 * m["syllables"] / m["words"] - 1.02 * m["words"] / m["sentences"], abs=0.01
+    )
+
+
+@pytest.mark.parametrize("locale", ["es_ES", "es-ES", "ES", "es_MX"])
+def test_locale_spellings_all_mean_spanish(locale: str) -> None:
+    assert score_text(SAMPLES["es"], locale) == score_text(SAMPLES["es"], "es")
+
+
+def test_chinese_gets_a_labelled_characters_per_sentence_proxy() -> None:
+    score = score_text("请每天服用2.5毫克。然后休息！你好吗？", "zh_Hans")
+    assert score.proxy and score.formula == "characters_per_sentence (proxy)"
+    assert score.metrics["sentences"] == 3
+    assert score.value == pytest.approx(16 / 3, abs=0.01)  # 9 + 4 + 3 word characters
+    assert (score.direction, score.target) == ("max", 30)
+
+
+@pytest.mark.parametrize("locale", ["ar", "vi", "tl", "pt_BR", "ht", "xx", "qq-ZZ"])
+def test_languages_without_a_formula_get_a_labelled_lix_proxy(locale: str) -> None:
+    text = "Sentence one is here. Another sentence follows, longer than before. Done."
+    if locale == "ar":
+        text = "هل تشعر بألم؟ اتصل بالطبيب فورا. خذ الدواء."
+    score = score_text(text, locale)
+    assert score.proxy and score.formula == "lix (proxy)"
+    assert score.metrics["sentences"] == 3
+    assert "syllables" not in score.metrics and "smog" not in score.metrics
+    assert (score.direction, score.target) == ("max", 40)
+
+
+def test_lix_value() -> None:
+    score = score_text("Sentence one is here. Another sentence follows, longer than before.", "pt")
+    # 10 words, 2 sentences, 4 words over 6 letters (Sentence, Another, sentence, follows)
+    assert score.value == pytest.approx(10 / 2 + 100 * 4 / 10, abs=0.01)
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+
+def test_targets_overridable_per_language_and_locale() -> None:
+    config = ReadabilityConfig(
+        targets={
+            "es": {"formula": "fernandez_huerta", "target": 65},
+            "es_MX": {"target": 60},
+            "en": {"target": 6},
+        }
+    )
+    es = score_text(SAMPLES["es"], "es", config)
+    assert (es.formula, es.target) == ("fernandez_huerta", 65)
+    assert es.value == es.metrics["fernandez_huerta"]
+    mx = score_text(SAMPLES["es"], "es-MX", config)  # the locale's key wins over the language's
+    assert (mx.formula, mx.target) == ("szigriszt_pazos", 60)
+    assert resolve_target("en_GB", config)[1] == 6
+    lix = score_text(SAMPLES["fr"], "fr", ReadabilityConfig(targets={"fr": {"formula": "lix"}}))
+    assert (lix.formula, lix.target, lix.proxy) == ("lix (proxy)", 40, True)
+
+
+def test_unknown_formula_in_config_lists_the_known_ones() -> None:
+    config = ReadabilityConfig(targets={"es": {"formula": "inflesz2"}})
+    with pytest.raises(ConfigError) as err:
+        score_text(SAMPLES["es"], "es", config)
+    message = str(err.value)
+    assert "tool.toolkit.readability.targets.es.formula" in message
+    assert "'inflesz2'" in message and "szigriszt_pazos" in message and "smog" in message
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ({"formula": "smog"}, "'smog' is not a formula for language 'es'"),
+        ({"target": "high"}, "targets.es.target: expected a number, got 'high'"),
+        ({"goal": 3}, "unknown key(s) goal"),
+        (55, "expected a table"),
+    ],
+)
+def test_bad_target_config_is_a_clear_error(override: object, expected: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        resolve_target("es", ReadabilityConfig(targets={"es": override}))
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "* * *\n\n---", "…"])
+def test_nothing_to_score_is_a_toolkit_error(text: str) -> None:
+    with pytest.raises(ToolkitError, match="nothing to score: the article has no text"):
+        score_text(text, "en")
+
+
+def test_headings_only_still_score() -> None:
+    score = score_text("Why measure at home\n\nWhat you need\n\nWhen to call", "en")
+    assert score.metrics["sentences"] == 3  # each heading is a sentence of its own
+    assert score.metrics["words"] == 10
+
+
+# --- segmentation ------------------------------------------------------------------------------
+
+
+def test_english_segmentation_cases() -> None:
+    text = (
+        "Call 911. Take 2.5 mg at 8 a.m. every day. Dr. Smith works in the U.S. now. Really? Yes!"
+    )
+    assert split_sentences(text, "en") == [
+        "Call 911.",
+        "Take 2.5 mg at 8 a.m. every day.",
+        "Dr. Smith works in the U.S. now.",
+        "Really?",
+        "Yes!",
+    ]
+    assert score_text(text, "en").metrics["sentences"] == 5  # "Call 911." counts
+
+
+def test_lines_are_sentence_boundaries() -> None:
+    assert split_sentences("What you need\nA cuff that fits your arm", "en") == [
+        "What you need",
+        "A cuff that fits your arm",
+    ]
+
+
+def test_cjk_and_arabic_marks() -> None:
+    assert split_sentences("请每天服用2.5毫克。然后休息！你好吗？", "zh") == [
+        "请每天服用2.5毫克。",
+        "然后休息！",
+        "你好吗？",
+    ]
+    assert split_sentences("هل تشعر بألم؟ اتصل بالطبيب. خذ 2.5 ملغ.", "ar") == [
+        "هل تشعر بألم؟",
+        "اتصل بالطبيب.",
+        "خذ 2.5 ملغ.",
+    ]
+
+
+def test_fallback_segmenter_for_languages_pysbd_lacks() -> None:
+    assert split_sentences("Tome 2.5 mg. O Dr. Silva vê você às 8h! Tudo bem? Sim…", "pt") == [
+        "Tome 2.5 mg.",
+        "O Dr. Silva vê você às 8h!",
+        "Tudo bem?",
+        "Sim…",
+    ]
+    assert fallback_segment("Uống 2,5 mg… rồi nghỉ. Gọi 115. Xong") == [
+        "Uống 2,5 mg… rồi nghỉ.",
+        "Gọi 115.",
+        "Xong",
+    ]
+    assert fallback_segment("안녕하세요。잘 지내요？네．") == [
+        "안녕하세요。",
+        "잘 지내요？",
+        "네．",
+    ]
+    assert fallback_segment("आप कैसे हैं। मैं ठीक हूँ। e.g. Ok") == [
+        "आप कैसे हैं।",
+        "मैं ठीक हूँ।",
+        "e.g. Ok",
+    ]
+
+
+# --- sentence flags ----------------------------------------------------------------------------
+
+
+def test_sentence_flags_long_and_hard() -> None:
+    long = " ".join(["word"] * 21) + "."
+    hard = "Intravenous ketamine infusions are administered professionally."  # ketamine: 2
+    easy = "Take one pill with water."
+    flags = sentence_flags(f"{long} {hard} {easy}", "en")
+    assert flags == [
+        (long, "long sentence: 21 words (over 20)"),
+        (hard, "hard words: 4 of 6 words have 3 or more syllables"),
+    ]
+    assert sentence_flags(long, "en", max_words=25) == []
+    assert sentence_flags(hard, "en", hard_word_share=0.9) == []
+    assert sentence_flags("Intravenous anesthesia.", "en") == []  # too short to judge a share
+
+
+def test_sentence_flags_without_syllables_or_spaces() -> None:
+    flags = sentence_flags("Medicamentos importantes, administrados diariamente.", "pt")
+    assert flags == []  # 4 words: too short to judge
+    long_pt = "Os medicamentos importantes são administrados diariamente pelos enfermeiros."
+    assert sentence_flags(long_pt, "pt") == [
+        (long_pt, "hard words: 5 of 8 words are over 6 letters long")
+    ]
+    zh = "请" * 31 + "。短句。"
+    assert sentence_flags(zh, "zh") == [
+        ("请" * 31 + "。", "long sentence: 31 characters (over 30)")
+    ]
+
+
+# --- threads -----------------------------------------------------------------------------------
+
+
+def test_scoring_is_safe_under_threads() -> None:
+    from toolkit.readability import _sentence_counts
+
+    jobs = [(f"{SAMPLES['es']} Frase número {i}.", "es") for i in range(20)]
+    jobs += [(f"{seed_text()} Paragraph {i}.", "en") for i in range(20)]
+    jobs += [(f"{SAMPLES['de']} Satz {i}.", "de") for i in range(20)]
+    _sentence_counts.cache_clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(pool.map(lambda job: score_text(*job), jobs))
+        raw_concurrent = list(pool.map(lambda job: raw_textstat_metrics(*job), jobs))
+    _sentence_counts.cache_clear()
+    assert concurrent == [score_text(*job) for job in jobs]
+    assert raw_concurrent == [raw_textstat_metrics(*job) for job in jobs]
+
+
+def test_raw_textstat_metrics_cover_the_same_metrics() -> None:
+    text = seed_text()
+    raw = raw_textstat_metrics(text, "en")
+    ours = score_text(text, "en").metrics
+    assert set(raw) <= set(ours)
+    assert raw["smog"] == pytest.approx(ours["smog"], abs=0.1)
+    assert raw["flesch_kincaid_grade"] == pytest.approx(ours["flesch_kincaid_grade"], abs=0.1)
+    es = raw_textstat_metrics(SAMPLES["es"], "es")
+    assert set(es) == {"sentences", "words", "syllables", "polysyllables"} | {
+        "szigriszt_pazos",
+        "fernandez_huerta",
+    }
+    assert set(raw_textstat_metrics("你好。", "zh")) >= {"characters_per_sentence"}
+
+
+# --- docs --------------------------------------------------------------------------------------
+
+
+def test_docs_table_matches_formula_table() -> None:
+    doc = (REPO / "docs" / "readability.md").read_text(encoding="utf-8")
+    table = doc.split("<!-- formula-table -->")[1]
+    rows = [line for line in table.strip().splitlines() if line.startswith("|")][2:]
+    cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+    expected = [
+        [
+            row["language"],
+            f"`{row['formula']}`",
+            row["role"],
+            ("≤ " if row["direction"] == "max" else "≥ ") + f"{row['target']:g}",
+            row["source"],
+        ]
+        for row in formula_table()
+    ]
+    assert cells == expected
