@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import CatalogError, GateFailed
 from .files import write_atomic
 from .locales import normalize_locale
 from .models import StageResult
+from .paths import ProjectPaths
 from .project import Project
 from .state import StageState, digest, file_digest
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _state(project: Project, name: str) -> StageState:
@@ -19,32 +26,51 @@ def _state(project: Project, name: str) -> StageState:
 def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
     """Sources -> locales/templates/<slug>.pot; unchanged sources are not even parsed."""
     from . import catalogs
-    from .articles import read_article
 
     paths = project.paths
     files = project.source_files()
     result = StageResult("extract")
     state = _state(project, "extract")
-    pending = []  # parse every changed article first: one bad source writes nothing
+    todo = []
     for slug in project.select_slugs(slugs):
-        source = files[slug]
-        pot = paths.template(slug)
+        source, pot = files[slug], paths.template(slug)
         source_hash = digest(source.read_bytes(), paths.relative(source))
         if state.get(slug) == [source_hash, file_digest(pot)]:
             result.unchanged += 1
-            continue
-        article = read_article(source, paths)
-        pending.append(
-            (slug, pot, source_hash, catalogs.template_for(article, paths.relative(source)))
-        )
-    for slug, pot, source_hash, template in pending:
-        if catalogs.write_catalog(pot, template, project.config.wrap_width):
-            result.written.append(paths.relative(pot))
         else:
+            todo.append((slug, source, pot, source_hash))
+    # every changed article is parsed before the first write: one bad source writes nothing
+    templates = _in_parallel(_template_bytes, [(paths, source) for _, source, _, _ in todo])
+    for (slug, _, pot, source_hash), data in zip(todo, templates, strict=True):
+        old = pot.read_bytes() if pot.exists() else b""
+        if catalogs.same_but_dates(old, data):
             result.unchanged += 1
+        else:
+            write_atomic(pot, data)
+            result.written.append(paths.relative(pot))
         state.set(slug, [source_hash, file_digest(pot)])
     state.save()
     return result
+
+
+def _template_bytes(job: tuple[ProjectPaths, Path]) -> bytes:
+    from . import catalogs
+    from .articles import read_article
+
+    paths, source = job
+    template = catalogs.template_for(read_article(source, paths), paths.relative(source))
+    return catalogs.catalog_bytes(template, paths.config.wrap_width)
+
+
+def _in_parallel(function: Callable[[T], R], jobs: list[T]) -> list[R]:
+    """`[function(job) for job in jobs]`, spread over the CPU cores when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < 16 or workers < 2:
+        return [function(job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
 
 
 def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -> StageResult:
