@@ -1,10 +1,6 @@
 """toolkit: accessible, multilingual patient-education material with audio versions."""
 
-from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("toolkit")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0"
+# The one place the version lives (pyproject.toml reads it from here); part of every
+# incremental-state and cache key. Not read through importlib.metadata: that costs 90 ms
+# at every start.
+__version__ = "0.1.0"

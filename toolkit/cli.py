@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from . import __version__
 from .errors import ToolkitError
 
 log = logging.getLogger("toolkit")
@@ -41,7 +42,7 @@ class ToolkitGroup(click.Group):
 )
 @click.option("-v", "--verbose", count=True, help="Say more on stderr (repeat for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
-@click.version_option(package_name="toolkit")
+@click.version_option(__version__, prog_name="toolkit")
 @click.pass_context
 def main(ctx: click.Context, project_dir: Path, verbose: int, quiet: bool) -> None:
     """Accessible, multilingual patient-education material: catalogs, checks, audio, bundles.
