@@ -96,7 +96,9 @@ def assess(
     threshold = project.config.min_translated if min_translated is None else min_translated
     findings: list[Finding] = []
     if with_checks and entries:
-        findings = _qa_findings(project, article, locale, entries)
+        from .checks import qa_findings
+
+        findings = qa_findings(project, article, locale, entries)
     return Assessment(
         slug=article.slug,
         locale=locale,
@@ -111,13 +113,3 @@ def assess(
         min_translated=threshold,
         findings=findings,
     )
-
-
-def _qa_findings(
-    project: Project, article: Article, locale: str, entries: list[Entry]
-) -> list[Finding]:
-    try:
-        from .checks import qa_findings
-    except ImportError:  # TODO(lead): remove once toolkit.checks lands
-        return []
-    return qa_findings(project, article, locale, entries)
