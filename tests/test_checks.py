@@ -223,6 +223,8 @@ CORRECT = [
     ("Take 2.5 mg twice a day.", "每天服用两次，每次2.5毫克。", "zh_Hans", "paragraph"),
     ("Drink 1,000 mL of water.", "Beba 1.000 mL de agua.", "es", "paragraph"),
     ("Drink 10,000 mL a week.", "Buvez 10\u202f000 mL par semaine.", "fr", "paragraph"),
+    ("Drink 10,000 mL a week.", "Beba 10 000 mL por semana.", "es", "paragraph"),
+    ("Drink 10,000 mL a week.", "Trinken Sie 10.000 ml pro Woche.", "de", "paragraph"),
     (
         "Normal is below 120/80 mmHg, about 50% of adults.",
         "Lo normal es menos de 120/80 mmHg, cerca del 50 % de los adultos.",

@@ -94,6 +94,8 @@ _UNIT = re.compile(
 )
 _PERCENT_BEFORE = re.compile(r"[%٪]\s?$")  # Turkish and others write %50
 _ARABIC_DECIMAL, _ARABIC_GROUP = "\u066b", "\u066c"
+_TYPOGRAPHIC_GROUP = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d)")
+_SPACE_MARK = "\ue000"  # a private-use character NFKC leaves alone
 
 
 @dataclass(frozen=True)
@@ -116,22 +118,25 @@ def separators(locale: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=64)
-def _number_pattern(group: str) -> re.Pattern[str]:
-    # a space separates thousands only where the locale groups with a space (fr, ru…), and
-    # only before exactly three digits: "take 2 100 mg tablets" stays rare enough
-    space = r"|\s(?=\d{3}(?!\d))" if group.isspace() else ""
-    return re.compile(
-        r"\d+(?:(?:[.,'’" + _ARABIC_DECIMAL + _ARABIC_GROUP + r"]" + space + r")\d+)*"
-    )
+def _number_pattern(decimal: str, group: str) -> re.Pattern[str]:
+    # a plain space separates thousands only where the locale groups with a space (fr, ru) or
+    # writes a decimal comma (es, de: the SI style "10 000"), and only before exactly three
+    # digits: "take 2 100 mg tablets" stays rare enough
+    spaced = group.isspace() or decimal == ","
+    space = r"|\s(?=\d{3}(?!\d))" if spaced else ""
+    return re.compile(rf"\d+(?:(?:[.,'’{_ARABIC_DECIMAL}{_ARABIC_GROUP}{_SPACE_MARK}]{space})\d+)*")
 
 
 def quantities(text: str, locale: str) -> list[Quantity]:
     """Every number in `text` (already stripped of URLs and code) with its unit, if any."""
-    text = unicodedata.normalize("NFKC", text)  # fullwidth digits, ㎎, ℃, NBSP -> plain forms
+    # no-break and thin spaces between digits always group thousands (10\u202f000); NFKC would
+    # make them plain spaces, so they are marked first
+    text = _TYPOGRAPHIC_GROUP.sub(_SPACE_MARK, text)
+    text = unicodedata.normalize("NFKC", text)  # fullwidth digits, ㎎, ℃ -> plain forms
     decimal, group = separators(locale)
     found: list[Quantity] = []
-    for match in _number_pattern(group).finditer(text):
-        written = match.group()
+    for match in _number_pattern(decimal, group).finditer(text):
+        written = match.group().replace(_SPACE_MARK, "\u202f")
         unit_match = _UNIT.match(text, match.end())
         unit = _UNITS[_unit_key(unit_match.group("unit"))] if unit_match else ""
         if unit_match and "/" in unit_match.group("unit"):

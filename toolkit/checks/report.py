@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,14 @@ class CheckRun:
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in rows
         ]
+        proxies = sorted(
+            {(r.locale, r.score.formula) for r in self.reports if r.score and r.score.proxy}
+        )
+        for locale, formula in proxies:
+            out.append(
+                f"{locale}: no validated readability formula for this language; {formula} is a "
+                "proxy: compare it with the same language over time, not with other languages"
+            )
         for report in self.reports:
             if report.reasons:
                 out.append(
@@ -198,6 +207,10 @@ class CheckRun:
             f"{missed} readability target{'s' if missed != 1 else ''} missed"
         )
         return out
+
+
+def _proxy(report: PairReport) -> bool:
+    return report.score is not None and report.score.proxy
 
 
 def _row(r: PairReport) -> tuple[str, ...]:
@@ -356,6 +369,7 @@ def _locate(sentence: str, plain: list[tuple[Entry, str]]) -> Entry | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _entry_text(msgstr: str) -> str:
     from ..render import plain_blocks
 
