@@ -134,3 +134,18 @@ def test_invalid_configuration_lists_every_problem(project: Path) -> None:
     assert "tool.toolkit.wrap_width: expected a whole number, got 'wide'" in result.output
     assert "tool.toolkit.locale: unknown key" in result.output
     assert "tool.toolkit.audio.rate: expected a whole number, got 'fast'" in result.output
+
+
+def test_configuration_values_out_of_range_and_bad_locales(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.toolkit]\nmin_translated = 120\nlocales = ["es", "klingon!"]\n'
+        "[tool.toolkit.audio]\nrate = 1000\n"
+    )
+    result = invoke(project, "extract")
+    assert result.output == (
+        f"Error: 3 problem(s) in {project.resolve()}/pyproject.toml:\n"
+        "  - tool.toolkit.min_translated: 120.0 is outside 0 to 100\n"
+        "  - tool.toolkit.audio.rate: 1000 is outside 60 to 300\n"
+        "  - tool.toolkit.locales: unknown locale code 'klingon!': use a code like es, pt_BR, zh_Hans or ar\n"
+    )
+    assert result.exit_code == 1

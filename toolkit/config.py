@@ -103,12 +103,45 @@ def load_config(root: Path, **overrides: Any) -> Config:
         values[name] = section_cls(
             **_convert(section_cls, dict(section), f"tool.toolkit.{name}", problems)
         )
+    problems += _check_values(values)
     if problems:
         where = root / "pyproject.toml"
         raise ConfigError(
             f"{len(problems)} problem(s) in {where}:\n" + "\n".join(f"  - {p}" for p in problems)
         )
     return Config(root=root, **values)
+
+
+_RANGES = {
+    ("", "wrap_width"): (20, 400),
+    ("", "min_translated"): (0, 100),
+    ("audio", "rate"): (60, 300),
+    ("audio", "sentence_pause_ms"): (0, 5000),
+    ("audio", "paragraph_pause_ms"): (0, 10000),
+    ("readability", "max_sentence_words"): (3, 200),
+    ("readability", "hard_word_share"): (0, 1),
+}
+
+
+def _check_values(values: dict[str, Any]) -> list[str]:
+    """Problems with values of the right type but outside what makes sense."""
+    from .locales import normalize_locale
+
+    problems = []
+    for (section, key), (low, high) in _RANGES.items():
+        holder = values.get(section) if section else values
+        value = getattr(holder, key, None) if section else values.get(key)
+        if value is not None and not low <= value <= high:
+            name = f"tool.toolkit.{section + '.' if section else ''}{key}"
+            problems.append(f"{name}: {value} is outside {low} to {high}")
+    for key in ("locales", "source_locale"):
+        codes = values.get(key, ())
+        for code in [codes] if isinstance(codes, str) else codes:
+            try:
+                normalize_locale(code)
+            except ConfigError as exc:
+                problems.append(f"tool.toolkit.{key}: {exc}")
+    return problems
 
 
 def _read_table(pyproject: Path) -> dict[str, Any]:
