@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import corpus
-from common import WORK, Run, fresh_dir, measure_all, median_run, table, toolkit, verdict
+from common import WORK, Run, fresh_dir, load, measure_all, median_run, table, toolkit, verdict
 
 TT_VERSION = "3.20.4"
 VENV_TT = WORK / "venv-tt"
@@ -137,7 +137,7 @@ def run(articles: int = 200, repeat: int = 3, split: bool = False) -> dict[str, 
             shutil.rmtree(root)
         results[tool.name] = {p: median_run(r) for p, r in phases.items()}
         timings = ", ".join(f"{p} {r.seconds:.2f} s" for p, r in results[tool.name].items())
-        print(f"  {tool.name}: {timings}", flush=True)
+        print(f"  {tool.name}: {timings} ({load()})", flush=True)
     print()
     print(report(results))
     return results
@@ -150,6 +150,8 @@ def report(results: dict[str, dict[str, Run]]) -> str:
     rows = []
     for phase in PHASES:
         rows.append([phase, *(f"{results[n][phase].seconds:.3f}" for n in names)])
+    for phase in PHASES:
+        rows.append([f"{phase} (CPU s)", *(f"{results[n][phase].cpu:.3f}" for n in names)])
     rows.append(["peak MB", *(f"{max(r.peak_mb for r in results[n].values()):.0f}" for n in names)])
     lines = [table(header, rows), ""]
     speed = [

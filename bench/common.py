@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,41 +29,86 @@ def toolkit(*args: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Run:
-    seconds: float
+    seconds: float  # wall clock
     peak_mb: float  # peak resident set size of the process (and the children it waited for)
+    cpu: float = 0.0  # user + system CPU seconds: steadier than wall time on a busy machine
 
 
 class CommandFailed(RuntimeError):
     pass
 
 
-def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run `cmd` to completion; wall-clock seconds and its own peak RSS (not the bench's).
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
-    os.wait4 gives the rusage of exactly that child, so peaks of earlier commands and of this
-    Python process never leak into the figure (RUSAGE_CHILDREN would keep the maximum of all).
+
+def _group_rss(group: int) -> int:
+    """Bytes resident in every process of a process group (a command and its workers)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[2]) == group:  # fields after "(comm)": state, ppid, pgrp, ...
+            total += int(fields[21]) * PAGE  # rss, in pages
+    return total
+
+
+class _GroupPeak(threading.Thread):
+    """Samples the summed RSS of a process group every 20 ms: parallel workers add up."""
+
+    def __init__(self, group: int) -> None:
+        super().__init__(daemon=True)
+        self.group, self.peak, self.done = group, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            self.peak = max(self.peak, _group_rss(self.group))
+
+
+def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run `cmd` to completion; wall-clock seconds, CPU seconds and peak memory.
+
+    Peak memory is the larger of the command's own peak RSS (os.wait4 gives the rusage of
+    exactly that child, so this Python process never leaks into the figure) and the sampled
+    sum over its process group, which counts worker processes running at the same time.
     """
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+        sampler = _GroupPeak(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
+        sampler.done.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             out.seek(0)
             tail = out.read().decode(errors="replace")[-2000:]
             raise CommandFailed(f"{' '.join(cmd)} (in {cwd}) exited {proc.returncode}:\n{tail}")
-    return Run(seconds, usage.ru_maxrss / 1024)  # Linux reports KiB
+    cpu = usage.ru_utime + usage.ru_stime
+    peak = max(usage.ru_maxrss * 1024, sampler.peak)  # Linux reports ru_maxrss in KiB
+    return Run(seconds, peak / 2**20, cpu)
 
 
 def measure_all(cmds: Sequence[Sequence[str]], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Several commands run one after the other: total time, highest peak."""
     runs = [measure(cmd, cwd, env) for cmd in cmds]
-    return Run(sum(r.seconds for r in runs), max(r.peak_mb for r in runs))
+    return Run(sum(r.seconds for r in runs), max(r.peak_mb for r in runs), sum(r.cpu for r in runs))
 
 
 def median_run(runs: Sequence[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        max(r.peak_mb for r in runs),
+        statistics.median(r.cpu for r in runs),
+    )
 
 
 def fresh_dir(path: Path) -> Path:
@@ -101,6 +147,11 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
+
+
+def load() -> str:
+    """The 1-minute load average: other work on the machine makes wall times noisy."""
+    return f"load average {os.getloadavg()[0]:.1f}"
 
 
 def machine() -> str:

