@@ -106,16 +106,15 @@ def check_numbers(pair: _Pair, source_locale: str) -> list[str]:
     missing, extra, units = numbers.compare(src, tgt)
     if missing or extra:
         decimal, _ = numbers.separators(pair.locale)
-        parts = []
-        if missing:
-            parts.append(f"the source has {_list(missing)} and the translation does not")
-        if extra:
-            parts.append(f"the translation has {_list(extra)} and the source does not")
+        if missing and extra:
+            what = f"the source has {_list(missing)} where the translation has {_list(extra)}"
+        elif missing:
+            what = f"the source has {_list(missing)} and the translation does not"
+        else:
+            what = f"the translation has {_list(extra)} and the source does not"
         return [
-            "numbers differ: "
-            + "; ".join(parts)
-            + f". Copy every number and dose exactly as a value (in {pair.locale} a decimal is "
-            f"written with {decimal!r}, e.g. 2{decimal}5)"
+            f"numbers differ: {what}. Copy every number and dose with the same value (in "
+            f"{pair.locale} a decimal may be written with {decimal!r}, e.g. 2{decimal}5)"
         ]
     if units:
         return [
