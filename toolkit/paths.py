@@ -87,6 +87,10 @@ class ProjectPaths:
         """Synthesized PCM per sentence, keyed by hash."""
         return self.build_dir / ".cache" / "audio"
 
+    def audio_state(self, locale: str, slug: str) -> Path:
+        """What the audio of one pair was made from (so an unchanged pair is not re-encoded)."""
+        return self.state_dir / "audio" / normalize_locale(locale) / f"{check_slug(slug)}.json"
+
     def mo(self, locale: str, slug: str) -> Path:
         locale = normalize_locale(locale)
         return self.build_dir / "mo" / locale / "LC_MESSAGES" / f"{check_slug(slug)}.mo"
