@@ -42,6 +42,7 @@ UI: dict[str, dict[str, str]] = {
         "no_articles": "No articles are ready in this language yet.",
         "footer": "Plain-language health information.",
         "duration": "{m} min {s} s",
+        "sep": ", ",
         "reading": "Reading level: {score} on the {formula} scale. The aim is {aim}. {verdict}",
         "aim_max": "{target} or lower",
         "aim_min": "{target} or higher",
@@ -106,6 +107,7 @@ UI: dict[str, dict[str, str]] = {
         "no_articles": "لا توجد مقالات جاهزة بهذه اللغة بعد.",
         "footer": "معلومات صحية بلغة بسيطة.",
         "duration": "{m} د {s} ث",
+        "sep": "، ",
         "reading": "مستوى القراءة: {score} على مقياس {formula}. الهدف هو {aim}. {verdict}",
         "aim_max": "{target} أو أقل",
         "aim_min": "{target} أو أكثر",
@@ -128,6 +130,7 @@ UI: dict[str, dict[str, str]] = {
         "no_articles": "此语言暂无可用文章。",
         "footer": "通俗易懂的健康信息。",
         "duration": "{m}分{s}秒",
+        "sep": "，",
         "reading": "阅读难度：{formula} 指标 {score}。目标为{aim}。{verdict}",
         "aim_max": "{target} 或更低",
         "aim_min": "{target} 或更高",
@@ -440,7 +443,7 @@ def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     own target: the scale runs from 0 to 1.5 x the larger of score and target.
     """
     rows = sorted(rows, key=lambda r: r["locale"])
-    bar_x, bar_width, row_h = 170, 330, 32
+    bar_x, bar_width, row_h = 80, 300, 32
     out = []
     for i, row in enumerate(rows):
         value, target = row["raw"]
@@ -448,11 +451,11 @@ def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
         out.append(
             {
                 "y": 10 + i * row_h,
-                "label": f"{row['locale']} · {row['formula']}",
+                "label": row["locale"],
                 "bar": round(bar_width * max(value, 0) / top, 1),
                 "target_x": round(bar_x + bar_width * max(target, 0) / top, 1),
                 "passes": row["passes"],
-                "value_text": f"{row['value']} ({row['target']})",
+                "value_text": f"{row['value']} ({row['target']}) {row['formula']}",
             }
         )
     title = rows[0]["article"]
@@ -466,7 +469,7 @@ def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "title": f"Readability of “{title}” per language",
         "desc": desc,
         "rows": out,
-        "width": 620,
+        "width": 720,
         "height": 20 + len(rows) * row_h,
         "bar_x": bar_x,
         "bar_width": bar_width,

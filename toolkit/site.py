@@ -106,7 +106,7 @@ def build(
     if force:
         state.items = {}
     try:
-        result = _build(project, state, _site_locales(project, locales), engine, progress)
+        result = _build(project, state, _site_locales(project, locales), engine, progress, force)
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise
@@ -120,6 +120,7 @@ def _build(
     locales: list[str],
     engine: str | None,
     progress: Progress | None,
+    force: bool = False,
 ) -> StageResult:
     paths = project.paths
     engine_name = _engine_name(project, engine)
@@ -148,7 +149,7 @@ def _build(
     for done, work in enumerate(pending, 1):
         if progress:
             progress(done - 1, len(pending), f"{work.locale}/{work.article.slug}")
-        _build_pair(project, state, work, engine, result)
+        _build_pair(project, state, work, engine, result, force)
     if progress and pending:
         progress(len(pending), len(pending), "")
 
@@ -185,7 +186,12 @@ def _write(path: Path, data: bytes, project: Project, result: StageResult) -> No
 
 
 def _build_pair(
-    project: Project, state: StageState, work: _Work, engine: str | None, result: StageResult
+    project: Project,
+    state: StageState,
+    work: _Work,
+    engine: str | None,
+    result: StageResult,
+    force: bool = False,
 ) -> None:
     from .render import render_pair, source_pair
 
@@ -214,10 +220,8 @@ def _build_pair(
     _write(folder / "article.md", pair.article_md(lang).encode("utf-8"), project, result)
     _write(folder / "article.txt", pair.text.encode("utf-8"), project, result)
     readability = _readability(project, locale, pair)
-    audio = _make_audio(project, article, pair, locale, engine, folder)
-    for produced in ("audio.mp3", "captions.vtt", "chapters.vtt"):
-        if (folder / produced).exists():
-            result.written.append(project.paths.relative(folder / produced))
+    audio = _make_audio(project, article, pair, locale, engine, folder, force)
+    result.written += [project.paths.relative(Path(p)) for p in audio.get("written", ())]
     record = {
         "slug": article.slug,
         "title": pair.title,
@@ -234,8 +238,9 @@ def _build_pair(
         record,
         pair.markdown,
         summary=pair.summary,
-        fallback_lines=pair.fallback_lines,
-        fallback_lang=project.source_locale,
+        # the source rendering counts every line as "fallback": it is the original
+        fallback_lines=frozenset() if source else pair.fallback_lines,
+        fallback_lang=None if source else project.source_locale,
     )
     _write(folder / "index.html", html.encode("utf-8"), project, result)
     state.set(f"pair:{name}", {"key": work.key, "published": True, "record": record})
@@ -282,33 +287,60 @@ def _score_dict(r: Any) -> dict[str, Any] | None:
 
 
 def _make_audio(
-    project: Project, article: Article, pair: Any, locale: str, engine: str | None, folder: Path
+    project: Project,
+    article: Article,
+    pair: Any,
+    locale: str,
+    engine: str | None,
+    folder: Path,
+    force: bool = False,
 ) -> dict[str, Any]:
     """Speak the pair into `folder` (audio.mp3, captions.vtt, chapters.vtt)."""
-    try:
-        from .audio import synthesize_article
-    except ImportError as exc:
-        raise ToolkitError(
-            f"cannot make the audio version of {locale}/{article.slug}: the audio stage is not "
-            f"available ({exc})"
-        ) from None
-    clip = synthesize_article(project, pair, locale, engine=engine, out_dir=folder)
+    from .audio import resolve_voice, synthesize_article
+
+    config = project.config.audio
+    speaker = _speaker(project, _engine_name(project, engine))
+    paths = project.paths
+    clip = synthesize_article(
+        pair.blocks,
+        locale,
+        speaker,
+        resolve_voice(speaker, locale, config, project.root),
+        config,
+        folder,
+        pair.title,
+        cache_dir=paths.audio_cache_dir,
+        project_lexicon=paths.lexicon,
+        state_path=paths.audio_state(locale, article.slug),
+        force=force,
+        label=f"{locale}/{article.slug}",
+    )
     mp3 = folder / "audio.mp3"
     return {
-        "audio_seconds": round(float(_field(clip, "duration", "seconds")), 2),
-        "engine": _field(clip, "engine"),
-        "voice": _field(clip, "voice"),
+        "audio_seconds": round(float(clip.duration), 2),
+        "engine": clip.engine,
+        "voice": clip.voice,
         "audio_bytes": mp3.stat().st_size if mp3.exists() else None,
+        "written": [str(p) for p in clip.written],
     }
 
 
-def _field(obj: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    raise AttributeError(f"audio result has none of {names}")
+_SPEAKERS: dict[tuple[Path, str], Any] = {}
+
+
+def _speaker(project: Project, name: str) -> Any:
+    """The engine `name`, checked once per process: unknown or unavailable is an EngineError."""
+    from .audio.engines.registry import get_engine
+    from .errors import EngineError
+
+    key = (project.root, name)
+    if key not in _SPEAKERS:
+        speaker = get_engine(name, project.config.audio, project.root)
+        ok, why = speaker.available()
+        if not ok:
+            raise EngineError(f"engine {name!r} is not available: {why}")
+        _SPEAKERS[key] = speaker
+    return _SPEAKERS[key]
 
 
 def _records(state: StageState, locale: str, articles: list[Article]) -> list[dict[str, Any]]:
