@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, SEED
 from toolkit.config import ReadabilityConfig
@@ -25,7 +27,7 @@ from toolkit.readability import (
 )
 from toolkit.readability import formulas as f
 from toolkit.readability.cmudict_data import nltk_cmudict_text
-from toolkit.readability.segmenter import fallback_segment
+from toolkit.readability.segmenter import _pysbd, clear_split, fallback_segment
 
 CAT = "The cat in the hat ate breakfast."
 
@@ -337,6 +339,50 @@ def test_cjk_and_arabic_marks() -> None:
         "اتصل بالطبيب.",
         "خذ 2.5 ملغ.",
     ]
+
+
+def test_arabic_commas_and_colons_do_not_end_sentences() -> None:
+    # pysbd's Arabic rules split at "،" and ":"; toolkit uses its fallback rules for Arabic
+    text = "إذا فاتتك جرعة، فتناولها عندما تتذكرها. ملاحظة: لا تأخذ جرعتين."
+    assert split_sentences(text, "ar") == [
+        "إذا فاتتك جرعة، فتناولها عندما تتذكرها.",
+        "ملاحظة: لا تأخذ جرعتين.",
+    ]
+
+
+def _pysbd_sentences(line: str, language: str) -> list[str]:
+    return [s.strip() for s in _pysbd(language).segment(line) if s.strip()]
+
+
+def test_fast_path_agrees_with_pysbd_on_the_seed_article() -> None:
+    lines = [line for line in seed_text().splitlines() if line.strip()]
+    fast = [(line, clear_split(line, "en")) for line in lines]
+    assert sum(result is not None for _, result in fast) >= len(lines) // 2
+    for line, result in fast:
+        assert result is None or result == _pysbd_sentences(line, "en")
+
+
+WORDS = ["Take", "the", "pill", "Dr", "Smith", "mg", "a.m", "U.S", "2.5", "St", "no", "etc"]
+WORDS += ["Call", "911", "(see", "below)", "e.g", "1", "a)", "“Stop", "now”", "Água", "é", "Wait"]
+WORDS += ["That's", "kids'", "'quoted'", "Prof", "z.B", "Nr", "ca", "Это", "врач", "т.е", "III"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(WORDS), min_size=1, max_size=6),
+            st.sampled_from([".", "!", "?", "", "...", "…", "?!", " ."]),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from(["en", "es", "de", "fr", "ru", "it", "nl", "pl", "da", "hi", "el"]),
+)
+def test_fast_path_never_disagrees_with_pysbd(parts: list, language: str) -> None:
+    line = " ".join(" ".join(words) + mark for words, mark in parts)
+    result = clear_split(line, language)
+    assert result is None or result == _pysbd_sentences(line, language)
 
 
 def test_fallback_segmenter_for_languages_pysbd_lacks() -> None:
