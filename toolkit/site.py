@@ -135,8 +135,8 @@ def _build(
             if stored and stored["key"] == key and _outputs_present(project, locale, stored):
                 if stored["published"]:
                     result.unchanged += 1
-                else:
-                    result.skipped.append((f"{locale}/{article.slug}", stored["reasons"]))
+                else:  # said again, as a note: nothing was redone to learn it
+                    result.notes.append(f"skipped {locale}/{article.slug}: {stored['reasons']}")
                 continue
             pending.append(_Work(locale, article, key))
 
