@@ -153,7 +153,7 @@ def _sentence_counts(text: str, language: str) -> tuple[tuple[str, Counts], ...]
         _prepare_english()
     counted = ((s, _count(s, language)) for s in split_sentences_for(text, language))
     # "* * *" or "—" is no sentence: nothing in it can be read
-    return tuple((s, c) for s, c in counted if c.characters and (c.words or c.characters))
+    return tuple((s, c) for s, c in counted if c.characters)
 
 
 def sentence_counts(text: str, locale: str) -> list[tuple[str, Counts]]:
@@ -247,8 +247,6 @@ def score_text(text: str, locale: str, config: ReadabilityConfig | None = None) 
     if not counted:
         raise ToolkitError("nothing to score: the article has no text")
     total = sum((c for _, c in counted), Counts(0, 0))
-    if not total.words and not formula.name == "characters_per_sentence":
-        raise ToolkitError("nothing to score: the article has no words")
     metrics: dict[str, float] = {
         "sentences": total.sentences,
         "words": total.words,
@@ -375,7 +373,9 @@ def raw_textstat_metrics(text: str, locale: str) -> dict[str, float]:
     }.get(language)
     if calls is None:
         if language in UNSPACED_LANGUAGES:
-            calls = {"characters_per_sentence": lambda t: ts.char_count(t) / ts.sentence_count(t)}
+            calls = {
+                "characters_per_sentence": lambda t: ts.char_count(t) / max(1, ts.sentence_count(t))
+            }
         else:
             calls = {"lix": ts.lix}
     out.update({name: fn(text) for name, fn in calls.items()})
