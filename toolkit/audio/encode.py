@@ -114,7 +114,13 @@ def _peaks(pcm: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
     loud samples is oversampled: the same estimate as oversampling the whole signal, at a
     fraction of the cost on long speech.
     """
-    loud = np.flatnonzero(np.abs(pcm) > floor)
+    magnitude = np.abs(pcm)
+    # local maxima only: an inter-sample peak sits in the gap beside one
+    interior = (magnitude[1:-1] >= magnitude[:-2]) & (magnitude[1:-1] >= magnitude[2:])
+    loud = np.flatnonzero(interior & (magnitude[1:-1] > floor)) + 1
+    edges = [i for i in (0, len(pcm) - 1) if len(pcm) and magnitude[i] > floor]
+    if edges:
+        loud = np.union1d(loud, edges)
     if not len(loud):
         return loud, np.zeros(0, np.float32)
     filters = _phase_filters()
