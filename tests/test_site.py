@@ -236,3 +236,22 @@ def test_cli_build_status_verify(small: Path, fake_audio: FakeAudio) -> None:
     bad = runner.invoke(main, ["--project", str(small), "verify", str(bundle)])
     assert bad.exit_code == 1
     assert f"{SLUG}/article.txt has " in bad.output
+
+
+def test_policy_holds_back_a_translation_with_html(small: Path, fake_audio: FakeAudio) -> None:
+    po = small / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    done = {"n": 0}
+
+    def plant(entry):
+        if not done["n"] and "type: paragraph" in entry.comment:
+            entry.msgstr = "<script>alert(1)</script> " + entry.msgstr
+            done["n"] = 1
+
+    set_translations(po, plant)
+    result = site.build(_load(small))
+    assert [what for what, _ in result.skipped] == [f"es/{SLUG}"]
+    assert (
+        "1 html error at locales/es/LC_MESSAGES/ketamine-for-depression.po:"
+        in (result.skipped[0][1])
+    )
+    assert not (small / "build/site/es" / SLUG).exists()

@@ -1,0 +1,173 @@
+"""The built site in headless Chromium: axe-core (WCAG 2.x A/AA) finds nothing on any page,
+`lang`/`dir` are right, and hostile translations stay text.
+
+Chromium is Debian's (/usr/bin/chromium, installed by .ci/run); Playwright drives it without
+downloading a browser. These tests run in CI and are never skipped there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import axe_playwright_python
+import polib
+import pytest
+from test_site_fixtures import copy_sample, install_fake_audio
+
+from toolkit import pipeline, site
+from toolkit.project import Project
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+RUN_AXE = (
+    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+    "resultTypes: ['violations']}).then(r => r.violations.map(v => "
+    "({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))})))"
+)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole sample project built once (audio faked: the audio tests cover speech)."""
+    root = copy_sample(tmp_path_factory.mktemp("sample") / "proj")
+    with pytest.MonkeyPatch.context() as mp:
+        install_fake_audio(mp)
+        result = site.build(Project.load(root))
+    assert not result.skipped, result.skipped
+    return root / "build" / "site"
+
+
+def test_every_page_passes_axe_and_has_its_lang_and_dir(browser: Any, sample_site: Path) -> None:
+    pages = sorted(sample_site.rglob("index.html"))
+    articles = len(list((sample_site / "en").glob("*/index.html")))
+    locales = len([p for p in sample_site.iterdir() if p.is_dir()])
+    assert articles == 3 and locales == 5
+    assert len(pages) == articles * locales + locales + 1
+    expected = {"ar": ("ar", "rtl"), "en": ("en", "ltr"), "es": ("es", "ltr")}
+    expected |= {"vi": ("vi", "ltr"), "zh_Hans": ("zh-Hans", "ltr")}
+    context = browser.new_context()
+    context.add_init_script(AXE)
+    page = context.new_page()
+    found, langs = {}, {}
+    for html in pages:
+        rel = html.relative_to(sample_site).parts
+        page.goto(html.as_uri())
+        violations = page.evaluate(RUN_AXE, WCAG_TAGS)
+        if violations:
+            found["/".join(rel)] = violations
+        lang, direction, computed = page.evaluate(
+            "() => [document.documentElement.lang, document.documentElement.dir, "
+            "getComputedStyle(document.body).direction]"
+        )
+        want = expected[rel[0]] if len(rel) > 1 else ("en", "ltr")
+        if (lang, direction, computed) != (*want, want[1]):
+            langs["/".join(rel)] = (lang, direction, computed)
+    context.close()
+    assert found == {}
+    assert langs == {}
+
+
+def test_article_page_audio_skip_link_and_no_scripts(browser: Any, sample_site: Path) -> None:
+    page = browser.new_page()
+    page.goto((sample_site / "ar" / "ketamine-for-depression" / "index.html").as_uri())
+    audio = page.evaluate(
+        "() => { const a = document.querySelector('audio'); return [a.controls, a.autoplay, "
+        "a.preload, a.getAttribute('src'), a.getAttribute('aria-label')] }"
+    )
+    assert audio[:4] == [True, False, "metadata", "audio.mp3"]
+    assert audio[4].startswith("النسخة الصوتية من هذه الصفحة")
+    assert page.evaluate("() => document.scripts.length") == 0
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => [document.activeElement.className, document.activeElement.getBoundingClientRect().top]"
+    )
+    assert focused[0] == "skip" and focused[1] >= 0  # the skip link shows when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    page.close()
+
+
+PAYLOADS = {
+    "Your nurse may ask": "<script>alert(1)</script> Su enfermera le pide **dos veces al día**.",
+    "What you need": "<img src=x onerror=alert(2)> Lo que necesita",
+    "A cuff that fits": '[pulse](javascript:alert(3)) <a href="javascript:alert(4)">x</a>',
+    "Call 911": '<iframe src="javascript:alert(5)"></iframe> Llame al 911 <b onmouseover=alert(6)>',
+}
+
+
+@pytest.fixture
+def hostile_site(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The conftest project with a Spanish catalog whose translator wrote HTML and scripts,
+    and the QA checks switched off, as if one slipped past them: rendering is the last line."""
+    proj = Project.load(project, locales=["es"])
+    pipeline.extract(proj)
+    pipeline.init_locale(proj, "es")
+    po_path = proj.paths.catalog("es", "blood-pressure")
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.msgstr = next((v for k, v in PAYLOADS.items() if entry.msgid.startswith(k)), "")
+        entry.msgstr = entry.msgstr or entry.msgid
+    po.save(str(po_path))
+    import toolkit.checks
+
+    monkeypatch.setattr(toolkit.checks, "qa_findings", lambda *a, **k: [])
+    install_fake_audio(monkeypatch)
+    result = site.build(proj, ["es"])
+    assert not result.skipped, result.skipped
+    return project / "build" / "site" / "es" / "blood-pressure" / "index.html"
+
+
+def test_hostile_translations_render_as_harmless_text(browser: Any, hostile_site: Path) -> None:
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(hostile_site.as_uri())
+    for selector in ("a", "img", "b", "iframe"):  # hover and click whatever could fire
+        for element in page.query_selector_all(f"main {selector}"):
+            if element.is_visible() and element.get_attribute("href") != "audio.mp3":
+                element.hover()
+    page.wait_for_timeout(200)
+    dom = page.evaluate(
+        """() => ({
+        scripts: document.querySelectorAll('script').length,
+        handlers: [...document.querySelectorAll('*')].filter(
+            e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
+        badLinks: [...document.querySelectorAll('[href],[src]')].map(
+            e => e.getAttribute('href') || e.getAttribute('src')).filter(
+            u => /^\\s*(javascript|data|vbscript):/i.test(u)).length,
+        embedded: document.querySelectorAll('main img, main iframe, main b').length,
+        text: document.querySelector('main').innerText,
+    })"""
+    )
+    page.close()
+    assert dialogs == []
+    assert (dom["scripts"], dom["handlers"], dom["badLinks"], dom["embedded"]) == (0, 0, 0, 0)
+    assert "<script>alert(1)</script> Su enfermera" in dom["text"]
+    assert "<img src=x onerror=alert(2)> Lo que necesita" in dom["text"]
+    assert "[pulse](javascript:alert(3))" in dom["text"]
+    assert '<iframe src="javascript:alert(5)"></iframe> Llame al 911' in dom["text"]
