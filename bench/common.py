@@ -38,11 +38,12 @@ class CommandFailed(RuntimeError):
     pass
 
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
+def _group_pss(group: int) -> int:
+    """Bytes of memory used by every process of a process group (a command and its workers).
 
-
-def _group_rss(group: int) -> int:
-    """Bytes resident in every process of a process group (a command and its workers)."""
+    PSS, not RSS: forked workers share their parent's pages, and summing RSS would count
+    those once per worker.
+    """
     total = 0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -50,15 +51,20 @@ def _group_rss(group: int) -> int:
         try:
             with open(f"/proc/{entry.name}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
-        except OSError:
+            if int(fields[2]) != group:  # fields after "(comm)": state, ppid, pgrp, ...
+                continue
+            with open(f"/proc/{entry.name}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except (OSError, IndexError, ValueError):
             continue  # the process ended meanwhile
-        if int(fields[2]) == group:  # fields after "(comm)": state, ppid, pgrp, ...
-            total += int(fields[21]) * PAGE  # rss, in pages
     return total
 
 
 class _GroupPeak(threading.Thread):
-    """Samples the summed RSS of a process group every 20 ms: parallel workers add up."""
+    """Samples the summed PSS of a process group every 20 ms: parallel workers add up."""
 
     def __init__(self, group: int) -> None:
         super().__init__(daemon=True)
@@ -66,7 +72,7 @@ class _GroupPeak(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.02):
-            self.peak = max(self.peak, _group_rss(self.group))
+            self.peak = max(self.peak, _group_pss(self.group))
 
 
 def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
@@ -74,7 +80,7 @@ def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) ->
 
     Peak memory is the larger of the command's own peak RSS (os.wait4 gives the rusage of
     exactly that child, so this Python process never leaks into the figure) and the sampled
-    sum over its process group, which counts worker processes running at the same time.
+    PSS sum over its process group, which counts worker processes running at the same time.
     """
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
@@ -123,7 +129,7 @@ def copy_project(dest: Path, source: Path = REPO) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    for name in ("pyproject.toml", "source_articles", "locales"):
+    for name in ("pyproject.toml", "source_articles", "locales", "glossary", "lexicon"):
         item = source / name
         if item.is_dir():
             shutil.copytree(item, dest / name)
