@@ -255,3 +255,22 @@ def test_policy_holds_back_a_translation_with_html(small: Path, fake_audio: Fake
         in (result.skipped[0][1])
     )
     assert not (small / "build/site/es" / SLUG).exists()
+
+
+def test_fallback_blocks_keep_their_own_lang(small: Path, fake_audio: FakeAudio) -> None:
+    po = small / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    dropped: list[str] = []
+
+    def drop(entry):
+        if not dropped and "type: paragraph" in entry.comment:
+            dropped.append(entry.msgid)
+            entry.msgstr = ""
+
+    set_translations(po, drop)
+    held = site.build(_load(small))
+    assert held.skipped == [(f"es/{SLUG}", "1 untranslated")]
+    site.build(Project.load(small, min_translated=90))
+    html = (small / "build/site/es" / SLUG / "index.html").read_text()
+    first_words = dropped[0].split("**")[0][:30]
+    assert f'<p lang="en" dir="ltr">{first_words}' in html
+    assert "Algunas partes de esta página aún no están traducidas" in html
