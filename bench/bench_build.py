@@ -1,68 +1,87 @@
-"""Build bench (issue 5): `toolkit build` of the sample project, cold, no-op and after one edit.
+"""Build bench (issue 5): `toolkit build` of the sample project, cold, again, after a .po edit.
 
-- cold: `toolkit build` in a fresh copy of the sample project (no build/, no audio cache):
-  compile, check, render, espeak audio, pages and bundles of every pair.
-- no-op: the same command again; target: under 5 % of cold and under 1 s.
-- one .po edited: a translator rewords one Spanish paragraph; only that pair (its audio,
-  pages, the Spanish index and bundle, the root index) is rebuilt; target: under 15 % of cold.
-- one .po touched (mtime only): nothing to do, since the build keys on content, not time.
+Phases, in a fresh copy of the sample project (repository root):
+
+- cold: nothing built (no build/, no audio cache);
+- no-op: the same command again (median of 3): should find everything up to date;
+- touch one .po: its modification time changes, its bytes do not;
+- edit one .po: one Spanish msgstr gains a sentence, so that pair is re-rendered, re-checked,
+  re-spoken (one sentence) and its bundle rebuilt, and nothing else.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from pathlib import Path
 
-import polib
 from common import WORK, Run, copy_project, load, measure, median_run, table, toolkit, verdict
 
-PO = "locales/es/LC_MESSAGES/ketamine-for-depression.po"
+NOOP_RUNS = 3
 
 
-def _edit_one_po(root) -> None:
-    po = polib.pofile(str(root / PO), wrapwidth=76)
-    for entry in po:
-        if "type: paragraph" in entry.comment and entry.msgstr:
-            entry.msgstr += " Pregunte a su médico."
-            break
-    po.save(str(root / PO))
+def first_catalog(root: Path) -> Path:
+    """The first catalog of the first locale (Spanish when the project has it)."""
+    locales = sorted(p for p in (root / "locales").iterdir() if p.name != "templates")
+    chosen = next((p for p in locales if p.name == "es"), locales[0])
+    return sorted((chosen / "LC_MESSAGES").glob("*.po"))[0]
+
+
+def edit_one_msgstr(po: Path) -> str:
+    """Append a short sentence to the first one-line msgstr ending in a full stop."""
+    text = po.read_text(encoding="utf-8")
+    line = re.compile(r'^msgstr "([^"\d]+\.)"$', re.MULTILINE)
+    match = line.search(text)
+    if match is None:
+        raise RuntimeError(f"{po}: no one-line msgstr ending in a full stop to edit")
+    addition = " Gracias." if po.parent.parent.name == "es" else " " + match.group(1)
+    edited = f'msgstr "{match.group(1)}{addition}"'
+    po.write_text(text[: match.start()] + edited + text[match.end() :], encoding="utf-8")
+    return match.group(1)
 
 
 def run(repeat: int = 1) -> dict[str, float]:
     cmd = toolkit("build")
-    cold_runs: list[Run] = []
-    noop_runs: list[Run] = []
-    edit_runs: list[Run] = []
-    touch_runs: list[Run] = []
-    for i in range(repeat):
-        root = copy_project(WORK / "build" / f"sample-{i}")
-        cold_runs.append(measure(cmd, root))
-        noop_runs.append(measure(cmd, root))
-        os.utime(root / PO)
-        touch_runs.append(measure(cmd, root))
-        _edit_one_po(root)
-        edit_runs.append(measure(cmd, root))
-        shutil.rmtree(root)
-    cold, noop = median_run(cold_runs), median_run(noop_runs)
-    edit, touch = median_run(edit_runs), median_run(touch_runs)
-    print(f"Build (espeak audio): sample project, median of {repeat}; {load()}")
-    rows = [
-        [name, f"{r.seconds:.2f}", f"{r.cpu:.2f}", f"{r.seconds / cold.seconds:.1%}"]
-        for name, r in (
-            ("cold", cold),
-            ("no-op re-run", noop),
-            ("one .po touched (mtime)", touch),
-            ("one .po edited", edit),
-        )
+    root = copy_project(WORK / "build" / "sample")
+    cold = median_run([measure(cmd, root)])
+    noop = median_run([measure(cmd, root) for _ in range(NOOP_RUNS)])
+    po = first_catalog(root)
+    os.utime(po)  # touch: new mtime, same bytes
+    touched = measure(cmd, root)
+    edited_msgid = edit_one_msgstr(po)
+    edited = measure(cmd, root)
+    again = measure(cmd, root)
+    shutil.rmtree(root)
+    print(f"Build: sample project, {load()}")
+    print(f"  edited {po.relative_to(root)}: {edited_msgid[:60]!r} + one sentence")
+    rows: list[tuple[str, Run]] = [
+        ("cold", cold),
+        (f"no-op (median of {NOOP_RUNS})", noop),
+        ("touch one .po (mtime only)", touched),
+        ("edit one msgstr in one .po", edited),
+        ("no-op after the edit", again),
     ]
-    print(table(["", "seconds", "CPU s", "of cold"], rows))
-    share, edit_share = noop.seconds / cold.seconds, edit.seconds / cold.seconds
+    print(
+        table(
+            ["", "seconds", "% of cold", "CPU s", "peak MB"],
+            [
+                [
+                    name,
+                    f"{r.seconds:.2f}",
+                    f"{r.seconds / cold.seconds:.1%}",
+                    f"{r.cpu:.2f}",
+                    f"{r.peak_mb:.0f}",
+                ]
+                for name, r in rows
+            ],
+        )
+    )
+    share, edit_share = noop.seconds / cold.seconds, edited.seconds / cold.seconds
     print("targets:")
     print(f"  no-op < 5 % of cold: {share:.1%}  {verdict(share < 0.05)}")
     print(f"  no-op < 1 s: {noop.seconds:.2f} s  {verdict(noop.seconds < 1)}")
     print(f"  one .po edited < 15 % of cold: {edit_share:.1%}  {verdict(edit_share < 0.15)}")
-    return {"cold": cold.seconds, "noop": noop.seconds, "edit": edit.seconds}
-
-
-if __name__ == "__main__":
-    run()
+    touch_share = touched.seconds / cold.seconds
+    print(f"  (one .po touched: {touch_share:.1%}  {verdict(touch_share < 0.15)})")
+    return {"cold": cold.seconds, "noop": noop.seconds, "edited": edited.seconds}
