@@ -18,7 +18,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("bench", nargs="?", default="all", choices=[*BENCHES, "all"])
     parser.add_argument("--articles", type=int, default=200, help="corpus size (extract, check)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="runs per figure, median reported (default: 3 for extract, 1 for the slow ones)",
+    )
     parser.add_argument(
         "--po4a-split", action="store_true", help="also time po4a with a .pot per article (slow)"
     )
@@ -28,20 +33,20 @@ def main() -> None:
         if name == "extract":
             import bench_extract
 
-            bench_extract.run(args.articles, args.repeat, args.po4a_split)
+            bench_extract.run(args.articles, args.repeat or 3, args.po4a_split)
         elif name == "check":
             import bench_check
 
-            bench_check.run(args.articles, args.repeat)
+            bench_check.run(args.articles, args.repeat or 1)
         elif name == "audio":
             import bench_audio
 
-            bench_audio.run(args.repeat)
+            bench_audio.run(args.repeat or 1)
         elif name == "build":
             import bench_build
 
-            bench_build.run(args.repeat)
-        print()
+            bench_build.run()
+        print(flush=True)
 
 
 if __name__ == "__main__":
