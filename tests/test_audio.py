@@ -138,8 +138,8 @@ def test_outputs_timings_and_pace(tmp_path: Path) -> None:
     assert found[-1][1] == pytest.approx(len(pcm) / rate, abs=0.002)
     assert result.duration == pytest.approx(len(pcm) / rate, abs=0.002)
     # Pace: speaking time alone runs at the rate asked for; pauses slow the whole.
-    assert result.speech_pace == pytest.approx(140, abs=0.5)
-    assert result.pace == pytest.approx(29 / ((clock - delay) / 60), abs=0.5)
+    assert result.pace == pytest.approx(140, abs=0.5)
+    assert result.overall_pace == pytest.approx(29 / ((clock - delay) / 60), abs=0.5)
     chapters = cues((site / "chapters.vtt").read_text(encoding="utf-8"))
     assert [(c[0], c[2]) for c in chapters] == [
         (pytest.approx(starts[3], abs=0.0015), "When to call")
