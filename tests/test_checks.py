@@ -6,9 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.checks import CHECKS, entry_findings
 from toolkit.checks.numbers import quantities, read_number
+from toolkit.checks.shape import parse_shape, shape
 from toolkit.config import ChecksConfig
 from toolkit.glossary import Glossary, GlossaryTerm
 from toolkit.models import Entry
@@ -325,3 +328,13 @@ def test_quantities_keep_their_units():
     ]
     # "g" is a unit only as a whole word: "5 gotas" is five drops
     assert [q.unit for q in quantities("5 gotas, 5 g", "es")] == ["", "g"]
+
+
+# --- the plain-prose shortcut ---------------------------------------------------------------
+
+
+@given(st.text(alphabet="aZé 9.,:;-+#()/'\"?%*_`[]<>!&\\~|\nhttps:/www", max_size=60))
+@settings(max_examples=200, deadline=None)
+def test_plain_prose_shortcut_agrees_with_markdown_it(text):
+    # strings that skip the parse must come out exactly as the parse would have it
+    assert shape(text) == parse_shape(text)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from ..glossary import Glossary, read_glossary
 from ..models import Article, Entry, Finding, ReadabilityScore
 from ..project import Project
 from .entry import entry_findings
+from .shape import shape
 
 #: kinds of rendered block that are running text (headings alone cannot be scored)
 BODY_KINDS = {"paragraph", "list item", "table", "blockquote"}
@@ -340,7 +340,7 @@ def _sentence_findings(
     flags = sentence_flags(text, locale, config.max_sentence_words, config.hard_word_share)
     if not flags:
         return []
-    plain = [(entry, _squash(_entry_text(entry.msgstr))) for entry in entries if entry.translated]
+    plain = [(entry, shape(entry.msgstr).plain) for entry in entries if entry.translated]
     findings = []
     for sentence, reasons in flags:
         entry = _locate(sentence, plain)
@@ -367,13 +367,6 @@ def _locate(sentence: str, plain: list[tuple[Entry, str]]) -> Entry | None:
         if entry is not None:
             return entry
     return None
-
-
-@lru_cache(maxsize=8192)
-def _entry_text(msgstr: str) -> str:
-    from ..render import plain_blocks
-
-    return " ".join(b.text for b in plain_blocks(msgstr))
 
 
 def _squash(text: str) -> str:

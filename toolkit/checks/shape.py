@@ -44,11 +44,28 @@ class Shape:
     code: Counter[str]  #: inline code spans, verbatim
     urls: Counter[str]  #: link targets, image sources, autolinks, bare URLs
     html: tuple[str, ...]  #: raw HTML tags and blocks
+    plain: str  #: the text as rendered and read: with inline code and bare URLs
 
 
-@lru_cache(maxsize=4096)
+# most strings are plain prose: starting with a letter and free of any character Markdown
+# gives meaning to inline, they are one paragraph of text and need no parse
+_PROSE = re.compile(r"[^\W\d_][^*_`\[\]<>!&\\~|\n]*")
+_PARAGRAPH = ("paragraph_open", "paragraph_close")
+
+
+@lru_cache(maxsize=16384)
 def shape(source: str) -> Shape:
+    if _PROSE.fullmatch(source):
+        plain = " ".join(source.split())
+        text = " ".join(_BARE_URL.sub(" ", source).split())
+        return Shape(text, _PARAGRAPH, Counter(), Counter(), Counter(bare_urls(source)), (), plain)
+    return parse_shape(source)
+
+
+def parse_shape(source: str) -> Shape:
+    """`shape` through markdown-it, for any string."""
     text: list[str] = []
+    plain: list[str] = []
     blocks: list[str] = []
     inline: Counter[str] = Counter()
     code: Counter[str] = Counter()
@@ -74,18 +91,32 @@ def shape(source: str) -> Shape:
             elif kind == "image":
                 urls[str(child.attrs.get("src", ""))] += 1
                 text.append(child.content)  # the alt text is read (and translated)
+                plain.append(child.content)
             elif kind == "code_inline":
                 code[child.content] += 1
                 text.append(" ")
+                plain.append(child.content)
             elif kind == "html_inline":
                 html.append(child.content)
-            elif kind == "text" and not in_autolink:
-                for url in bare_urls(child.content):
-                    urls[url] += 1
-                text.append(_BARE_URL.sub(" ", child.content))
+            elif kind == "text":
+                plain.append(child.content)
+                if not in_autolink:
+                    for url in bare_urls(child.content):
+                        urls[url] += 1
+                    text.append(_BARE_URL.sub(" ", child.content))
             elif kind in ("softbreak", "hardbreak"):
                 text.append(" ")
-    return Shape(" ".join("".join(text).split()), tuple(blocks), inline, code, urls, tuple(html))
+                plain.append(" ")
+        plain.append(" ")
+    return Shape(
+        " ".join("".join(text).split()),
+        tuple(blocks),
+        inline,
+        code,
+        urls,
+        tuple(html),
+        " ".join("".join(plain).split()),
+    )
 
 
 def bare_urls(text: str) -> list[str]:
