@@ -365,9 +365,10 @@ def test_fast_path_agrees_with_pysbd_on_the_seed_article() -> None:
 WORDS = ["Take", "the", "pill", "Dr", "Smith", "mg", "a.m", "U.S", "2.5", "St", "no", "etc"]
 WORDS += ["Call", "911", "(see", "below)", "e.g", "1", "a)", "“Stop", "now”", "Água", "é", "Wait"]
 WORDS += ["That's", "kids'", "'quoted'", "Prof", "z.B", "Nr", "ca", "Это", "врач", "т.е", "III"]
+WORDS += ["10.30", "1.000", "fig.3", "No.5", "example.org", "2.5.", "0.5mg", "Wait...then"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(
         st.tuples(

@@ -34,11 +34,13 @@ _INITIALS = re.compile(r"^(?:\w\.)*\w$")  # "e.g", "a.m", "J": single letters be
 _MAYBE_SEVERAL = re.compile(rf"[.!?…{_HARD_TERMINALS}]\S*\s*\S")
 
 # pysbd is exact but slow (about 90 % of scoring time). Most lines of plain-language text only
-# have clear boundaries: a word of two or more letters, one `.`/`!`/`?`, a space, a capital.
-# Those lines are split here; everything else (abbreviations, initials, decimals, ellipses,
-# quotes, brackets, list markers, other scripts) goes to pysbd. A test checks both agree.
+# have clear boundaries: a word of two or more letters, one `.`/`!`/`?`, a space, a capital
+# (pysbd never splits a decimal such as 2.5 or 10.30). Those
+# lines are split here; everything else (abbreviations, initials, ellipses, quotes, brackets,
+# list markers, other scripts) goes to pysbd. Tests check that both always agree.
 _CLEAR_BOUNDARY = re.compile(r"(?<=[^\W\d_]{2})[.!?] +(?=[^\W\d_])")
 _ANY_TERMINAL = re.compile(r"[.!?]")
+_INNER_PERIOD = re.compile(r"(?<=\d)\.(?=\d)")  # 2.5 mg, 10.30
 _LIST_MARKER = re.compile(r"(?:^|\s)\(?(?:[^\W\d_]|[ivxIVX]+|\d+)[.)](?=\s|$)")
 _UNCLEAR = re.compile(
     rf"[…•\"“”„«»‹›()\[\]{{}}「」{_HARD_TERMINALS}]"  # quoted or bracketed spans: pysbd
@@ -66,8 +68,9 @@ def clear_split(line: str, language: str) -> list[str] | None:
     if language not in _FAST_LANGUAGES or _UNCLEAR.search(line) or _LIST_MARKER.search(line):
         return None
     cuts = [m.end() for m in _CLEAR_BOUNDARY.finditer(line)]
-    # every terminal mark must be a clear boundary, or the line's last character
-    marks = len(_ANY_TERMINAL.findall(line)) - bool(_ANY_TERMINAL.match(line[-1:]))
+    # every terminal mark must be a clear boundary, inside a word or number, or the line's end
+    marks = len(_ANY_TERMINAL.findall(line)) - len(_INNER_PERIOD.findall(line))
+    marks -= bool(_ANY_TERMINAL.match(line[-1:]))
     if marks != len(cuts):
         return None
     abbreviations = _abbreviations(language)
