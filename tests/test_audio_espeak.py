@@ -1,10 +1,11 @@
 """Real audio with the real espeak-ng engine: every sample locale, read back from the files.
 
-Figures measured with espeak-ng 1.52 at the default 140 words a minute (pace over the whole
-file, pauses included; words counted as in `toolkit.audio.pipeline.count_words`, where each
-Chinese character and each written Vietnamese syllable counts as one):
-en ~138, es ~137 (asserted 130-150); ar ~105, vi ~170, zh_Hans ~165 characters a minute (reported only: the
-rate a voice reaches in "words" depends on what a word is in the language).
+Figures measured with espeak-ng 1.52 at the default 140 words a minute on the short articles
+below ("pace" = words per minute of speaking time, after the pipeline's per-sentence pace
+correction; in brackets the pace over the whole file, pauses included):
+en 139 (124), es 136 (122), ar 131 (113), zh_Hans 139 characters a minute (127),
+vi 147 written syllables a minute (130). Only en and es are asserted (130-150): a "word" is
+counted per Chinese character and per Vietnamese syllable, which is not the same unit.
 """
 
 from __future__ import annotations

@@ -189,15 +189,16 @@ def _init_worker(engine: Engine) -> None:
 
 
 def _synthesize_batch(
-    items: list[tuple[str, str, str]], rate: int, cache_dir: str
-) -> list[tuple[str, np.ndarray, int]]:
-    """In a worker: speak each (key, sentence, voice), store it in the cache at once."""
+    items: list[tuple[str, str, str]], rate: int, cache_dir: str, keep: bool = True
+) -> list[tuple[str, np.ndarray | None, int]]:
+    """In a worker: speak each (key, sentence, voice), store it in the cache at once; send
+    the PCM back only when `keep` (else the caller reads the cache when it needs it)."""
     assert _worker_engine is not None
     cache = AudioCache(Path(cache_dir))
     done = []
     for key, spoken, voice in items:
         stored = cache.put(key, speak(_worker_engine, spoken, voice, rate))
-        done.append((key, stored.pcm, stored.sample_rate))
+        done.append((key, stored.pcm if keep else None, stored.sample_rate))
     return done
 
 
@@ -225,8 +226,8 @@ def synthesize_all(
 ) -> tuple[dict[str, Synthesis], int]:
     """Synthesis per cache key (cached or new) and how many were synthesized now.
 
-    With `load=False` only the missing sentences are synthesized (and cached); cached ones
-    are not read.
+    With `load=False` only the missing sentences are synthesized (and cached); nothing is
+    read or kept in memory (a whole project's PCM would not fit comfortably).
     """
     results: dict[str, Synthesis] = {}
     missing: dict[str, Sentence] = {}
@@ -248,7 +249,9 @@ def synthesize_all(
     if count == 1:
         for done, sentence in enumerate(todo, 1):
             synthesis = speak(engine, sentence.spoken, sentence.voice, rate)
-            results[sentence.key] = cache.put(sentence.key, synthesis)
+            stored = cache.put(sentence.key, synthesis)
+            if load:
+                results[sentence.key] = stored
             if progress:
                 progress(done, total, label)
         return results, total
@@ -262,13 +265,16 @@ def synthesize_all(
     context = multiprocessing.get_context(method)
     done = 0
     with ProcessPoolExecutor(count, context, initializer=_init_worker, initargs=(engine,)) as pool:
-        pending = {pool.submit(_synthesize_batch, b, rate, str(cache.folder)) for b in batches}
+        pending = {
+            pool.submit(_synthesize_batch, b, rate, str(cache.folder), load) for b in batches
+        }
         try:
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     for key, pcm, sample_rate in future.result():
-                        results[key] = Synthesis(pcm, sample_rate)
+                        if pcm is not None:
+                            results[key] = Synthesis(pcm, sample_rate)
                         done += 1
                     if progress:
                         progress(done, total, label)
