@@ -228,3 +228,19 @@ def test_engines_report(project: Path) -> None:
     ]
     tagalog = engines_report(Project.load(project), "tl").as_dict()["engines"][0]
     assert tagalog["voices"] == {} and "no voice for fil_PH" in tagalog["cannot"]
+
+
+def test_cli_audio_and_engines(project: Path) -> None:
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    runner = CliRunner(mix_stderr=False)
+    bad = runner.invoke(main, ["--project", str(project), "audio", "--engine", "nope"])
+    assert bad.exit_code == 1
+    assert bad.stderr == "Error: unknown engine 'nope': known engines are espeak, gtts, piper\n"
+    ok = runner.invoke(main, ["--project", str(project), "audio", "--locale", "en"])
+    assert ok.exit_code == 0, ok.stderr
+    assert ok.stdout.startswith("wrote build/site/en/blood-pressure/audio.mp3\n")
+    listing = runner.invoke(main, ["--project", str(project), "engines", "--locale", "ar"])
+    assert listing.exit_code == 0 and "  ar: ar\n" in listing.stdout
