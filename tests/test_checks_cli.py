@@ -266,3 +266,17 @@ def test_language_textstat_does_not_know_gets_a_labelled_proxy(project, locale):
     assert [f["check"] for f in report["findings"] if f["severity"] == "error"] == ["numbers"]
     text = run(project, "check", "--locale", locale)
     assert "(proxy)" in text.output and "Traceback" not in text.output
+
+
+def test_scored_blocks_are_the_rendered_blocks(project):
+    # check scores what render publishes (it skips only render's second, URL-keeping pass)
+    from toolkit.checks.report import _blocks
+    from toolkit.publishing import assess
+    from toolkit.render import render_article
+
+    translate(project)
+    proj = Project.load(project)
+    article = proj.article("blood-pressure")
+    translations = assess(proj, article, "es").translations
+    rendered = render_article(article, "es", translations, "en").blocks
+    assert _blocks(article, translations, "en") == list(rendered)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import ArticleError, ToolkitError
 from ..glossary import Glossary, read_glossary
-from ..models import Article, Entry, Finding, ReadabilityScore
+from ..models import Article, Entry, Finding, ReadabilityScore, TextBlock
 from ..project import Project
 from .entry import entry_findings
 from .shape import shape
@@ -278,16 +278,15 @@ def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckR
 
 def _score_source(project: Project, article: Article) -> ReadabilityScore:
     from ..readability import score_text
-    from ..render import source_pair
 
-    pair = source_pair(project, article)
-    body = [b for b in pair.blocks if b.kind in BODY_KINDS]
+    blocks = _blocks(article, {}, project.source_locale)
+    body = [b for b in blocks if b.kind in BODY_KINDS]
     if not body:
         raise ArticleError(
             f"{project.paths.relative(article.path)}: the article has only headings, no "
             "running text to score: add its paragraphs or list items"
         )
-    text = "\n".join(b.text for b in pair.blocks if b.kind != "code")
+    text = "\n".join(b.text for b in blocks if b.kind != "code")
     try:
         return score_text(text, project.source_locale, project.config.readability)
     except ToolkitError as exc:
@@ -299,13 +298,12 @@ def _score_translation(
 ) -> tuple[ReadabilityScore | None, list[Finding]]:
     """The translation's score (its translated blocks only) and its per-sentence findings."""
     from ..readability import score_text
-    from ..render import render_article
 
     if not assessment.translations:
         return None, []
     # unpublishable pairs are scored too: a translator needs the score before publishing
-    pair = render_article(article, locale, assessment.translations, project.source_locale)
-    translated = [b for b in pair.blocks if b.lang is None and b.kind != "code"]
+    blocks = _blocks(article, assessment.translations, project.source_locale)
+    translated = [b for b in blocks if b.lang is None and b.kind != "code"]
     if not any(b.kind in BODY_KINDS for b in translated):
         return None, []
     text = "\n".join(b.text for b in translated)
@@ -330,6 +328,16 @@ def _score_translation(
             )
         )
     return score, findings
+
+
+def _blocks(article: Article, translations: Any, source_locale: str) -> list[TextBlock]:
+    """The rendered text blocks, as `render.render_article` makes them, without its second
+    rendering (article.txt with URLs) that scoring does not need: half of render's cost."""
+    from ..render import plain_blocks, translated_markdown
+
+    body, title, summary, fallback = translated_markdown(article, translations)
+    blocks = [TextBlock("title", title)] + ([TextBlock("paragraph", summary)] if summary else [])
+    return blocks + plain_blocks(body, fallback_lines=fallback, fallback_lang=source_locale)
 
 
 def _sentence_findings(
