@@ -492,3 +492,25 @@ def test_docs_table_matches_formula_table() -> None:
         for row in formula_table()
     ]
     assert cells == expected
+
+
+def test_hard_words_follow_each_language_s_word_length() -> None:
+    # three-syllable words are everyday Spanish: "médico", "semanas", "depresión"
+    everyday = "Su médico revisa la depresión cada semanas con calma."
+    assert sentence_flags(everyday, "es") == []
+    hard = "Su farmacéutico recomienda medicamentos antidepresivos específicos."
+    assert sentence_flags(hard, "es") == [
+        (hard, "hard words: 5 of 6 words have 4 or more syllables")
+    ]
+    # English keeps SMOG's three syllables
+    english = "Your physician examines medications every Saturday."
+    assert sentence_flags(english, "en") == [
+        (english, "hard words: 5 of 6 words have 3 or more syllables")
+    ]
+    # Arabic attaches articles and pronouns: seven letters is an ordinary word
+    arabic = "الكيتامين دواء يستخدمه الأطباء منذ سنوات كثيرة في العمليات الجراحية."
+    assert sentence_flags(arabic, "ar") == []
+    long_words = "المستشفيات والمختبرات والصيدليات الحكومية تستقبل المرضى."
+    assert sentence_flags(long_words, "ar") == [
+        (long_words, "hard words: 3 of 6 words are over 8 letters long")
+    ]

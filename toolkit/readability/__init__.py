@@ -55,6 +55,15 @@ SYLLABLE_LANGUAGES = {
     "nl": "nl",
     "ru": "ru",
 }
+#: a "hard word" for a sentence flag: this many syllables or more. Three is SMOG's and Fog's
+#: English polysyllable; in Spanish, Italian and German the average word is already about two
+#: syllables long (compounds in German), so three-syllable words like "médico" or "semanas"
+#: are everyday words there and four marks the long ones.
+HARD_WORD_SYLLABLES = {"es": 4, "it": 4, "de": 4}
+#: languages without a syllable counter: more letters than this (LIX's long word is > 6).
+#: Arabic writes articles, prepositions and pronouns attached to the word, so 6 letters is a
+#: short word there.
+HARD_WORD_LETTERS = {"ar": 8, "fa": 8, "ur": 8}
 #: a sentence needs this many words before its share of hard words means anything
 MIN_WORDS_FOR_HARD_SHARE = 5
 #: characters per "word" when judging sentence length in scripts without spaces
@@ -127,14 +136,19 @@ def _count(sentence: str, language: str) -> Counts:
     words = list_words(sentence)
     characters = len(_WORD_CHARACTER.findall(sentence))
     code = SYLLABLE_LANGUAGES.get(language)
-    syllables = polysyllables = monosyllables = 0
+    syllables = polysyllables = monosyllables = hard = 0
+    bare = [word.replace("'", "") for word in words]
     if code is not None:
+        hard_from = HARD_WORD_SYLLABLES.get(language, 3)
         for word in words:
             n = _syllables(word.lower(), code)
             syllables += n
             polysyllables += n >= 3
             monosyllables += n == 1
-    bare = [word.replace("'", "") for word in words]
+            hard += n >= hard_from
+    else:
+        longer_than = HARD_WORD_LETTERS.get(language, 6)
+        hard = sum(len(word) > longer_than for word in bare)
     return Counts(
         sentences=1,
         words=len(words),
@@ -144,6 +158,7 @@ def _count(sentence: str, language: str) -> Counts:
         long_words=sum(len(word) > 6 for word in bare),
         letters=sum(len(word) for word in bare),
         characters=characters,
+        hard_words=hard,
     )
 
 
@@ -279,8 +294,8 @@ def sentence_flags(
     """(sentence, reason) for each sentence a translator should look at again.
 
     Long: more than `max_words` words (scripts without spaces: more than 1.5 characters per
-    allowed word). Hard words: more than `hard_word_share` of a sentence's words have 3 or more
-    syllables (languages without a syllable counter: more than 6 letters), judged only on
+    allowed word). Hard words: more than `hard_word_share` of a sentence's words are hard
+    (`HARD_WORD_SYLLABLES`, or `HARD_WORD_LETTERS` without a syllable counter), judged only on
     sentences of at least 5 words. Both reasons for one sentence come in one string.
     """
     language = language_of(locale)
@@ -296,9 +311,12 @@ def sentence_flags(
         else:
             if counts.words > max_words:
                 reasons.append(f"long sentence: {counts.words} words (over {max_words})")
-            hard = counts.polysyllables if syllables else counts.long_words
+            hard = counts.hard_words
             if counts.words >= MIN_WORDS_FOR_HARD_SHARE and hard > hard_word_share * counts.words:
-                kind = "have 3 or more syllables" if syllables else "are over 6 letters long"
+                if syllables:
+                    kind = f"have {HARD_WORD_SYLLABLES.get(language, 3)} or more syllables"
+                else:
+                    kind = f"are over {HARD_WORD_LETTERS.get(language, 6)} letters long"
                 reasons.append(f"hard words: {hard} of {counts.words} words {kind}")
         if reasons:
             flags.append((sentence, "; ".join(reasons)))

@@ -26,6 +26,8 @@ class Counts:
     long_words: int = 0  #: words of more than 6 letters (LIX, Wiener Sachtextformel)
     letters: int = 0  #: letters and digits inside words (no punctuation)
     characters: int = 0  #: word characters, for scripts written without spaces
+    #: words a reader of this language finds hard (see `HARD_WORD_SYLLABLES`): per-sentence flags
+    hard_words: int = 0
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(*(a + b for a, b in zip(_values(self), _values(other), strict=True)))
@@ -41,6 +43,7 @@ def _values(counts: Counts) -> tuple[int, ...]:
         counts.long_words,
         counts.letters,
         counts.characters,
+        counts.hard_words,
     )
 
 
