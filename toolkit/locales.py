@@ -24,12 +24,19 @@ def normalize_locale(code: str) -> str:
     if not _SAFE.match(candidate):
         raise ConfigError(f"unknown locale code {code!r}: use a code like es, pt_BR, zh_Hans or ar")
     try:
-        locale = Locale.parse(candidate)
+        return str(Locale.parse(candidate, resolve_likely_subtags=False))
+    except (ValueError, UnknownLocaleError):
+        pass
+    try:
+        # known to CLDR only through an alias (tl -> fil_PH): keep the code the user wrote,
+        # so their folders and `lang` attributes say what they asked for
+        Locale.parse(candidate)
     except (ValueError, UnknownLocaleError):
         raise ConfigError(
             f"unknown locale code {code!r}: use a code like es, pt_BR, zh_Hans or ar"
         ) from None
-    return str(locale)
+    language, *rest = candidate.split("_")
+    return "_".join([language.lower(), *(p.title() if len(p) == 4 else p.upper() for p in rest)])
 
 
 def bcp47(code: str) -> str:
