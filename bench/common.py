@@ -75,17 +75,28 @@ class _GroupPeak(threading.Thread):
             self.peak = max(self.peak, _group_pss(self.group))
 
 
+GNU_TIME = Path("/usr/bin/time")
+
+
 def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run `cmd` to completion; wall-clock seconds, CPU seconds and peak memory.
 
-    Peak memory is the larger of the command's own peak RSS (os.wait4 gives the rusage of
-    exactly that child, so this Python process never leaks into the figure) and the sampled
-    PSS sum over its process group, which counts worker processes running at the same time.
+    Peak memory is the larger of the command's own peak RSS and the sampled PSS sum over its
+    process group, which counts worker processes running at the same time. The peak RSS comes
+    from GNU time, which starts the command from its own small process: Linux carries the
+    high-water RSS of a forking parent over into the child's ru_maxrss, so a command forked
+    straight from this (large) Python process would report this process's size.
     """
-    with tempfile.TemporaryFile() as out:
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as rss:
+        wrapped = [str(GNU_TIME), "-q", "-o", rss.name, "-f", "%M", *cmd]
         start = time.perf_counter()
         proc = subprocess.Popen(
-            cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            wrapped if GNU_TIME.exists() else list(cmd),
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
         )
         sampler = _GroupPeak(proc.pid)
         sampler.start()
@@ -98,8 +109,11 @@ def measure(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) ->
             out.seek(0)
             tail = out.read().decode(errors="replace")[-2000:]
             raise CommandFailed(f"{' '.join(cmd)} (in {cwd}) exited {proc.returncode}:\n{tail}")
-    cpu = usage.ru_utime + usage.ru_stime
-    peak = max(usage.ru_maxrss * 1024, sampler.peak)  # Linux reports ru_maxrss in KiB
+        own_kib = usage.ru_maxrss
+        if GNU_TIME.exists():
+            own_kib = int(rss.read().split()[-1])
+    cpu = usage.ru_utime + usage.ru_stime  # children's CPU included once they were waited for
+    peak = max(own_kib * 1024, sampler.peak)
     return Run(seconds, peak / 2**20, cpu)
 
 
