@@ -145,3 +145,21 @@ def test_unpublishable_pairs_are_skipped_with_the_reason_and_fuzzy_is_never_used
     assert "## What you need" in body  # the fuzzy translation fell back to the source
     assert "| ES 140/90 | High |" in body  # the untranslated cell kept its source text
     assert "ES What you need" not in body
+
+
+def test_image_alt_text_is_a_segment_and_is_translated_in_place(tmp_path: Path) -> None:
+    (tmp_path / "source_articles").mkdir()
+    source = tmp_path / "source_articles" / "cuff.md"
+    source.write_text("# Cuff\n\n![A cuff on the upper arm](cuff.png)\n\nSit still.\n")
+    project = Project.load(tmp_path)
+    article = read_article(source, project.paths)
+    assert [(s.kind, s.text, s.line) for s in article.segments] == [
+        ("heading", "Cuff", 1),
+        ("image alt", "A cuff on the upper arm", 3),
+        ("paragraph", "Sit still.", 5),
+    ]
+    spanish = {("A cuff on the upper arm", None): "Un manguito en [la parte] superior del brazo"}
+    body, *_ = translated_markdown(article, spanish)
+    assert '<img src="cuff.png" alt="Un manguito en [la parte] superior del brazo" />' in MD.render(
+        body
+    )

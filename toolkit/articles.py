@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -50,16 +49,6 @@ def block_parser() -> Any:
     return parser
 
 
-@dataclass(frozen=True)
-class Block:
-    """Where a segment sits in the Markdown body: what `render` substitutes into."""
-
-    segment: Segment
-    start: int  #: first body line (0-based) of the segment's text
-    end: int  #: one past its last body line
-    cell: int = -1  #: column index for table cells
-
-
 def read_text(path: Path, paths: ProjectPaths | None = None) -> str:
     """The file's text; a clear error (with the line) when it is not UTF-8."""
     shown = paths.relative(path) if paths else str(path)
@@ -85,7 +74,7 @@ def read_article(path: Path, paths: ProjectPaths) -> Article:
     if path.suffix == ".txt":
         article = _parse_text(slug, path, text)
     else:
-        article, _ = parse_markdown(slug, path, text, shown)
+        article = parse_markdown(slug, path, text, shown)
     if not article.segments:
         raise ArticleError(
             f"{shown}: the article is empty (no translatable text): add text or remove it"
@@ -128,8 +117,8 @@ def split_front_matter(text: str, shown: str) -> tuple[dict[str, Any], str, int]
     return meta, "\n".join(lines[end + 1 :]), end + 1
 
 
-def parse_markdown(slug: str, path: Path, text: str, shown: str) -> tuple[Article, list[Block]]:
-    """Parse Markdown; also return where each segment sits, for `render`."""
+def parse_markdown(slug: str, path: Path, text: str, shown: str) -> Article:
+    """Parse Markdown; each segment also records where it sits in the body, for `render`."""
     meta, body, offset = split_front_matter(text, shown)
     raw: list[
         tuple[str, SegmentKind, int, int, int, int]
@@ -175,15 +164,13 @@ def parse_markdown(slug: str, path: Path, text: str, shown: str) -> tuple[Articl
         (t for t, k, *_ in raw if k == "heading"), slug
     )
     seen: Counter[str] = Counter()
-    segments, blocks = [], []
+    segments = []
     for msgid, kind, line, start, end, col in raw:
         seen[msgid] += 1
         context = None if seen[msgid] == 1 else f"{kind}, occurrence {seen[msgid]}"
-        segment = Segment(msgid, kind, line, context)
-        segments.append(segment)
-        if start >= 0:
-            blocks.append(Block(segment, start, end, col))
-    article = Article(
+        span = (start, end, col) if start >= 0 else None
+        segments.append(Segment(msgid, kind, line, context, span))
+    return Article(
         slug=slug,
         path=path,
         format="md",
@@ -192,8 +179,8 @@ def parse_markdown(slug: str, path: Path, text: str, shown: str) -> tuple[Articl
         meta=meta,
         no_translate=tuple(meta.get("no_translate", ())),
         source=text,
+        body=body,
     )
-    return article, blocks
 
 
 def _kind(stack: list[str], opener: Any) -> SegmentKind:

@@ -21,6 +21,9 @@ class Segment:
     kind: SegmentKind
     line: int  #: 1-based line of the block in the source file
     context: str | None = None  #: msgctxt, set when the same text occurs twice in an article
+    #: where the text sits in the Markdown body, for `render`: (first line, end line, table
+    #: column or -1), 0-based; None for front matter and plain-text segments
+    span: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Article:
     meta: Mapping[str, Any] = field(default_factory=dict)
     no_translate: tuple[str, ...] = ()
     source: str = ""  #: the whole source text (what render substitutes into)
+    body: str = ""  #: the Markdown body (the source without its front matter)
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
-from .articles import Block, _row_cells, parse_markdown
+from .articles import _row_cells
 from .files import write_if_changed
-from .models import Article, StageResult, TextBlock
+from .models import Article, Segment, StageResult, TextBlock
 from .project import Project
 from .state import digest
 
@@ -69,36 +70,32 @@ def translated_markdown(
     summary = pick(seg["summary"].text, seg["summary"].context)[0] if "summary" in seg else ""
     if article.format == "txt":
         return _txt_markdown(article, pick, title, summary)
-    _, blocks = parse_markdown(article.slug, article.path, article.source, article.slug)
-    body = article.source
-    if article.meta or body.startswith("---\n"):
-        from .articles import split_front_matter
-
-        _, body, _ = split_front_matter(article.source, article.slug)
-    lines = body.split("\n")
+    lines = article.body.split("\n")
     replacements: dict[int, tuple[int, list[str], bool]] = {}
-    rows: dict[int, list[Block]] = {}
-    for block in blocks:
-        if block.cell >= 0:
-            rows.setdefault(block.start, []).append(block)
+    rows: dict[int, list[Segment]] = {}
+    for segment in article.segments:
+        if segment.span is None:
             continue
-        text, fallback = pick(block.segment.text, block.segment.context)
-        if block.segment.kind == "image alt":
-            line = lines[block.start]
-            alt = text.replace("]", "\\]") if not fallback else text
-            new = line.replace(f"![{block.segment.text}](", f"![{alt}](", 1)
-            replacements[block.start] = (block.end, [new], fallback)
+        start, end, cell = segment.span
+        if cell >= 0:
+            rows.setdefault(start, []).append(segment)
+            continue
+        text, fallback = pick(segment.text, segment.context)
+        if segment.kind == "image alt":
+            alt = text if fallback else re.sub(r"(?<!\\)([\[\]])", r"\\\1", text)
+            new = lines[start].replace(f"![{segment.text}](", f"![{alt}](", 1)
+            replacements[start] = (end, [new], fallback)
         else:
-            new_lines = _substitute(lines[block.start : block.end], text, guard=not fallback)
-            replacements[block.start] = (block.end, new_lines, fallback)
+            replacements[start] = (end, _substitute(lines[start:end], text, not fallback), fallback)
     for row, cells in rows.items():
         raw = _row_cells(lines[row])
         any_fallback = False
-        for block in cells:
-            text, fallback = pick(block.segment.text, block.segment.context)
+        for segment in cells:
+            text, fallback = pick(segment.text, segment.context)
             any_fallback |= fallback
-            if block.cell < len(raw):
-                raw[block.cell] = re.sub(r"(?<!\\)\|", r"\\|", text.replace("\n", " "))
+            column = segment.span[2]  # type: ignore[index]
+            if column < len(raw):
+                raw[column] = re.sub(r"(?<!\\)\|", r"\\|", text.replace("\n", " "))
         indent = lines[row][: len(lines[row]) - len(lines[row].lstrip())]
         replacements[row] = (row + 1, [f"{indent}| " + " | ".join(raw) + " |"], any_fallback)
     out: list[str] = []
@@ -165,6 +162,14 @@ def _txt_markdown(
     return "\n".join(out), title, summary, frozenset(fallback)
 
 
+@lru_cache(maxsize=1)
+def _text_parser() -> Any:
+    """Translated Markdown is untrusted: raw HTML is text, never markup (built once)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
 def plain_blocks(
     markdown: str,
     *,
@@ -177,9 +182,7 @@ def plain_blocks(
     With `urls`, a link is written `text (url)` (for article.txt); without, only its text
     (for readability and speech).
     """
-    from markdown_it import MarkdownIt
-
-    tokens = MarkdownIt("commonmark", {"html": False}).enable("table").parse(markdown)
+    tokens = _text_parser().parse(markdown)
     blocks: list[TextBlock] = []
     stack: list[Any] = []
     table_rows: list[list[str]] = []
