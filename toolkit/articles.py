@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ArticleError
+from .files import read_utf8
 from .models import Article, Segment, SegmentKind
 from .paths import ProjectPaths, check_slug
 
@@ -52,17 +53,7 @@ def block_parser() -> Any:
 def read_text(path: Path, paths: ProjectPaths | None = None) -> str:
     """The file's text; a clear error (with the line) when it is not UTF-8."""
     shown = paths.relative(path) if paths else str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"{shown}: cannot read ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ArticleError(
-            f"{shown}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8"
-        ) from None
+    _, text = read_utf8(path, shown, ArticleError)
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CatalogError
-from .files import write_atomic
+from .files import read_utf8, write_atomic
 from .models import Article, Entry
 
 if TYPE_CHECKING:
@@ -117,15 +117,7 @@ def read_catalog(path: Path, locale: str | None = None, shown: str | None = None
     from babel.messages.pofile import PoFileError, read_po
 
     shown = shown or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(f"{shown}: cannot read ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError(f"{shown}:{line}: not UTF-8: save the file as UTF-8") from None
+    data, text = read_utf8(path, shown, CatalogError)
     try:
         polib.pofile(text, encoding="utf-8")
     except (OSError, ValueError) as exc:

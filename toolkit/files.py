@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import ToolkitError
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never half.
@@ -33,3 +35,20 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     write_atomic(path, data)
     return True
+
+
+def read_utf8(
+    path: Path, shown: str, error: type[ToolkitError] = ToolkitError
+) -> tuple[bytes, str]:
+    """(bytes, text) of a file people edit; `error` names the line when it is not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(f"{shown}: cannot read ({exc.strerror})") from None
+    try:
+        return data, data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            f"{shown}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8"
+        ) from None
