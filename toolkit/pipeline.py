@@ -40,6 +40,12 @@ def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
         else:
             todo.append((slug, source, pot, source_hash))
     # every changed article is parsed before the first write: one bad source writes nothing
+    if todo:  # load the parsers here, once, so forked workers inherit them
+        import babel.messages.pofile  # noqa: F401
+
+        from .articles import block_parser
+
+        block_parser()
     templates = _in_parallel(_template_bytes, [(paths, source) for _, source, _, _ in todo])
     for (slug, _, pot, source_hash), data in zip(todo, templates, strict=True):
         old = pot.read_bytes() if pot.exists() else b""
