@@ -8,6 +8,7 @@ tests/test_audio_espeak.py.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 from pathlib import Path
@@ -21,7 +22,7 @@ from toolkit.audio.cache import AudioCache
 from toolkit.audio.captions import timestamp
 from toolkit.audio.encode import encoder_delay
 from toolkit.audio.engines.base import Synthesis
-from toolkit.audio.pipeline import count_words
+from toolkit.audio.pipeline import count_words, fit_pauses, speech_rate
 from toolkit.config import AudioConfig
 from toolkit.errors import EngineError, ToolkitError
 from toolkit.models import TextBlock
@@ -116,11 +117,13 @@ def test_outputs_timings_and_pace(tmp_path: Path) -> None:
         "Keep this sheet near you.",
     ]
     assert (result.sentences, result.synthesized, result.words) == (6, 6, 29)
-    # Exact timeline: speech lengths from the word counts, pauses from config.
+    # Exact timeline: speech lengths from the word counts at the speech rate; this short
+    # article has too little speech to pay for its pauses, so they sit at their minimums.
+    assert speech_rate(140) == 163
     delay = encoder_delay(RATE) / RATE
     words = [3, 5, 6, 3, 7, 5]
-    speech = [round(w * 60 / 140 * RATE) / RATE for w in words]
-    pauses = [0, 0.8, 0.35, 1.2, 0.8, 0.35]  # title->para, sentence, heading (1.5x), para...
+    speech = [round(w * 60 / 163 * RATE) / RATE for w in words]
+    pauses = [0, 0.5, 0.25, 0.75, 0.5, 0.25]  # title->para, sentence, heading (1.5x), para...
     starts = []
     clock = delay
     for length, pause in zip(speech, pauses, strict=True):
@@ -137,14 +140,99 @@ def test_outputs_timings_and_pace(tmp_path: Path) -> None:
     assert rate == RATE and pcm.ndim == 1
     assert found[-1][1] == pytest.approx(len(pcm) / rate, abs=0.002)
     assert result.duration == pytest.approx(len(pcm) / rate, abs=0.002)
-    # Pace: speaking time alone runs at the rate asked for; pauses slow the whole.
-    assert result.pace == pytest.approx(140, abs=0.5)
+    assert result.pace == pytest.approx(163, abs=0.5)
     assert result.overall_pace == pytest.approx(29 / ((clock - delay) / 60), abs=0.5)
+    assert 130 < result.overall_pace < 140
     chapters = cues((site / "chapters.vtt").read_text(encoding="utf-8"))
     assert [(c[0], c[2]) for c in chapters] == [
         (pytest.approx(starts[3], abs=0.0015), "When to call")
     ]
     assert chapters[0][1] == pytest.approx(len(pcm) / rate, abs=0.002)
+
+
+LONG = [
+    TextBlock("title", "Looking after your blood pressure at home"),
+    *[
+        TextBlock(
+            "paragraph",
+            " ".join(
+                f"Sentence {n} of part {p} tells you one more useful thing to do today."
+                for n in range(1, 6)
+            ),
+        )
+        for p in range(1, 5)
+    ],
+    TextBlock("heading", "When to call", level=2),
+    *[TextBlock("list item", f"Call if item {n} happens to you at home.") for n in range(1, 4)],
+]
+
+
+def gaps(found: list[tuple[float, float, str]]) -> list[float]:
+    return [b[0] - a[1] for a, b in itertools.pairwise(found)]
+
+
+def test_pace_over_the_whole_file_is_the_rate_with_pauses_fitted(tmp_path: Path) -> None:
+    """Words over the whole file (pauses included) come out at the configured rate: speech
+    at speech_rate, and one scale for every pause, within its bounds."""
+    for rate in (140, 120):
+        engine = FakeEngine()
+        result = run(tmp_path / str(rate), engine, LONG, config=AudioConfig(rate=rate))
+        assert result.overall_pace == pytest.approx(rate, abs=0.3)
+        assert result.words == sum(count_words(c) for c in engine.calls)
+        # measured on the result: words over the decoded file (less the encoder's delay)
+        pcm, sample_rate = soundfile.read(tmp_path / str(rate) / "site" / "audio.mp3")
+        played = len(pcm) / sample_rate - encoder_delay(RATE) / RATE
+        assert result.words / played * 60 == pytest.approx(rate, abs=1.5)
+        found = cues((tmp_path / str(rate) / "site" / "captions.vtt").read_text(encoding="utf-8"))
+        pauses = gaps(found)
+        # title->para, 4 sentences, para, ..., heading, para (the first item), items
+        sentence = [g for i, g in enumerate(pauses) if i % 5 != 0 and i < 20]
+        paragraph = [pauses[i] for i in (0, 5, 10, 15, 21)]
+        heading, items = pauses[20], pauses[22:]
+        scale = sentence[0] / 0.35
+        assert sentence[0] > 0.25 and paragraph[0] >= 0.5  # clearly audible
+        assert sentence == pytest.approx([0.35 * scale] * 16, abs=0.002)
+        assert paragraph == pytest.approx([0.8 * scale] * 5, abs=0.002)
+        assert heading == pytest.approx(1.2 * scale, abs=0.002)
+        assert items == pytest.approx([0.575 * scale] * 2, abs=0.002)
+
+
+def test_fit_pauses_bounds() -> None:
+    nominal, minimum = [0.35, 0.8, 1.2], [0.25, 0.5, 0.75]
+    assert fit_pauses(nominal, minimum, 1.0) == minimum  # not enough time: the minimums
+    assert fit_pauses(nominal, minimum, 10.0) == pytest.approx([0.7, 1.6, 2.4])  # at most 2x
+    fitted = fit_pauses(nominal, minimum, 2.35 * 1.2)
+    assert fitted == pytest.approx([0.42, 0.96, 1.44], abs=1e-6)
+    # the shortest one held at its minimum, the others scaled to fill the budget
+    assert fit_pauses(nominal, minimum, 1.6) == pytest.approx([0.25, 0.54, 0.81], abs=1e-6)
+
+
+class SlowEngine(FakeEngine):
+    """Speaks at 80 % of the rate it is asked for, like espeak-ng in a wordy language."""
+
+    asked: list[int]
+
+    def synthesize(self, sentence: str, voice: str, rate: int) -> Synthesis:
+        self.asked = [*getattr(self, "asked", []), rate]
+        return super().synthesize(sentence, voice, round(rate * 0.8))
+
+
+def test_pace_calibration_is_measured_once_per_voice_without_resynthesis(tmp_path: Path) -> None:
+    engine = SlowEngine()
+    result = run(tmp_path, engine, LONG)
+    # every sentence spoken exactly once: no second synthesis to correct its pace
+    assert len(engine.calls) == len(set(engine.calls)) == result.sentences == 25
+    # the sample (every other sentence here) at the speech rate, the rest corrected by 1/0.8
+    assert sorted(set(engine.asked)) == [163, 204]
+    assert engine.asked.count(163) == 13
+    table = json.loads((tmp_path / "cache" / "pace.json").read_text(encoding="utf-8"))
+    assert list(table.values()) == [pytest.approx(0.8, abs=0.01)]
+    assert 130 <= result.overall_pace <= 150
+    # another article in the same voice: the stored factor, from its first sentence on
+    again = SlowEngine()
+    other = [TextBlock("paragraph", "A new sentence about your next visit to the clinic.")]
+    run(tmp_path, again, other, state_path=tmp_path / "other.json")
+    assert again.asked == [204]
 
 
 def test_webvtt_format(tmp_path: Path) -> None:

@@ -1,19 +1,29 @@
 """The audio stage: rendered blocks -> sentences -> engine (through the cache) -> MP3 + captions.
 
-Everything here is the same for every engine: sentence splitting, normalization, pauses,
+Everything here is the same for every engine: sentence splitting, normalization, pace, pauses,
 timing, loudness, MP3, tags, captions, caching, parallel synthesis and the per-pair
 "nothing to do" check. An engine only ever sees one normalized sentence at a time.
+
+Pace is measured on the result: words over the whole file, pauses included. Sentences are
+asked for a little faster than the configured rate (`speech_rate`), and each article's pauses
+are then fitted (between bounds that keep them clearly audible) so that words / (speech +
+pauses) comes out at the rate. How fast an engine really speaks when asked for a rate is
+measured once per voice, on the first sentences it speaks, and kept beside the audio cache
+(`pace.json`): no sentence is ever synthesized twice to correct its pace.
 """
 
 from __future__ import annotations
 
+import atexit
+import itertools
 import json
 import logging
 import os
+import pickle
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +35,7 @@ from ..errors import EngineError, ToolkitError
 from ..files import write_atomic
 from ..locales import normalize_locale
 from ..models import StageResult, TextBlock
-from .cache import AudioCache, cache_key
+from .cache import AudioCache, cache_key, to_int16
 from .captions import Cue, webvtt
 from .encode import (
     MP3_KBPS,
@@ -33,15 +43,14 @@ from .encode import (
     PEAK_CEILING_DB,
     TARGET_LUFS,
     Chapter,
-    encode_mp3,
     encoder_delay,
     iso639_2,
+    master,
     mp3_duration,
-    normalize_loudness,
     resample,
     tag_mp3,
 )
-from .engines.base import Engine, Synthesis
+from .engines.base import Engine
 from .normalize import Lexicon, load_lexicon, normalize
 
 log = logging.getLogger(__name__)
@@ -50,11 +59,30 @@ Progress = Callable[[int, int, str], None]
 OUTPUTS = ("audio.mp3", "captions.vtt", "chapters.vtt")
 #: engines that must not run in parallel (gTTS: the throttle is per process, see registry)
 _SERIAL_ENGINES = {"gtts"}
-#: a pause before a heading is this much longer than between paragraphs
-HEADING_PAUSE_FACTOR = 1.5
+#: engines whose pace cannot be asked for (gTTS speaks at its own): never calibrated
+_FIXED_PACE_ENGINES = {"gtts"}
 #: samples quieter than this (dBFS) at a sentence's edges are the engine's own silence
 _SILENCE_DB = -50.0
 _EDGE_KEEP_SECONDS = 0.02
+
+#: the share of an article's time that its pauses take: sentences are asked for at
+#: rate / (1 - share), so that with the pauses the whole runs at the rate
+PAUSE_SHARE = 0.14
+#: a pause before a heading is this much longer than between paragraphs
+HEADING_PAUSE_FACTOR = 1.5
+#: pauses are fitted per article between these bounds (seconds; never above the configured
+#: pause itself for the minimum): short enough to keep the pace, long enough to be heard
+MIN_SENTENCE_PAUSE = 0.25
+MIN_PARAGRAPH_PAUSE = 0.5
+MAX_PAUSE_STRETCH = 2.0
+#: words of a voice's first sentences its pace calibration is measured on
+CALIBRATION_WORDS = 150
+_FACTOR_BOUNDS = (0.5, 2.0)
+
+
+def speech_rate(rate: int) -> int:
+    """Words a minute the sentences themselves are spoken at, for a result at `rate`."""
+    return round(rate / (1 - PAUSE_SHARE))
 
 
 @dataclass(frozen=True)
@@ -68,6 +96,18 @@ class Sentence:
     block: int  #: index of its block
     kind: str  #: its block's kind (title, heading, paragraph…)
     key: str  #: audio cache key
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One sentence's speech, its own leading and trailing silence cut: 16-bit samples."""
+
+    pcm: np.ndarray
+    sample_rate: int
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / self.sample_rate
 
 
 @dataclass(frozen=True)
@@ -141,76 +181,253 @@ def plan(
             spoken = normalize(text, block_locale, lexicon)
             if not _speakable(spoken):
                 continue
-            key = cache_key(engine.name, version, block_voice, config.rate, spoken)
+            key = cache_key(engine.name, version, block_voice, speech_rate(config.rate), spoken)
             sentences.append(
                 Sentence(text, spoken, block_locale, block_voice, index, block.kind, key)
             )
     return sentences
 
 
+# -- pace calibration ----------------------------------------------------------------------
+
+
+class PaceTable:
+    """How fast each voice really speaks when asked for a rate: `measured / asked`, measured
+    once per (engine, version, voice, rate) on the first sentences it speaks, then kept in
+    `pace.json` beside the audio cache.
+
+    Engines pace by syllables or phonemes (espeak-ng runs 15 % slow in English and 30 % fast
+    in Vietnamese syllables at the same setting), so the engine's own notion of a rate is
+    corrected once per voice rather than per sentence.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / "pace.json"
+
+    @staticmethod
+    def _key(engine: str, version: str, voice: str, rate: int) -> str:
+        return json.dumps([engine, version, voice, rate], ensure_ascii=False)
+
+    def _load(self) -> dict[str, float]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+        return {k: float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def get(self, engine: str, version: str, voice: str, rate: int) -> float | None:
+        return self._load().get(self._key(engine, version, voice, rate))
+
+    def put(self, engine: str, version: str, voice: str, rate: int, factor: float) -> None:
+        data = self._load()
+        data[self._key(engine, version, voice, rate)] = round(factor, 4)
+        write_atomic(self.path, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode())
+
+
+def _calibration_sample(
+    sentences: Sequence[Sentence], engine: Engine, rate: int, table: PaceTable
+) -> tuple[list[Sentence], dict[str, float]]:
+    """About CALIBRATION_WORDS words of every voice whose pace is not known yet, spread
+    evenly over its sentences (one article's wording is not every article's), and the known
+    factors of the other voices. A voice with little to say is sampled whole."""
+    if engine.name in _FIXED_PACE_ENGINES:
+        return [], {}
+    version = engine.version()
+    known: dict[str, float] = {}
+    by_voice: dict[str, list[Sentence]] = {}
+    for sentence in sentences:
+        voice = sentence.voice
+        if voice in known:
+            continue
+        if voice not in by_voice:
+            factor = table.get(engine.name, version, voice, rate)
+            if factor is not None:
+                known[voice] = factor
+                continue
+            by_voice[voice] = []
+        by_voice[voice].append(sentence)
+    chosen: set[str] = set()
+    for group in by_voice.values():
+        # every k-th sentence, for about CALIBRATION_WORDS words in all
+        words = sum(count_words(s.spoken) for s in group)
+        step = max(1, round(words / CALIBRATION_WORDS))
+        chosen.update(s.key for s in group[::step])
+    return [s for s in sentences if s.key in chosen], known
+
+
+def _learn(
+    sample: Sequence[Sentence],
+    seconds: dict[str, float],
+    engine: Engine,
+    rate: int,
+    table: PaceTable,
+) -> dict[str, float]:
+    """Each sampled voice's factor (measured / asked words a minute); kept when the sample
+    was long enough to trust (a short article is spoken whole at the engine's own pace)."""
+    spoken: dict[str, list[float]] = {}
+    for sentence in sample:
+        if sentence.key in seconds:
+            totals = spoken.setdefault(sentence.voice, [0.0, 0.0])
+            totals[0] += count_words(sentence.spoken)
+            totals[1] += seconds[sentence.key]
+    factors = {}
+    for voice, (words, time) in spoken.items():
+        if not time or not words:
+            continue
+        low, high = _FACTOR_BOUNDS
+        factors[voice] = min(high, max(low, words / time * 60 / rate))
+        if words >= CALIBRATION_WORDS / 2:
+            table.put(engine.name, engine.version(), voice, rate, factors[voice])
+    return factors
+
+
 # -- synthesis (through the cache, over the CPU cores) -----------------------------------
 
-#: engines whose pace cannot be asked for (gTTS speaks at its own): never asked twice
-_FIXED_PACE_ENGINES = {"gtts"}
-#: a sentence's pace may differ this much from the rate before it is spoken again
-PACE_TOLERANCE = 0.05
-#: sentences shorter than this (headings, "Call 911.") are too short to measure pace on
-_MIN_PACE_WORDS = 4
+
+def _trim(pcm: np.ndarray, rate: int) -> np.ndarray:
+    """Cut the engine's own leading/trailing silence: the pipeline owns the pauses."""
+    threshold = 10 ** (_SILENCE_DB / 20) * (32767 if pcm.dtype == np.int16 else 1)
+    loud = np.flatnonzero(np.abs(pcm) > threshold)
+    if not len(loud):
+        return pcm[:0]
+    keep = int(rate * _EDGE_KEEP_SECONDS)
+    return pcm[max(0, loud[0] - keep) : loud[-1] + 1 + keep]
 
 
-def speak(engine: Engine, sentence: str, voice: str, rate: int) -> Synthesis:
-    """One sentence at `rate` words a minute of speaking time, measured on the result.
-
-    Engines pace by syllables or phonemes, so long words come out slower than the rate
-    asked for (espeak-ng: about 110 instead of 140 on adult prose). When the measured pace
-    is off by more than 5 %, the sentence is spoken once more at a corrected rate (bounded
-    to 0.75-1.5 times the rate). espeak needs a millisecond for it.
-    """
-    first = engine.synthesize(sentence, voice, rate)
-    words = count_words(sentence)
-    if engine.name in _FIXED_PACE_ENGINES or words < _MIN_PACE_WORDS:
-        return first
-    seconds = len(_trim(first.pcm, first.sample_rate)) / first.sample_rate
-    if not seconds:
-        return first
-    measured = words / seconds * 60
-    if abs(measured / rate - 1) <= PACE_TOLERANCE:
-        return first
-    asked = round(min(1.5 * rate, max(0.75 * rate, rate * rate / measured)))
-    return engine.synthesize(sentence, voice, asked)
+#: (cache key, normalized sentence, voice, words a minute to ask the engine for)
+Item = tuple[str, str, str, int]
+#: (cache key, the clip or None when not kept, its sample rate, its seconds of speech)
+Done = tuple[str, "Clip | None", int, float]
 
 
-_worker_engine: Engine | None = None
+def _speak(engine: Engine, item: Item, cache: AudioCache, keep: bool) -> Done:
+    """Synthesize one sentence, store it (trimmed, 16-bit) in the cache at once."""
+    key, spoken, voice, asked = item
+    synthesis = engine.synthesize(spoken, voice, asked)
+    rate = int(synthesis.sample_rate)
+    pcm = _trim(to_int16(synthesis.pcm), rate).copy()
+    cache.put_pcm(key, pcm, rate)
+    return key, Clip(pcm, rate) if keep else None, rate, len(pcm) / rate
 
 
-def _init_worker(engine: Engine) -> None:
-    global _worker_engine
-    _worker_engine = engine
+_worker_engines: dict[bytes, Engine] = {}
 
 
-def _synthesize_batch(
-    items: list[tuple[str, str, str]], rate: int, cache_dir: str, keep: bool = True
-) -> list[tuple[str, np.ndarray | None, int]]:
-    """In a worker: speak each (key, sentence, voice), store it in the cache at once; send
-    the PCM back only when `keep` (else the caller reads the cache when it needs it)."""
-    assert _worker_engine is not None
+def _engine_from(blob: bytes) -> Engine:
+    """In a worker: the engine, unpickled once per process (a Piper model loads once)."""
+    if blob not in _worker_engines:
+        _worker_engines[blob] = pickle.loads(blob)
+    return _worker_engines[blob]
+
+
+def _speak_batch(blob: bytes, items: list[Item], cache_dir: str, keep: bool) -> list[Done]:
+    engine = _engine_from(blob)
     cache = AudioCache(Path(cache_dir))
-    done = []
-    for key, spoken, voice in items:
-        stored = cache.put(key, speak(_worker_engine, spoken, voice, rate))
-        done.append((key, stored.pcm if keep else None, stored.sample_rate))
-    return done
+    return [_speak(engine, item, cache, keep) for item in items]
 
 
-def _workers(engine: Engine, wanted: int | None, jobs: int) -> int:
-    if engine.name in _SERIAL_ENGINES:
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def _get_pool(count: int) -> ProcessPoolExecutor:
+    """A pool of `count` workers kept warm across articles (the site builder asks for one
+    article at a time): forking and importing once, not once per pair."""
+    global _pool, _pool_size
+    if _pool is None or _pool_size < count:
+        _drop_pool()
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        _pool = ProcessPoolExecutor(count, multiprocessing.get_context(method))
+        _pool_size = count
+    return _pool
+
+
+def _drop_pool() -> None:
+    global _pool
+    if _pool is not None:
+        pool, _pool = _pool, None
+        # running batches finish (and cache what they spoke); queued ones are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(_drop_pool)
+
+
+def _as_completed(futures: set[Future[Any]]) -> Iterator[Any]:
+    """Results as they come; on any error the warm pool is dropped (its queue cancelled)."""
+    pending = set(futures)
+    try:
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield future.result()
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        _drop_pool()
+        raise
+
+
+def _workers(engine: Engine | None, wanted: int | None, jobs: int, per_worker: int = 4) -> int:
+    if engine is not None and engine.name in _SERIAL_ENGINES:
         return 1
     limit = getattr(engine, "max_workers", None)
     count = wanted if wanted is not None else (os.cpu_count() or 1)
     if isinstance(limit, int) and limit > 0:
         count = min(count, limit)
     # starting a process costs more than espeak needs for a few sentences
-    return max(1, min(count, jobs // 4))
+    return max(1, min(count, jobs // per_worker))
+
+
+class _Run:
+    """Synthesis of a list of items, serially or over the warm pool, with progress."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        cache: AudioCache,
+        count: int,
+        keep: bool,
+        total: int,
+        progress: Progress | None,
+        label: str,
+    ) -> None:
+        self.engine, self.cache, self.count, self.keep = engine, cache, count, keep
+        self.total, self.progress, self.label = total, progress, label
+        self.done = 0
+
+    def __call__(self, items: list[Item]) -> list[Done]:
+        out: list[Done] = []
+        if self.count == 1 or len(items) < 2:
+            for item in items:
+                out.append(_speak(self.engine, item, self.cache, self.keep))
+                self._tick(1)
+            return out
+        size = max(1, min(32, len(items) // (self.count * 4)))
+        blob = pickle.dumps(self.engine)
+        pool = _get_pool(self.count)
+        futures = {
+            pool.submit(_speak_batch, blob, items[i : i + size], str(self.cache.folder), self.keep)
+            for i in range(0, len(items), size)
+        }
+        for batch in _as_completed(futures):
+            out += batch
+            self._tick(len(batch))
+        return out
+
+    def _tick(self, count: int) -> None:
+        self.done += count
+        if self.progress:
+            self.progress(self.done, self.total, self.label)
+
+
+def _load_clip(cache: AudioCache, key: str) -> Clip | None:
+    found = cache.get_pcm(key)
+    if found is None:
+        return None
+    return Clip(_trim(found[0], found[1]), found[1])
 
 
 def synthesize_all(
@@ -223,18 +440,20 @@ def synthesize_all(
     progress: Progress | None = None,
     label: str = "",
     load: bool = True,
-) -> tuple[dict[str, Synthesis], int]:
-    """Synthesis per cache key (cached or new) and how many were synthesized now.
+) -> tuple[dict[str, Clip], int]:
+    """Speech per cache key (cached or new) and how many sentences were synthesized now.
 
-    With `load=False` only the missing sentences are synthesized (and cached); nothing is
-    read or kept in memory (a whole project's PCM would not fit comfortably).
+    `rate` is the speech rate (`speech_rate`). A voice whose pace is not known yet speaks its
+    first sentences first, at the rate as asked; the rest then at the rate corrected by what
+    was measured. With `load=False` only the missing sentences are synthesized (and cached);
+    nothing is read or kept in memory (a whole project's PCM would not fit comfortably).
     """
-    results: dict[str, Synthesis] = {}
+    results: dict[str, Clip] = {}
     missing: dict[str, Sentence] = {}
     for sentence in sentences:
         if sentence.key in results or sentence.key in missing:
             continue
-        hit = cache.get(sentence.key) if load else None
+        hit = _load_clip(cache, sentence.key) if load else None
         if hit is not None:
             results[sentence.key] = hit
         elif load or not cache.has(sentence.key):
@@ -242,59 +461,27 @@ def synthesize_all(
     total = len(missing)
     if not total:
         return results, 0
-    count = _workers(engine, workers, total)
-    todo = list(missing.values())
+    table = PaceTable(cache.folder)
+    sample, factors = _calibration_sample(list(missing.values()), engine, rate, table)
+    run = _Run(engine, cache, _workers(engine, workers, total), load, total, progress, label)
     if progress:
         progress(0, total, label)
-    if count == 1:
-        for done, sentence in enumerate(todo, 1):
-            synthesis = speak(engine, sentence.spoken, sentence.voice, rate)
-            stored = cache.put(sentence.key, synthesis)
-            if load:
-                results[sentence.key] = stored
-            if progress:
-                progress(done, total, label)
-        return results, total
-    size = max(1, min(32, total // (count * 4)))
-    batches = [
-        [(s.key, s.spoken, s.voice) for s in todo[i : i + size]] for i in range(0, total, size)
-    ]
-    import multiprocessing
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    done = 0
-    with ProcessPoolExecutor(count, context, initializer=_init_worker, initargs=(engine,)) as pool:
-        pending = {
-            pool.submit(_synthesize_batch, b, rate, str(cache.folder), load) for b in batches
-        }
-        try:
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    for key, pcm, sample_rate in future.result():
-                        if pcm is not None:
-                            results[key] = Synthesis(pcm, sample_rate)
-                        done += 1
-                    if progress:
-                        progress(done, total, label)
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    done = run([(s.key, s.spoken, s.voice, rate) for s in sample])
+    factors.update(_learn(sample, {d[0]: d[3] for d in done}, engine, rate, table))
+    sampled = {s.key for s in sample}
+    rest = [s for s in missing.values() if s.key not in sampled]
+    done += run([(s.key, s.spoken, s.voice, _asked(rate, factors.get(s.voice))) for s in rest])
+    for key, clip, _, _ in done:
+        if clip is not None:
+            results[key] = clip
     return results, total
 
 
+def _asked(rate: int, factor: float | None) -> int:
+    return max(1, round(rate / factor)) if factor else rate
+
+
 # -- assembly ----------------------------------------------------------------------------
-
-
-def _trim(pcm: np.ndarray, rate: int) -> np.ndarray:
-    """Cut the engine's own leading/trailing silence: the pipeline owns the pauses."""
-    loud = np.flatnonzero(np.abs(pcm) > 10 ** (_SILENCE_DB / 20))
-    if not len(loud):
-        return pcm[:0]
-    keep = int(rate * _EDGE_KEEP_SECONDS)
-    return pcm[max(0, loud[0] - keep) : loud[-1] + 1 + keep]
 
 
 def output_rate(rates: Sequence[int]) -> int:
@@ -305,38 +492,76 @@ def output_rate(rates: Sequence[int]) -> int:
     return max(MP3_RATES)
 
 
-def _pause_before(previous: Sentence | None, sentence: Sentence, config: AudioConfig) -> float:
-    if previous is None:
-        return 0.0
+def _pause_bounds(
+    previous: Sentence, sentence: Sentence, config: AudioConfig
+) -> tuple[float, float]:
+    """(nominal, minimum) seconds of silence between two sentences."""
+    between = config.sentence_pause_ms / 1000
+    paragraph = config.paragraph_pause_ms / 1000
     if previous.block == sentence.block:
-        return config.sentence_pause_ms / 1000
-    if sentence.kind == "heading":
-        return config.paragraph_pause_ms * HEADING_PAUSE_FACTOR / 1000
-    return config.paragraph_pause_ms / 1000
+        nominal, least = between, MIN_SENTENCE_PAUSE
+    elif sentence.kind == "heading":
+        nominal = paragraph * HEADING_PAUSE_FACTOR
+        least = MIN_PARAGRAPH_PAUSE * HEADING_PAUSE_FACTOR
+    elif previous.kind == sentence.kind == "list item":  # items of a list: half-way
+        nominal, least = (between + paragraph) / 2, MIN_SENTENCE_PAUSE
+    else:
+        nominal, least = paragraph, MIN_PARAGRAPH_PAUSE
+    return nominal, min(least, nominal)
+
+
+def fit_pauses(nominal: Sequence[float], minimum: Sequence[float], budget: float) -> list[float]:
+    """Pauses that add up to `budget` seconds: every nominal pause scaled by one factor, each
+    kept between its minimum and MAX_PAUSE_STRETCH times its nominal length (so the budget
+    is met only when the bounds allow: short articles full of headings end at the minimums).
+    """
+    high = [n * MAX_PAUSE_STRETCH for n in nominal]
+
+    def fitted(scale: float) -> list[float]:
+        return [min(h, max(lo, n * scale)) for n, lo, h in zip(nominal, minimum, high, strict=True)]
+
+    if budget <= sum(minimum):
+        return list(minimum)
+    if budget >= sum(high):
+        return high
+    low_scale, high_scale = 0.0, MAX_PAUSE_STRETCH
+    for _ in range(50):  # the sum is monotonic in the scale: bisect to well under a sample
+        middle = (low_scale + high_scale) / 2
+        if sum(fitted(middle)) < budget:
+            low_scale = middle
+        else:
+            high_scale = middle
+    return fitted((low_scale + high_scale) / 2)
 
 
 def assemble(
-    sentences: Sequence[Sentence], audio: dict[str, Synthesis], config: AudioConfig
-) -> tuple[np.ndarray, int, list[tuple[int, int]]]:
-    """The whole article's PCM at one rate, and each sentence's (start, end) in samples."""
+    sentences: Sequence[Sentence], audio: dict[str, Clip], config: AudioConfig
+) -> tuple[list[tuple[int, np.ndarray]], int, list[tuple[int, int]]]:
+    """The article as (pause samples, 16-bit speech) segments at one rate, and each
+    sentence's (start, end) in samples. The pauses are fitted so that the whole file runs
+    at `config.rate` words a minute."""
     rate = output_rate([audio[s.key].sample_rate for s in sentences])
-    parts: list[np.ndarray] = []
+    clips = []
+    for sentence in sentences:
+        clip = audio[sentence.key]
+        pcm = clip.pcm
+        if clip.sample_rate != rate:
+            pcm = _trim(to_int16(resample(pcm / 32767, clip.sample_rate, rate)), rate)
+        clips.append(pcm)
+    bounds = [_pause_bounds(a, b, config) for a, b in itertools.pairwise(sentences)]
+    speech = sum(len(pcm) for pcm in clips) / rate
+    words = sum(count_words(s.spoken) for s in sentences)
+    budget = words * 60 / config.rate - speech if config.rate > 0 else 0.0
+    pauses = [0.0] + fit_pauses([b[0] for b in bounds], [b[1] for b in bounds], budget)
+    segments = []
     spans: list[tuple[int, int]] = []
     position = 0
-    previous = None
-    for sentence in sentences:
-        synthesis = audio[sentence.key]
-        pcm = _trim(resample(synthesis.pcm, synthesis.sample_rate, rate), rate)
-        gap = int(round(_pause_before(previous, sentence, config) * rate))
-        if gap:
-            parts.append(np.zeros(gap, np.float32))
-            position += gap
-        spans.append((position, position + len(pcm)))
-        parts.append(pcm)
-        position += len(pcm)
-        previous = sentence
-    pcm = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    return pcm, rate, spans
+    for pause, pcm in zip(pauses, clips, strict=True):
+        gap = int(round(pause * rate))
+        spans.append((position + gap, position + gap + len(pcm)))
+        segments.append((gap, pcm))
+        position += gap + len(pcm)
+    return segments, rate, spans
 
 
 # -- one article ---------------------------------------------------------------------------
@@ -352,6 +577,8 @@ def _settings(engine: Engine, config: AudioConfig, locale: str, title: str) -> d
         "rate": config.rate,
         "sentence_pause_ms": config.sentence_pause_ms,
         "paragraph_pause_ms": config.paragraph_pause_ms,
+        # how pauses and pace are made: a change re-encodes every pair
+        "pace": [PAUSE_SHARE, MIN_SENTENCE_PAUSE, MIN_PARAGRAPH_PAUSE, MAX_PAUSE_STRETCH],
         "publisher": config.publisher,
         "locale": locale,
         "title": title,
@@ -443,16 +670,15 @@ def prepare_article(
 
 def finish_article(
     prepared: Prepared,
-    audio: dict[str, Synthesis],
+    audio: dict[str, Clip],
     synthesized: int,
     engine_name: str,
     config: AudioConfig,
 ) -> AudioResult:
-    """Assemble, normalize loudness, encode, tag, caption and write one article."""
+    """Assemble, level, encode, tag, caption and write one article."""
     sentences = prepared.sentences
-    pcm, rate, spans = assemble(sentences, audio, config)
-    pcm, levels = normalize_loudness(pcm, rate)
-    mp3 = encode_mp3(pcm, rate)
+    segments, rate, spans = assemble(sentences, audio, config)
+    mp3, levels = master(segments, rate)
     # lameenc writes no gapless header: a decoder plays `delay` samples of silence first and
     # pads the last frame, so times are shifted by the delay and the end is the MP3's own.
     duration = mp3_duration(mp3)
@@ -475,7 +701,7 @@ def finish_article(
         chapters=chapters,
     )
     words = sum(count_words(s.spoken) for s in sentences)
-    minutes = len(pcm) / rate / 60
+    minutes = spans[-1][1] / rate / 60
     speaking = sum(end - start for start, end in spans) / rate / 60
     result = {
         "duration": round(duration, 3),
@@ -499,7 +725,11 @@ def finish_article(
         data = json.dumps(state, indent=1, sort_keys=True).encode() + b"\n"
         write_atomic(prepared.state_path, data)
     log.info(
-        "%s: %.1f s, %.0f wpm, %.1f LUFS", prepared.label, duration, result["pace"], levels.loudness
+        "%s: %.1f s, %.0f wpm, %.1f LUFS",
+        prepared.label,
+        duration,
+        result["overall_pace"],
+        levels.loudness,
     )
     return AudioResult(files=prepared.files, written=prepared.files, **result)
 
@@ -550,7 +780,7 @@ def synthesize_article(
     audio, synthesized = synthesize_all(
         prepared.sentences,
         engine,
-        config.rate,
+        speech_rate(config.rate),
         AudioCache(cache_dir),
         workers=workers,
         progress=progress,
@@ -618,18 +848,54 @@ def resolve_voice(
 # -- the stage -----------------------------------------------------------------------------
 
 
+def _clips(prepared: Prepared, cache: AudioCache, speak: Callable[[Sentence], Clip] | None):
+    """Every sentence of a pair from the cache; a missing one from `speak`, or an error."""
+    audio: dict[str, Clip] = {}
+    spoken = 0
+    for sentence in prepared.sentences:
+        if sentence.key in audio:
+            continue
+        clip = _load_clip(cache, sentence.key)
+        if clip is None:
+            if speak is None:  # the cache was cleared under us: say so rather than guess
+                raise ToolkitError(f"{prepared.label}: audio cache entry vanished; run again")
+            clip = speak(sentence)
+            spoken += 1
+        audio[sentence.key] = clip
+    return audio, spoken
+
+
 def _encode_job(
     prepared: Prepared, cache_dir: str, engine_name: str, config: AudioConfig
 ) -> AudioResult:
-    """In a worker: every sentence is in the cache by now; assemble and encode one pair."""
-    cache = AudioCache(Path(cache_dir))
-    audio: dict[str, Synthesis] = {}
-    for sentence in prepared.sentences:
-        hit = cache.get(sentence.key)
-        if hit is None:  # the cache was cleared under us: say so rather than guess
-            raise ToolkitError(f"{prepared.label}: audio cache entry vanished; run again")
-        audio[sentence.key] = hit
+    """Every sentence is in the cache by now: assemble and encode one pair."""
+    audio, _ = _clips(prepared, AudioCache(Path(cache_dir)), None)
     return finish_article(prepared, audio, 0, engine_name, config)
+
+
+def _pair_job(
+    prepared: Prepared, blob: bytes, cache_dir: str, factors: dict[str, float], config: AudioConfig
+) -> tuple[str, AudioResult]:
+    """In a worker, one pair from start to end: its missing sentences spoken (no other pair
+    needs them), the rest read from the cache, then assembled, encoded and written. The new
+    speech goes straight into the MP3, never read back from the cache."""
+    engine = _engine_from(blob)
+    cache = AudioCache(Path(cache_dir))
+    rate = speech_rate(config.rate)
+
+    def speak(sentence: Sentence) -> Clip:
+        item = (
+            sentence.key,
+            sentence.spoken,
+            sentence.voice,
+            _asked(rate, factors.get(sentence.voice)),
+        )
+        clip = _speak(engine, item, cache, True)[1]
+        assert clip is not None
+        return clip
+
+    audio, spoken = _clips(prepared, cache, speak)
+    return prepared.label, finish_article(prepared, audio, spoken, engine.name, config)
 
 
 def generate_audio(
@@ -642,12 +908,15 @@ def generate_audio(
     workers: int | None = None,
     force: bool = False,
 ) -> StageResult:
-    """Audio for every publishable (article, locale) pair of `project`.
+    """Audio for every publishable (article, locale) pair of `project` (the source language
+    included when no locale is asked for, as in the site).
 
     Pairs that are not publishable are skipped with the reason. The engine is checked before
     any work: unknown, unavailable, or unable to speak a requested locale is an EngineError.
-    Every pair is planned first; then all missing sentences are synthesized in one pool over
-    the CPU cores; then the pairs are assembled and encoded, in parallel too.
+    Every pair is planned first. With many pairs, the voices' pace calibration and sentences
+    shared by several pairs are synthesized first; then each pair is spoken, assembled and
+    encoded by one worker. With few pairs (a long article), sentences are spread over the
+    cores first, then the pairs are encoded.
     """
     from ..publishing import assess
     from ..render import render_pair, source_pair
@@ -661,6 +930,8 @@ def generate_audio(
     if not ok:
         raise EngineError(f"engine {name!r} is not available: {why}")
     chosen = project.select_locales(list(locales or []))
+    if not locales:
+        chosen = sorted({project.source_locale, *chosen})
     articles = project.articles(list(slugs or []) or None)
     voices = {locale: resolve_voice(speaker, locale, config, project.root) for locale in chosen}
     result = StageResult("audio")
@@ -696,42 +967,69 @@ def generate_audio(
     if not jobs:
         return result
     cache = AudioCache(paths.audio_cache_dir)
+    rate = speech_rate(config.rate)
     everything = [s for job in jobs for s in job.sentences]
-    _, synthesized = synthesize_all(
-        everything,
-        speaker,
-        config.rate,
-        cache,
-        workers=workers,
-        progress=progress,
-        label="synthesizing",
-        load=False,
-    )
-    count = min(len(jobs), workers if workers is not None else (os.cpu_count() or 1))
-    done: list[AudioResult] = []
+    count = _workers(speaker, workers, len(jobs), per_worker=2)
+    # the longest pairs first: the last worker to finish is not left with a long one
+    jobs.sort(key=lambda job: -sum(len(s.spoken) for s in job.sentences))
+    done: dict[str, AudioResult] = {}
     if count > 1:
-        import multiprocessing
-
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        with ProcessPoolExecutor(count, multiprocessing.get_context(method)) as pool:
-            futures = [
-                pool.submit(_encode_job, job, str(cache.folder), speaker.name, config)
-                for job in jobs
-            ]
-            for index, future in enumerate(futures, 1):
-                done.append(future.result())
-                if progress:
-                    progress(index, len(jobs), f"encoding {jobs[index - 1].label}")
+        table = PaceTable(cache.folder)
+        unique = list({s.key: s for s in everything if not cache.has(s.key)}.values())
+        sample, _ = _calibration_sample(unique, speaker, rate, table)
+        owners: dict[str, set[str]] = {}
+        for job in jobs:
+            for s in job.sentences:
+                owners.setdefault(s.key, set()).add(job.label)
+        sampled = {s.key for s in sample}
+        shared = [s for s in unique if len(owners[s.key]) > 1 and s.key not in sampled]
+        _, synthesized = synthesize_all(
+            sample + shared,
+            speaker,
+            rate,
+            cache,
+            workers=count,
+            progress=progress,
+            label="calibrating",
+            load=False,
+        )
+        version = speaker.version()
+        factors = {
+            voice: factor
+            for voice in {s.voice for s in unique}
+            if (factor := table.get(speaker.name, version, voice, rate)) is not None
+        }
+        blob = pickle.dumps(speaker)
+        pool = _get_pool(count)
+        futures = {
+            pool.submit(_pair_job, job, blob, str(cache.folder), factors, config) for job in jobs
+        }
+        for index, (label, audio) in enumerate(_as_completed(futures), 1):
+            done[label] = audio
+            synthesized += audio.synthesized
+            if progress:
+                progress(index, len(jobs), f"speaking and encoding {label}")
     else:
+        _, synthesized = synthesize_all(
+            everything,
+            speaker,
+            rate,
+            cache,
+            workers=workers,
+            progress=progress,
+            label="synthesizing",
+            load=False,
+        )
         for index, job in enumerate(jobs, 1):
-            done.append(_encode_job(job, str(cache.folder), speaker.name, config))
+            done[job.label] = _encode_job(job, str(cache.folder), speaker.name, config)
             if progress:
                 progress(index, len(jobs), f"encoding {job.label}")
-    for job, audio in zip(jobs, done, strict=True):
+    for job in sorted(jobs, key=lambda j: j.label):
+        audio = done[job.label]
         result.written += [paths.relative(p) for p in audio.written]
         result.notes.append(
-            f"{job.label}: {audio.duration:.1f} s, {audio.pace:.0f} words/min "
-            f"({audio.overall_pace:.0f} with pauses), "
+            f"{job.label}: {audio.duration:.1f} s, {audio.overall_pace:.0f} words/min "
+            f"({audio.pace:.0f} while speaking), "
             f"{audio.loudness:.1f} LUFS, peak {audio.peak:.1f} dBFS ({audio.engine} {audio.voice})"
         )
     result.notes.append(

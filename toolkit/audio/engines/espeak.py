@@ -38,14 +38,26 @@ _POS_CHARACTER = 1
 _EE_OK = 0
 _RATE_MIN, _RATE_MAX = 80, 450
 
-#: espeak-ng's words per minute are its own notion: counted in whitespace words, it speaks
-#: short plain-language sentences faster than nominal, by a factor that depends on the language
-#: (measured here on plain sentences of 8 to 15 words, 1.52.0, no end pause): en 1.28-1.34,
-#: fr 1.33, pt-br 1.15, es 1.10, de 1.10, it 1.00. We ask for `rate / factor` so the sentence
-#: comes out at about `rate`. Other languages get FACTS.md's general 1.1: where words are not
-#: separated by spaces (zh, th) or carry clitics (ar), or are single syllables (vi), a
-#: "word" is not comparable anyway and espeak's own calibration is the better guide.
-PACE_FACTORS = {"en": 1.3, "fr": 1.3, "pt": 1.15, "es": 1.1, "de": 1.1, "it": 1.0}
+#: espeak-ng's words per minute are its own notion: it paces by phonemes, so in words (or
+#: Chinese characters, or Vietnamese syllables) it runs faster or slower than nominal by a
+#: factor that depends on the language. We ask for `rate / factor` so that a sentence comes
+#: out at about `rate`. Measured with 1.52.0 around 160 words a minute on the sample
+#: project's articles (three per language, no end pause): es 1.01, ar 0.78, cmn 1.27,
+#: vi 1.50 (en 1.24 there, but 1.3 on plain sentences of 8 to 15 words, which is kept);
+#: fr, pt, de, it from plain sentences at 140. Other
+#: languages get FACTS.md's general 1.1. This is only the first guess: the pipeline measures
+#: each voice on its first sentences and corrects the rest (toolkit.audio.pipeline.PaceTable).
+PACE_FACTORS = {
+    "en": 1.3,
+    "es": 1.01,
+    "ar": 0.78,
+    "cmn": 1.27,
+    "vi": 1.5,
+    "fr": 1.3,
+    "pt": 1.15,
+    "de": 1.1,
+    "it": 1.0,
+}
 DEFAULT_PACE_FACTOR = 1.1
 
 #: Locales whose natural voice is not simply the language code (or where espeak's default for
