@@ -193,6 +193,42 @@ def test_generate_audio_for_a_project_then_nothing_to_do(project: Path) -> None:
     assert again.lines() == ["audio: nothing to do (1 up to date)"]
 
 
+def test_no_op_rerun_reads_inputs_without_rendering(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unchanged pair is recognized from its raw inputs (source, catalog, lexicons,
+    config): nothing is rendered or planned. Any change to them goes the full way again."""
+    import toolkit.render
+
+    loaded = Project.load(project)
+    assert generate_audio(loaded, ["en"], []).written
+    mp3 = project / "build" / "site" / "en" / "blood-pressure" / "audio.mp3"
+    before = mp3.read_bytes()
+
+    def no_render(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rendered an unchanged pair")
+
+    monkeypatch.setattr(toolkit.render, "source_pair", no_render)
+    again = generate_audio(Project.load(project), ["en"], [])
+    assert again.unchanged == 1 and again.written == []
+    monkeypatch.undo()
+    # a lexicon file that changes nothing said: planned again, not re-encoded, remembered
+    (project / "lexicon").mkdir()
+    lexicon = project / "lexicon" / "en.toml"
+    lexicon.write_text('[words]\nOmron = "OM-ron"\n', encoding="utf-8")
+    third = generate_audio(Project.load(project), ["en"], [])
+    assert third.unchanged == 1 and mp3.read_bytes() == before
+    monkeypatch.setattr(toolkit.render, "source_pair", no_render)
+    assert generate_audio(Project.load(project), ["en"], []).unchanged == 1
+    monkeypatch.undo()
+    # one that changes a word: re-encoded, with only the sentences that say it synthesized
+    lexicon.write_text('[words]\nnurse = "nurse practitioner"\n', encoding="utf-8")
+    fourth = generate_audio(Project.load(project), ["en"], [])
+    assert fourth.written and mp3.read_bytes() != before
+    synthesized, total = re.match(r"synthesized (\d+) of (\d+)", fourth.notes[-1]).groups()
+    assert 0 < int(synthesized) < int(total) / 2
+
+
 def test_unknown_engine(project: Path) -> None:
     with pytest.raises(EngineError, match="unknown engine 'nope': known engines are espeak"):
         generate_audio(Project.load(project), ["en"], [], engine="nope")

@@ -143,3 +143,17 @@ def test_worker_pool_stays_warm_across_articles(tmp_path: Path) -> None:
         assert result.synthesized == 10
         pools.append(pipeline._pool)
     assert pools[0] is not None and pools[0] is pools[1]
+
+
+def test_limiter_sliding_minimum_is_exact() -> None:
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    from toolkit.audio.encode import _sliding
+
+    rng = np.random.default_rng(1)
+    for length in (1, 2, 50, 111, 112, 333):
+        for width in (3, 5, 111):
+            values = rng.random(length).astype(np.float32)
+            padded = np.pad(values, (width // 2, width // 2), mode="edge")
+            expected = sliding_window_view(padded, width).min(axis=1)
+            assert np.array_equal(_sliding(values, width, "min"), expected)

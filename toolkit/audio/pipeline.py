@@ -603,6 +603,8 @@ class Prepared:
     files: tuple[Path, ...]
     state_path: Path | None
     stored: dict[str, Any] | None  #: the remembered result when up to date, else None
+    #: digest of the raw input files and settings (see `_quick_key`), kept in the state
+    quick: str = ""
 
 
 def prepare_article(
@@ -618,6 +620,7 @@ def prepare_article(
     state_path: Path | None = None,
     force: bool = False,
     label: str = "",
+    quick: str = "",
 ) -> Prepared:
     """Split, normalize and key every sentence; compare with the remembered inputs."""
     from ..state import digest
@@ -665,6 +668,7 @@ def prepare_article(
         files,
         state_path,
         stored,
+        quick,
     )
 
 
@@ -721,7 +725,11 @@ def finish_article(
     for path, data in zip(prepared.files, contents, strict=True):
         write_atomic(path, data)
     if prepared.state_path is not None:
-        state = {"inputs": prepared.inputs, "result": {**result, "synthesized": 0}}
+        state = {
+            "inputs": prepared.inputs,
+            "quick": prepared.quick,
+            "result": {**result, "synthesized": 0},
+        }
         data = json.dumps(state, indent=1, sort_keys=True).encode() + b"\n"
         write_atomic(prepared.state_path, data)
     log.info(
@@ -898,6 +906,32 @@ def _pair_job(
     return prepared.label, finish_article(prepared, audio, spoken, engine.name, config)
 
 
+def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: str) -> str:
+    """Digest of the files and settings a pair's audio is made from, read without rendering
+    or planning anything: the source, the catalog and glossary (they decide what is said
+    and whether the pair is published), both lexicons (fallback blocks are read in the
+    source language), the whole configuration, the engine and voice. When it matches the
+    state, the pair is up to date at the cost of reading a few files (the no-op re-run)."""
+    from .. import __version__
+    from ..state import digest, file_digest
+
+    paths = project.paths
+    source = project.source_locale
+    settings = json.dumps(
+        [__version__, asdict(project.config), engine.name, engine.version(), voice],
+        sort_keys=True,
+        default=str,
+    )
+    return digest(
+        settings,
+        article.path.read_bytes(),
+        "" if locale == source else (file_digest(paths.catalog(locale, article.slug)) or "-"),
+        "" if locale == source else (file_digest(paths.glossary(locale)) or "-"),
+        file_digest(paths.lexicon(locale)) or "-",
+        file_digest(paths.lexicon(source)) or "-",
+    )
+
+
 def generate_audio(
     project: Any,
     locales: Sequence[str] | None = None,
@@ -939,6 +973,16 @@ def generate_audio(
     for locale in chosen:
         for article in articles:
             what = f"{locale}/{article.slug}"
+            quick = _quick_key(project, article, locale, speaker, voices[locale])
+            state_path = paths.audio_state(locale, article.slug)
+            site = paths.article_site(locale, article.slug)
+            if (
+                not force
+                and _read_state(state_path).get("quick") == quick
+                and all((site / name).is_file() for name in OUTPUTS)
+            ):
+                result.unchanged += 1
+                continue
             if locale == project.source_locale:
                 pair = source_pair(project, article)
             else:
@@ -953,15 +997,20 @@ def generate_audio(
                 speaker,
                 voices[locale],
                 config,
-                paths.article_site(locale, article.slug),
+                site,
                 pair.title,
                 project_lexicon=paths.lexicon,
-                state_path=paths.audio_state(locale, article.slug),
+                state_path=state_path,
                 force=force,
                 label=what,
+                quick=quick,
             )
             if prepared.stored is not None:
                 result.unchanged += 1
+                # the files changed but not what is said: remember them, for the fast path
+                state = {"inputs": prepared.inputs, "quick": quick, "result": prepared.stored}
+                data = json.dumps(state, indent=1, sort_keys=True).encode() + b"\n"
+                write_atomic(state_path, data)
             else:
                 jobs.append(prepared)
     if not jobs:
