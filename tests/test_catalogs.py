@@ -216,3 +216,16 @@ def test_a_write_interrupted_by_an_exception_leaves_the_previous_file(
         files.write_atomic(target, b"new content")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.po"]  # no temp file left behind
+
+
+def test_entries_read_by_polib_alone_equal_babel_s_reading_of_the_sample_catalogs() -> None:
+    from conftest import REPO
+    from toolkit import catalogs
+
+    paths = sorted((REPO / "locales").glob("*/LC_MESSAGES/*.po"))
+    assert len(paths) >= 12
+    for path in paths:
+        locale = path.parts[-3]
+        by_babel = catalogs.entries(catalogs.read_catalog(path, locale))
+        assert catalogs.read_entries(path, locale) == by_babel
+        assert all(entry.line and entry.kind and entry.source_line for entry in by_babel)

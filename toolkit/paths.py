@@ -41,6 +41,11 @@ class ProjectPaths:
 
     def relative(self, path: Path) -> str:
         """`path` relative to the project root, with `/` separators (for `#:` and messages)."""
+        # paths built here already start with the (resolved) root: no file-system call needed
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            pass
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:

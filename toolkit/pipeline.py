@@ -109,15 +109,11 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
     With `check`, nothing is written and GateFailed (exit 3) lists what is out of date,
     templates included.
     """
-    from . import catalogs
-
     paths = project.paths
     result = StageResult("update")
     state = _state(project, "update")
-    stale: list[str] = []
-    pending: list[tuple[str, Path, Path, bytes]] = []
-    if check:
-        stale += _stale_templates(project)
+    stale: list[str] = _stale_templates(project) if check else []
+    todo: list[tuple[str, Path, Path, list[str | None]]] = []
     slugs = project.select_slugs(None)
     for locale in project.select_locales(locales):
         for slug in slugs:
@@ -130,28 +126,25 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
             inputs = [file_digest(pot), file_digest(po)]
             if state.get(key) == inputs:
                 result.unchanged += 1
-                continue
-            template = catalogs.read_catalog(pot, shown=paths.relative(pot))
-            if po.exists():
-                catalog = catalogs.update_catalog(
-                    catalogs.read_catalog(po, locale, paths.relative(po)), template
-                )
             else:
-                catalog = catalogs.new_catalog(template, locale)
-            data = catalogs.catalog_bytes(catalog, project.config.wrap_width)
-            old = po.read_bytes() if po.exists() else b""
-            if catalogs.same_but_dates(old, data):
-                result.unchanged += 1
-                state.set(key, inputs)
-            elif check:
-                stale.append(paths.relative(po))
-            else:
-                pending.append((key, pot, po, data))
-    # every catalog was read and merged before the first write: one broken file writes nothing
-    for key, pot, po, data in pending:
-        write_atomic(po, data)
-        result.written.append(paths.relative(po))
-        state.set(key, [file_digest(pot), file_digest(po)])
+                todo.append((key, pot, po, inputs))
+    if todo:  # load Babel and polib here, once, so forked workers inherit them
+        import babel.messages.catalog  # noqa: F401
+        import babel.messages.pofile  # noqa: F401
+        import polib  # noqa: F401
+    jobs = [(paths, key.split("/")[0], pot, po) for key, pot, po, _ in todo]
+    # every catalog is read and merged before the first write: one broken file writes nothing
+    merged = _in_parallel(_merged_catalog, jobs)
+    for (key, pot, po, inputs), (old, data) in zip(todo, merged, strict=True):
+        if old is not None and old == data:
+            result.unchanged += 1
+            state.set(key, inputs)
+        elif check:
+            stale.append(paths.relative(po))
+        else:
+            write_atomic(po, data)
+            result.written.append(paths.relative(po))
+            state.set(key, [file_digest(pot), file_digest(po)])
     if not check:
         state.save()
     if stale:
@@ -160,6 +153,29 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
             "run `toolkit extract` and `toolkit update`"
         )
     return result
+
+
+def _merged_catalog(job: tuple[ProjectPaths, str, Path, Path]) -> tuple[bytes | None, bytes]:
+    """(the catalog's bytes now, or None; its bytes merged with its template).
+
+    When the two differ only in their dates, the old bytes are returned for both, so the
+    caller sees "unchanged".
+    """
+    from . import catalogs
+
+    paths, locale, pot, po = job
+    template = catalogs.read_catalog(pot, shown=paths.relative(pot), validate=False)
+    if po.exists():
+        old = po.read_bytes()
+        catalog = catalogs.update_catalog(
+            catalogs.read_catalog(po, locale, paths.relative(po)), template
+        )
+    else:
+        old, catalog = None, catalogs.new_catalog(template, locale)
+    data = catalogs.catalog_bytes(catalog, paths.config.wrap_width)
+    if old is not None and catalogs.same_but_dates(old, data):
+        return old, old
+    return old, data
 
 
 def _stale_templates(project: Project) -> list[str]:
