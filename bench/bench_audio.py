@@ -18,7 +18,7 @@ from pathlib import Path
 
 import corpus
 from common import (
-    WORK,
+    SCRATCH,
     Run,
     copy_project,
     fresh_dir,
@@ -43,7 +43,7 @@ def audio_seconds(root: Path) -> float:
 
 
 def long_article_project() -> Path:
-    root = fresh_dir(WORK / "audio" / "long")
+    root = fresh_dir(SCRATCH / "audio" / "long")
     (root / "source_articles").mkdir()
     _, text = corpus.article(0, seed=20, target_words=LONG_WORDS)
     (root / "source_articles" / "long-article.md").write_text(text, encoding="utf-8")
@@ -57,7 +57,7 @@ def run(repeat: int = 3) -> dict[str, float]:
     again_runs: list[Run] = []
     produced = 0.0
     for i in range(repeat):
-        root = copy_project(WORK / "audio" / f"sample-{i}")
+        root = copy_project(SCRATCH / "audio" / f"sample-{i}")
         cold_runs.append(measure(cmd, root))
         produced = audio_seconds(root)
         again_runs.append(measure(cmd, root))

@@ -16,7 +16,7 @@ import re
 import shutil
 from pathlib import Path
 
-from common import WORK, Run, copy_project, load, measure, median_run, table, toolkit, verdict
+from common import SCRATCH, Run, copy_project, load, measure, median_run, table, toolkit, verdict
 
 NOOP_RUNS = 3
 
@@ -43,7 +43,7 @@ def edit_one_msgstr(po: Path) -> str:
 
 def run(repeat: int = 1) -> dict[str, float]:
     cmd = toolkit("build")
-    root = copy_project(WORK / "build" / "sample")
+    root = copy_project(SCRATCH / "build" / "sample")
     cold = median_run([measure(cmd, root)])
     noop = median_run([measure(cmd, root) for _ in range(NOOP_RUNS)])
     po = first_catalog(root)

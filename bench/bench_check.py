@@ -15,14 +15,25 @@ import time
 from pathlib import Path
 
 import corpus
-from common import BENCH, WORK, Run, fresh_dir, load, measure, median_run, table, toolkit, verdict
+from common import (
+    BENCH,
+    SCRATCH,
+    Run,
+    fresh_dir,
+    load,
+    measure,
+    median_run,
+    table,
+    toolkit,
+    verdict,
+)
 
 LOCALES = ["de", "es", "fr"]
 
 
 def setup(articles: int) -> Path:
     """The corpus as a project with complete pseudo-translations in LOCALES."""
-    root = fresh_dir(WORK / "check" / "project")
+    root = fresh_dir(SCRATCH / "check" / "project")
     corpus.write_corpus(root / "source_articles", articles)
     quoted = ", ".join(f'"{code}"' for code in LOCALES)
     (root / "pyproject.toml").write_text(f"[tool.toolkit]\nlocales = [{quoted}]\n")
@@ -77,7 +88,7 @@ def our_scores(texts: list[tuple[str, str]]) -> float:
 
 def raw_textstat_process(texts: list[tuple[str, str]]) -> Run:
     """The same, in a fresh process: imports and dictionary loading included, like ours."""
-    path = WORK / "check" / "texts.json"
+    path = SCRATCH / "check" / "texts.json"
     path.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     return measure([sys.executable, str(BENCH / "raw_textstat.py"), str(path)], BENCH)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import corpus
 from common import (
+    SCRATCH,
     WORK,
     Run,
     fresh_dir,
@@ -129,7 +130,7 @@ def tools(split: bool) -> list[Tool]:
 
 
 def run(articles: int = 200, repeat: int = 3, split: bool = False) -> dict[str, dict[str, Run]]:
-    src = fresh_dir(WORK / "extract" / "corpus")
+    src = fresh_dir(SCRATCH / "extract" / "corpus")
     corpus.write_corpus(src, articles)
     words = sum(corpus._words(p.read_text(encoding="utf-8")) for p in src.glob("*.md"))
     print(f"Extraction: {articles} articles, {words} words, locale {LOCALE}, median of {repeat}")
@@ -137,7 +138,7 @@ def run(articles: int = 200, repeat: int = 3, split: bool = False) -> dict[str, 
     for tool in tools(split):
         phases: dict[str, list[Run]] = {p: [] for p in (*PHASES, "cold, templates only")}
         for i in range(1 if tool.once else repeat):
-            root = fresh_dir(WORK / "extract" / f"tool-{len(results)}-{i}")
+            root = fresh_dir(SCRATCH / "extract" / f"tool-{len(results)}-{i}")
             tool.setup(root, src)
             first = measure(tool.cold[0], root)  # templates only, when the tool splits the job
             rest = measure_all(tool.cold[1:], root) if len(tool.cold) > 1 else None

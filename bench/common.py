@@ -17,6 +17,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 WORK = BENCH / ".work"  # git-ignored scratch space: corpora, peers' virtualenvs, project copies
+# This run's own corner of it: two benches running at once must not delete each other's files.
+SCRATCH = WORK / f"run-{os.getpid()}"
 # Our console script sits next to the interpreter running the bench (the project's .venv).
 TOOLKIT = Path(sys.executable).with_name("toolkit")
 

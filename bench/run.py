@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import shutil
 
-from common import machine
+from common import SCRATCH, machine
 
 BENCHES = ("extract", "check", "audio", "build")
 
@@ -25,10 +26,21 @@ def main() -> None:
         help="runs per figure, median reported (default: 3 for extract, 1 for the slow ones)",
     )
     parser.add_argument(
+        "--keep", action="store_true", help="keep this run's scratch files in bench/.work/run-PID"
+    )
+    parser.add_argument(
         "--po4a-split", action="store_true", help="also time po4a with a .pot per article (slow)"
     )
     args = parser.parse_args()
     print(f"{datetime.date.today().isoformat()}, {machine()}\n")
+    try:
+        run(args)
+    finally:
+        if not args.keep:
+            shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+def run(args: argparse.Namespace) -> None:
     for name in BENCHES if args.bench == "all" else (args.bench,):
         if name == "extract":
             import bench_extract
