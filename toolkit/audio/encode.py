@@ -273,13 +273,14 @@ def true_peak_db(pcm: np.ndarray) -> float:
 def _sliding(values: np.ndarray, width: int, reduce: str) -> np.ndarray:
     """Centred sliding min or mean over `width` (odd) samples, edges repeated."""
     half = width // 2
-    padded = np.pad(values, (half, half), mode="edge")
+    # (np.pad costs more than the filtering on the short stretches the limiter touches)
+    padded = np.concatenate([np.full(half, values[0]), values, np.full(half, values[-1])])
     if reduce == "min":
         # van Herk / Gil-Werman: running minima forward and backward within blocks of
         # `width`, two reads per output sample whatever the width
         blocks = -(-len(padded) // width)
-        tail = blocks * width - len(padded)
-        grid = np.pad(padded, (0, tail), mode="edge").reshape(blocks, width)
+        tail = np.full(blocks * width - len(padded), values[-1])
+        grid = np.concatenate([padded, tail]).reshape(blocks, width)
         forward = np.minimum.accumulate(grid, axis=1).ravel()
         backward = np.minimum.accumulate(grid[:, ::-1], axis=1)[:, ::-1].ravel()
         count = len(values)
