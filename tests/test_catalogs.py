@@ -229,3 +229,23 @@ def test_entries_read_by_polib_alone_equal_babel_s_reading_of_the_sample_catalog
         by_babel = catalogs.entries(catalogs.read_catalog(path, locale))
         assert catalogs.read_entries(path, locale) == by_babel
         assert all(entry.line and entry.kind and entry.source_line for entry in by_babel)
+
+
+@pytest.mark.parametrize("locale", ["es", "ar", "zh_Hans", "vi", "pt_BR"])
+def test_a_new_catalog_copied_from_the_template_equals_babel_s_merge(
+    project: Path, locale: str
+) -> None:
+    from conftest import REPO
+    from toolkit import catalogs
+
+    (project / "source_articles/repeat.md").write_text(
+        "# Dose\n\nDose\n\n| Dose |\n| --- |\n| 5 mg |\n"
+    )
+    run(project, "extract")
+    templates = sorted((project / "locales/templates").glob("*.pot"))
+    templates += sorted((REPO / "locales/templates").glob("*.pot"))
+    for pot in templates:
+        by_babel = catalogs.catalog_bytes(
+            catalogs.new_catalog(catalogs.read_catalog(pot), locale), 76
+        )
+        assert catalogs.new_catalog_bytes(pot.read_bytes(), locale, 76) == by_babel

@@ -95,9 +95,9 @@ def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -
             continue
         if not pot.exists():
             raise CatalogError(f"{paths.relative(pot)} does not exist: run `toolkit extract` first")
-        template = catalogs.read_catalog(pot, shown=paths.relative(pot))
-        catalogs.write_catalog(
-            po, catalogs.new_catalog(template, locale), project.config.wrap_width
+        catalogs.read_catalog(pot, shown=paths.relative(pot))  # a broken template stops here
+        write_atomic(
+            po, catalogs.new_catalog_bytes(pot.read_bytes(), locale, project.config.wrap_width)
         )
         result.written.append(paths.relative(po))
     return result
@@ -164,16 +164,15 @@ def _merged_catalog(job: tuple[ProjectPaths, str, Path, Path]) -> tuple[bytes | 
     from . import catalogs
 
     paths, locale, pot, po = job
+    if not po.exists():
+        return None, catalogs.new_catalog_bytes(pot.read_bytes(), locale, paths.config.wrap_width)
     template = catalogs.read_catalog(pot, shown=paths.relative(pot), validate=False)
-    if po.exists():
-        old = po.read_bytes()
-        catalog = catalogs.update_catalog(
-            catalogs.read_catalog(po, locale, paths.relative(po)), template
-        )
-    else:
-        old, catalog = None, catalogs.new_catalog(template, locale)
+    old = po.read_bytes()
+    catalog = catalogs.update_catalog(
+        catalogs.read_catalog(po, locale, paths.relative(po)), template
+    )
     data = catalogs.catalog_bytes(catalog, paths.config.wrap_width)
-    if old is not None and catalogs.same_but_dates(old, data):
+    if catalogs.same_but_dates(old, data):
         return old, old
     return old, data
 
