@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from .errors import CatalogError, GateFailed
 from .files import write_atomic
 from .locales import normalize_locale
 from .models import StageResult
+from .parallel import in_parallel
 from .paths import ProjectPaths
 from .project import Project
 from .state import StageState, digest, file_digest
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 def _state(project: Project, name: str) -> StageState:
@@ -46,7 +41,7 @@ def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
         from .articles import block_parser
 
         block_parser()
-    templates = _in_parallel(_template_bytes, [(paths, source) for _, source, _, _ in todo])
+    templates = in_parallel(_template_bytes, [(paths, source) for _, source, _, _ in todo])
     for (slug, _, pot, source_hash), data in zip(todo, templates, strict=True):
         old = pot.read_bytes() if pot.exists() else b""
         if catalogs.same_but_dates(old, data):
@@ -66,17 +61,6 @@ def _template_bytes(job: tuple[ProjectPaths, Path]) -> bytes:
     paths, source = job
     template = catalogs.template_for(read_article(source, paths), paths.relative(source))
     return catalogs.catalog_bytes(template, paths.config.wrap_width)
-
-
-def _in_parallel(function: Callable[[T], R], jobs: list[T]) -> list[R]:
-    """`[function(job) for job in jobs]`, spread over the CPU cores when there are many."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < 16 or workers < 2:
-        return [function(job) for job in jobs]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
 
 
 def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -> StageResult:
@@ -134,7 +118,7 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
         import polib  # noqa: F401
     jobs = [(paths, key.split("/")[0], pot, po) for key, pot, po, _ in todo]
     # every catalog is read and merged before the first write: one broken file writes nothing
-    merged = _in_parallel(_merged_catalog, jobs)
+    merged = in_parallel(_merged_catalog, jobs)
     for (key, pot, po, inputs), (old, data) in zip(todo, merged, strict=True):
         if old is not None and old == data:
             result.unchanged += 1

@@ -245,35 +245,50 @@ def _finding_line(f: Finding) -> str:
 
 
 def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckRun:
-    """QA, counts and readability of every selected (article, locale), source side by side."""
-    from ..publishing import assess
+    """QA, counts and readability of every selected (article, locale), source side by side.
 
-    run = CheckRun()
+    Articles are checked in parallel worker processes when there are many pairs.
+    """
+    from ..parallel import MIN_PARALLEL_JOBS, in_parallel
+    from ..readability import load_dictionaries
+
     selected = project.select_locales(locales)
     articles = project.articles(slugs)  # validates the slugs (and every selected source)
-    for article in articles:
-        source_score = _score_source(project, article)
-        for locale in selected:
-            assessment = assess(project, article, locale)
-            score, flags = _score_translation(project, article, locale, assessment)
-            run.reports.append(
-                PairReport(
-                    slug=article.slug,
-                    locale=locale,
-                    catalog=assessment.catalog_file,
-                    total=assessment.total,
-                    translated=assessment.translated,
-                    fuzzy=assessment.fuzzy,
-                    untranslated=assessment.untranslated,
-                    publishable=assessment.publishable,
-                    reasons=list(assessment.reasons),
-                    source_locale=project.source_locale,
-                    source_score=source_score,
-                    score=score,
-                    findings=sorted(assessment.findings + flags, key=lambda f: (f.line, f.check)),
-                )
-            )
+    if len(articles) >= MIN_PARALLEL_JOBS:
+        load_dictionaries([project.source_locale, *selected])
+    run = CheckRun()
+    for reports in in_parallel(_check_article, [(project, a, selected) for a in articles]):
+        run.reports.extend(reports)
     return run
+
+
+def _check_article(job: tuple[Project, Article, list[str]]) -> list[PairReport]:
+    from ..publishing import assess
+
+    project, article, locales = job
+    source_score = _score_source(project, article)
+    reports = []
+    for locale in locales:
+        assessment = assess(project, article, locale)
+        score, flags = _score_translation(project, article, locale, assessment)
+        reports.append(
+            PairReport(
+                slug=article.slug,
+                locale=locale,
+                catalog=assessment.catalog_file,
+                total=assessment.total,
+                translated=assessment.translated,
+                fuzzy=assessment.fuzzy,
+                untranslated=assessment.untranslated,
+                publishable=assessment.publishable,
+                reasons=list(assessment.reasons),
+                source_locale=project.source_locale,
+                source_score=source_score,
+                score=score,
+                findings=sorted(assessment.findings + flags, key=lambda f: (f.line, f.check)),
+            )
+        )
+    return reports
 
 
 def _score_source(project: Project, article: Article) -> ReadabilityScore:

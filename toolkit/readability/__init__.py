@@ -116,6 +116,18 @@ def _prepare_english() -> None:
             _english_ready = True
 
 
+def load_dictionaries(locales: list[str]) -> None:
+    """Load the pronouncing and hyphenation dictionaries these locales need, now (before
+    forking workers, so they inherit them rather than each loading their own)."""
+    for locale in locales:
+        code = SYLLABLE_LANGUAGES.get(language_of(locale))
+        if code is None:
+            continue
+        if code == SYLLABLE_LANGUAGES["en"]:
+            _prepare_english()
+        _syllables("dictionary", code)
+
+
 @lru_cache(maxsize=200_000)
 def _syllables(word: str, code: str) -> int:
     """textstat's rule, per word: the CMU dictionary's first pronunciation, else pyphen."""

@@ -1,0 +1,28 @@
+"""Work spread over the CPU cores, for stages that handle many independent items."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: below this many jobs, starting worker processes costs more than it saves
+MIN_PARALLEL_JOBS = 16
+
+
+def in_parallel(function: Callable[[T], R], jobs: list[T]) -> list[R]:
+    """`[function(job) for job in jobs]`, in order, spread over the CPU cores when there are
+    many jobs. `function` must be a module-level function and jobs picklable; modules the
+    jobs need should be imported (and data loaded) before the call, so forked workers
+    inherit them instead of loading them once each.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < MIN_PARALLEL_JOBS or workers < 2:
+        return [function(job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
