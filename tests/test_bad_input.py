@@ -149,3 +149,13 @@ def test_configuration_values_out_of_range_and_bad_locales(project: Path) -> Non
         "  - tool.toolkit.locales: unknown locale code 'klingon!': use a code like es, pt_BR, zh_Hans or ar\n"
     )
     assert result.exit_code == 1
+
+
+def test_init_with_a_missing_template_writes_no_catalog(project: Path) -> None:
+    (project / "source_articles/zz-later.md").write_text("# Later\n\nText.\n")
+    invoke(project, "extract", "blood-pressure")  # zz-later has no template yet
+    result = invoke(project, "init", "es")
+    assert_error(
+        result, "locales/templates/zz-later.pot does not exist: run `toolkit extract` first"
+    )
+    assert not (project / "locales/es").exists()

@@ -70,6 +70,7 @@ def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -
     locale = normalize_locale(locale)
     paths = project.paths
     result = StageResult("init")
+    pending = []  # every template is checked before the first write
     for slug in project.select_slugs(slugs):
         pot, po = paths.template(slug), paths.catalog(locale, slug)
         if po.exists():
@@ -80,9 +81,10 @@ def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -
         if not pot.exists():
             raise CatalogError(f"{paths.relative(pot)} does not exist: run `toolkit extract` first")
         catalogs.read_catalog(pot, shown=paths.relative(pot))  # a broken template stops here
-        write_atomic(
-            po, catalogs.new_catalog_bytes(pot.read_bytes(), locale, project.config.wrap_width)
-        )
+        pending.append((pot, po))
+    for pot, po in pending:
+        width = project.config.wrap_width
+        write_atomic(po, catalogs.new_catalog_bytes(pot.read_bytes(), locale, width))
         result.written.append(paths.relative(po))
     return result
 
