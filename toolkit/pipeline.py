@@ -11,7 +11,7 @@ from .models import StageResult
 from .parallel import in_parallel
 from .paths import ProjectPaths
 from .project import Project
-from .state import StageState, digest, file_digest
+from .state import StageState
 
 
 def _state(project: Project, name: str) -> StageState:
@@ -29,11 +29,10 @@ def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
     todo = []
     for slug in project.select_slugs(slugs):
         source, pot = files[slug], paths.template(slug)
-        source_hash = digest(source.read_bytes(), paths.relative(source))
-        if state.get(slug) == [source_hash, file_digest(pot)]:
+        if state.unchanged(slug, [source, pot]):
             result.unchanged += 1
         else:
-            todo.append((slug, source, pot, source_hash))
+            todo.append((slug, source, pot))
     # every changed article is parsed before the first write: one bad source writes nothing
     if todo:  # load the parsers here, once, so forked workers inherit them
         import babel.messages.pofile  # noqa: F401
@@ -41,15 +40,15 @@ def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
         from .articles import block_parser
 
         block_parser()
-    templates = in_parallel(_template_bytes, [(paths, source) for _, source, _, _ in todo])
-    for (slug, _, pot, source_hash), data in zip(todo, templates, strict=True):
+    templates = in_parallel(_template_bytes, [(paths, source) for _, source, _ in todo])
+    for (slug, source, pot), data in zip(todo, templates, strict=True):
         old = pot.read_bytes() if pot.exists() else b""
         if catalogs.same_but_dates(old, data):
             result.unchanged += 1
         else:
             write_atomic(pot, data)
             result.written.append(paths.relative(pot))
-        state.set(slug, [source_hash, file_digest(pot)])
+        state.remember(slug, [source, pot])
     state.save()
     return result
 
@@ -99,7 +98,7 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
     result = StageResult("update")
     state = _state(project, "update")
     stale: list[str] = _stale_templates(project) if check else []
-    todo: list[tuple[str, Path, Path, list[str | None]]] = []
+    todo: list[tuple[str, Path, Path]] = []
     slugs = project.select_slugs(None)
     for locale in project.select_locales(locales):
         for slug in slugs:
@@ -109,28 +108,27 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
                     f"{paths.relative(pot)} does not exist: run `toolkit extract` first"
                 )
             key = f"{locale}/{slug}"
-            inputs = [file_digest(pot), file_digest(po)]
-            if state.get(key) == inputs:
+            if state.unchanged(key, [pot, po]):
                 result.unchanged += 1
             else:
-                todo.append((key, pot, po, inputs))
+                todo.append((key, pot, po))
     if todo:  # load Babel and polib here, once, so forked workers inherit them
         import babel.messages.catalog  # noqa: F401
         import babel.messages.pofile  # noqa: F401
         import polib  # noqa: F401
-    jobs = [(paths, key.split("/")[0], pot, po) for key, pot, po, _ in todo]
+    jobs = [(paths, key.split("/")[0], pot, po) for key, pot, po in todo]
     # every catalog is read and merged before the first write: one broken file writes nothing
     merged = in_parallel(_merged_catalog, jobs)
-    for (key, pot, po, inputs), (old, data) in zip(todo, merged, strict=True):
+    for (key, pot, po), (old, data) in zip(todo, merged, strict=True):
         if old is not None and old == data:
             result.unchanged += 1
-            state.set(key, inputs)
+            state.remember(key, [pot, po])
         elif check:
             stale.append(paths.relative(po))
         else:
             write_atomic(po, data)
             result.written.append(paths.relative(po))
-            state.set(key, [file_digest(pot), file_digest(po)])
+            state.remember(key, [pot, po])
     if not check:
         state.save()
     if stale:

@@ -31,6 +31,18 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
+def _stats(files: list[Path]) -> list[list[int] | None]:
+    out: list[list[int] | None] = []
+    for path in files:
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            out.append(None)
+        else:
+            out.append([info.st_mtime_ns, info.st_size])
+    return out
+
+
 class StageState:
     """One stage's remembered hashes, keyed by item (`slug`, `es/slug`…)."""
 
@@ -44,6 +56,28 @@ class StageState:
             return
         if stored.get("settings") == self.settings:
             self.items = stored.get("items", {})
+
+    def unchanged(self, key: str, files: list[Path]) -> bool:
+        """True when `files` are as remembered under `key`.
+
+        Size and modification time decide first, so an unchanged project is not even read
+        (Sphinx's rule); when they differ, the content hashes decide, so a file that was only
+        touched still counts as unchanged (and its new times are remembered).
+        """
+        entry = self.items.get(key)
+        if not isinstance(entry, dict):
+            return False
+        stats = _stats(files)
+        if entry.get("stat") == stats:
+            return True
+        if entry.get("hash") == [file_digest(path) for path in files]:
+            entry["stat"] = stats
+            return True
+        return False
+
+    def remember(self, key: str, files: list[Path]) -> None:
+        """Remember `files` as they are now under `key`."""
+        self.items[key] = {"stat": _stats(files), "hash": [file_digest(p) for p in files]}
 
     def get(self, key: str) -> Any:
         return self.items.get(key)
