@@ -513,10 +513,8 @@ def status(project: Project) -> StatusReport:
 
 
 def _all_readability(project: Project, locales: list[str]) -> dict[tuple[str, str], Any]:
-    try:
-        from .checks import run_checks
-    except ImportError:
-        return {}
+    from .checks import run_checks
+
     if not locales:
         return {}
     reports = run_checks(project, locales, []).as_dict()["reports"]
