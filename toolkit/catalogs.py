@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import CatalogError
-from .files import read_utf8, write_atomic
+from .files import read_utf8
 from .models import Article, Entry
 
 if TYPE_CHECKING:
@@ -115,18 +114,6 @@ def same_but_dates(old: bytes, new: bytes) -> bool:
     return _DATE_LINE.sub(b"", old) == _DATE_LINE.sub(b"", new)
 
 
-def write_catalog(path: Path, catalog: Catalog, width: int) -> bool:
-    """Write atomically unless only the dates would change; True when written."""
-    data = catalog_bytes(catalog, width)
-    try:
-        if same_but_dates(path.read_bytes(), data):
-            return False
-    except FileNotFoundError:
-        pass
-    write_atomic(path, data)
-    return True
-
-
 def read_catalog(
     path: Path, locale: str | None = None, shown: str | None = None, validate: bool = True
 ) -> Catalog:
@@ -136,20 +123,12 @@ def read_catalog(
     line of a syntax error, so polib checks first (`validate=False` skips it for the
     templates this tool wrote itself).
     """
-    import polib
     from babel.messages.pofile import PoFileError, read_po
 
     shown = shown or str(path)
     data, text = read_utf8(path, shown, CatalogError)
-    try:
-        if validate:
-            polib.pofile(text, encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        where = f"{shown}:{match.group(1)}" if match else shown
-        raise CatalogError(
-            f"{where}: syntax error in catalog ({exc}): fix the entry or run msgfmt --check"
-        ) from None
+    if validate:
+        _polib_parse(text, shown)
     try:
         return read_po(io.BytesIO(data), locale=locale, abort_invalid=True, charset="utf-8")
     except PoFileError as exc:
@@ -161,45 +140,13 @@ def read_catalog(
         raise CatalogError(f"{shown}: invalid catalog header ({exc})") from None
 
 
-def entries(catalog: Catalog) -> list[Entry]:
-    """The active (non-obsolete) entries as plain data, in file order."""
-    out = []
-    for message in catalog:
-        if not message.id:
-            continue  # the header
-        kind = next((c[6:] for c in message.auto_comments if c.startswith("type: ")), "")
-        source_line = message.locations[0][1] if message.locations else 0
-        out.append(
-            Entry(
-                msgid=message.id if isinstance(message.id, str) else message.id[0],
-                msgstr=message.string
-                if isinstance(message.string, str)
-                else (message.string or ("",))[0],
-                context=message.context,
-                fuzzy=message.fuzzy,
-                line=message.lineno or 0,
-                kind=kind,
-                source_line=int(source_line or 0),
-            )
-        )
-    return out
-
-
 def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entry]:
     """The active entries of a catalog, read (and validated) by polib alone: the checks
     read every catalog on every run, and one parser is half the time of two."""
-    import polib
 
     shown = shown or str(path)
     _, text = read_utf8(path, shown, CatalogError)
-    try:
-        po = polib.pofile(text, encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        where = f"{shown}:{match.group(1)}" if match else shown
-        raise CatalogError(
-            f"{where}: syntax error in catalog ({exc}): fix the entry or run msgfmt --check"
-        ) from None
+    po = _polib_parse(text, shown)
     lines = text.split("\n")
     out = []
     for entry in po:
@@ -221,17 +168,26 @@ def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entr
     return out
 
 
+def _polib_parse(text: str, shown: str) -> Any:
+    """polib's strict parse; a syntax error names the file and line."""
+    import polib
+
+    try:
+        return polib.pofile(text, encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        where = f"{shown}:{match.group(1)}" if match else shown
+        raise CatalogError(
+            f"{where}: syntax error in catalog ({exc}): fix the entry or run msgfmt --check"
+        ) from None
+
+
 def _msgid_line(lines: list[str], start: int) -> int:
     """polib numbers an entry from its first comment; translators want the msgid line."""
     for number in range(max(start, 1), len(lines) + 1):
         if lines[number - 1].startswith("msgid "):
             return number
     return start
-
-
-def obsolete_strings(catalog: Catalog) -> list[tuple[str, str]]:
-    """(msgid, msgstr) of the `#~` entries."""
-    return [(m.id, m.string) for m in catalog.obsolete.values()]
 
 
 def compile_mo(catalog: Catalog) -> bytes:
@@ -241,7 +197,3 @@ def compile_mo(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()
-
-
-def message_keys(catalog: Catalog) -> Iterable[tuple[str, str | None]]:
-    return ((m.id, m.context) for m in catalog if m.id)

@@ -163,15 +163,11 @@ def _merged_catalog(job: tuple[ProjectPaths, str, Path, Path]) -> tuple[bytes | 
 
 def _stale_templates(project: Project) -> list[str]:
     from . import catalogs
-    from .articles import read_article
 
     stale = []
     for slug, source in project.source_files().items():
         pot = project.paths.template(slug)
-        template = catalogs.template_for(
-            read_article(source, project.paths), project.paths.relative(source)
-        )
-        data = catalogs.catalog_bytes(template, project.config.wrap_width)
+        data = _template_bytes((project.paths, source))
         if not pot.exists() or not catalogs.same_but_dates(pot.read_bytes(), data):
             stale.append(project.paths.relative(pot))
     return stale
