@@ -323,19 +323,12 @@ def source_pair(project: Project, article: Article) -> RenderedPair:
     return render_article(article, project.source_locale, {}, project.source_locale)
 
 
-def render_pair(
-    project: Project, article: Article, locale: str, min_translated: float | None = None
-) -> RenderedPair | None:
-    """The translated article, or None when the pair is not publishable."""
-    from .publishing import assess
-
-    assessment = assess(project, article, locale, min_translated)
-    if not assessment.publishable:
-        return None
-    return _from_assessment(project, article, assessment)
 
 
-def _from_assessment(project: Project, article: Article, assessment: Any) -> RenderedPair:
+def render_assessed(project: Project, article: Article, assessment: Any) -> RenderedPair:
+    """The translated article from an assessment already made (`publishing.assess`), for
+    callers that need the assessment too: assessing reads the catalog and runs every QA
+    check, so it is done once per pair."""
     from .state import file_digest
 
     return render_article(
@@ -360,7 +353,7 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
             if not assessment.publishable:
                 result.skipped.append((f"{locale}/{article.slug}", ", ".join(assessment.reasons)))
                 continue
-            pair = _from_assessment(project, article, assessment)
+            pair = render_assessed(project, article, assessment)
             folder = paths.article_site(locale, article.slug)
             for name, content in (
                 ("article.md", pair.article_md(bcp47(locale))),

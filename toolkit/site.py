@@ -193,7 +193,7 @@ def _build_pair(
     result: StageResult,
     force: bool = False,
 ) -> None:
-    from .render import render_pair, source_pair
+    from .render import render_assessed, source_pair
 
     locale, article = work.locale, work.article
     name = f"{locale}/{article.slug}"
@@ -207,7 +207,7 @@ def _build_pair(
 
         assessment = assess(project, article, locale)
         translated = round(assessment.translated_share, 4)
-        pair = render_pair(project, article, locale) if assessment.publishable else None
+        pair = render_assessed(project, article, assessment) if assessment.publishable else None
         if pair is None:
             reasons = "; ".join(assessment.reasons) or "not publishable"
             if folder.exists():

@@ -953,7 +953,7 @@ def generate_audio(
     cores first, then the pairs are encoded.
     """
     from ..publishing import assess
-    from ..render import render_pair, source_pair
+    from ..render import render_assessed, source_pair
     from .engines.registry import get_engine
 
     config: AudioConfig = project.config.audio
@@ -986,11 +986,12 @@ def generate_audio(
             if locale == project.source_locale:
                 pair = source_pair(project, article)
             else:
-                pair = render_pair(project, article, locale)
-            if pair is None:
-                reasons = assess(project, article, locale).reasons
-                result.skipped.append((what, "; ".join(reasons) or "not publishable"))
-                continue
+                assessment = assess(project, article, locale)
+                if not assessment.publishable:
+                    reasons = "; ".join(assessment.reasons) or "not publishable"
+                    result.skipped.append((what, reasons))
+                    continue
+                pair = render_assessed(project, article, assessment)
             prepared = prepare_article(
                 pair.blocks,
                 locale,
