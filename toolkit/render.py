@@ -323,8 +323,6 @@ def source_pair(project: Project, article: Article) -> RenderedPair:
     return render_article(article, project.source_locale, {}, project.source_locale)
 
 
-
-
 def render_assessed(project: Project, article: Article, assessment: Any) -> RenderedPair:
     """The translated article from an assessment already made (`publishing.assess`), for
     callers that need the assessment too: assessing reads the catalog and runs every QA
