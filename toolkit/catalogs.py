@@ -18,6 +18,8 @@ from .models import Article, Entry
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
+    from .catalog_headers import HeaderFields
+
 HEADER_COMMENT = (
     "# Translations of {source} ({slug}).\n"
     "# Edit the msgstr lines with any gettext tool; `toolkit update` keeps your work."
@@ -47,8 +49,9 @@ def template_for(article: Article, source: str) -> Catalog:
     return catalog
 
 
-def new_catalog(template: Catalog, locale: str) -> Catalog:
-    """A fresh, empty translation catalog for `locale` from `template`."""
+def new_catalog(template: Catalog, locale: str, fields: HeaderFields | None = None) -> Catalog:
+    """A fresh, empty translation catalog for `locale` from `template`; `fields` are the
+    configured header fields of the new catalog (see catalog_headers.py)."""
     from babel import Locale
     from babel.messages.catalog import Catalog
 
@@ -61,13 +64,20 @@ def new_catalog(template: Catalog, locale: str) -> Catalog:
         charset="utf-8",
         fuzzy=False,
         creation_date=template.creation_date,
+        msgid_bugs_address=template.msgid_bugs_address,
     )
+    if fields is not None:
+        from .catalog_headers import apply_new_catalog_fields
+
+        apply_new_catalog_fields(catalog, fields)
     # nothing to match against: Babel's fuzzy matching (difflib) would only cost time
     catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
     return catalog
 
 
-def new_catalog_bytes(template_data: bytes, locale: str, width: int) -> bytes:
+def new_catalog_bytes(
+    template_data: bytes, locale: str, width: int, fields: HeaderFields | None = None
+) -> bytes:
     """The bytes of `new_catalog(template, locale)`, from the template's bytes.
 
     A new catalog's entries are the template's, byte for byte (empty msgstr): only the
@@ -80,9 +90,9 @@ def new_catalog_bytes(template_data: bytes, locale: str, width: int) -> bytes:
     head, separator, body = template_data.partition(b"\n\n")
     if not separator or not body:
         template = read_po(io.BytesIO(template_data), charset="utf-8")
-        return catalog_bytes(new_catalog(template, locale), width)
+        return catalog_bytes(new_catalog(template, locale, fields), width)
     header_only = read_po(io.BytesIO(head + b"\n"), charset="utf-8")
-    header = catalog_bytes(new_catalog(header_only, locale), width)
+    header = catalog_bytes(new_catalog(header_only, locale, fields), width)
     return header.rstrip(b"\n") + b"\n\n" + body
 
 
@@ -98,6 +108,10 @@ def update_catalog(catalog: Catalog, template: Catalog) -> Catalog:
             catalog[message.id].context = message.context
             del catalog.obsolete[key]
     catalog.update(template, update_header_comment=True, update_creation_date=False)
+    # the coordinator's header fields follow the template (msgmerge takes Report-Msgid-Bugs-To
+    # from it too); Last-Translator and Language-Team stay as the translator wrote them
+    catalog.project, catalog.version = template.project, template.version
+    catalog.msgid_bugs_address = template.msgid_bugs_address
     return catalog
 
 
@@ -144,6 +158,8 @@ def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entr
     """The active entries of a catalog, read (and validated) by polib alone: the checks
     read every catalog on every run, and one parser is half the time of two."""
 
+    from .memory import is_suggestion
+
     shown = shown or str(path)
     _, text = read_utf8(path, shown, CatalogError)
     po = _polib_parse(text, shown)
@@ -163,6 +179,7 @@ def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entr
                 line=_msgid_line(lines, entry.linenum),
                 kind=kind,
                 source_line=int(source_line) if str(source_line).isdigit() else 0,
+                suggested=is_suggestion(entry.comment.split("\n")),
             )
         )
     return out

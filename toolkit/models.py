@@ -53,6 +53,8 @@ class Entry:
     line: int  #: line of the entry's msgid in the .po file (0 if unknown)
     kind: str  #: from `#. type:`
     source_line: int  #: from `#:`
+    #: a translation memory's suggestion waiting for a translator (fuzzy, `#. translation memory`)
+    suggested: bool = False
 
     @property
     def translated(self) -> bool:

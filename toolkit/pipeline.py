@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from .errors import CatalogError, GateFailed
@@ -15,7 +16,8 @@ from .state import StageState
 
 
 def _state(project: Project, name: str) -> StageState:
-    return StageState(project.paths.state_dir / f"{name}.json", {"wrap": project.config.wrap_width})
+    settings = {"wrap": project.config.wrap_width, "catalogs": asdict(project.config.catalogs)}
+    return StageState(project.paths.state_dir / f"{name}.json", settings)
 
 
 def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
@@ -56,9 +58,12 @@ def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
 def _template_bytes(job: tuple[ProjectPaths, Path]) -> bytes:
     from . import catalogs
     from .articles import read_article
+    from .catalog_headers import apply_new_catalog_fields, header_fields
 
     paths, source = job
-    template = catalogs.template_for(read_article(source, paths), paths.relative(source))
+    article = read_article(source, paths)
+    template = catalogs.template_for(article, paths.relative(source))
+    apply_new_catalog_fields(template, header_fields(paths.config.catalogs, article.slug))
     return catalogs.catalog_bytes(template, paths.config.wrap_width)
 
 
@@ -69,6 +74,7 @@ def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -
     locale = normalize_locale(locale)
     paths = project.paths
     result = StageResult("init")
+    project.locale_folders()  # a folder spelled `es-MX` is refused, not shadowed by `es_MX`
     pending = []  # every template is checked before the first write
     for slug in project.select_slugs(slugs):
         pot, po = paths.template(slug), paths.catalog(locale, slug)
@@ -81,11 +87,28 @@ def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -
             raise CatalogError(f"{paths.relative(pot)} does not exist: run `toolkit extract` first")
         catalogs.read_catalog(pot, shown=paths.relative(pot))  # a broken template stops here
         pending.append((pot, po))
-    for pot, po in pending:
-        width = project.config.wrap_width
-        write_atomic(po, catalogs.new_catalog_bytes(pot.read_bytes(), locale, width))
+    datas = [_new_catalog_bytes(paths, locale, pot) for pot, _ in pending]
+    for (_, po), data in zip(pending, datas, strict=True):
+        write_atomic(po, data)
         result.written.append(paths.relative(po))
     return result
+
+
+def _new_catalog_bytes(paths: ProjectPaths, locale: str, pot: Path) -> bytes:
+    """A new catalog for `locale`: the configured header, and the memory's suggestions."""
+    from . import catalogs
+    from .catalog_headers import header_fields
+    from .memory import fill_from_memory, memory_for
+
+    settings = paths.config.catalogs
+    fields = header_fields(settings, pot.stem, locale)
+    width = paths.config.wrap_width
+    if not settings.memory or not memory_for(paths, locale):
+        return catalogs.new_catalog_bytes(pot.read_bytes(), locale, width, fields)
+    template = catalogs.read_catalog(pot, shown=paths.relative(pot), validate=False)
+    catalog = catalogs.new_catalog(template, locale, fields)
+    fill_from_memory(catalog, lambda: memory_for(paths, locale), settings.memory_threshold)
+    return catalogs.catalog_bytes(catalog, width)
 
 
 def update(project: Project, locales: list[str] | None = None, check: bool = False) -> StageResult:
@@ -100,6 +123,9 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
     stale: list[str] = _stale_templates(project) if check else []
     todo: list[tuple[str, Path, Path]] = []
     slugs = project.select_slugs(None)
+    folders = project.locale_folders()
+    result.notes += folders.notes(paths.relative(paths.locales_dir))
+    memory_keys = _MemoryKeys(project)
     for locale in project.select_locales(locales):
         for slug in slugs:
             pot, po = paths.template(slug), paths.catalog(locale, slug)
@@ -108,7 +134,7 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
                     f"{paths.relative(pot)} does not exist: run `toolkit extract` first"
                 )
             key = f"{locale}/{slug}"
-            if state.unchanged(key, [pot, po]):
+            if state.unchanged(key, [pot, po]) and memory_keys.unchanged(state, key, locale):
                 result.unchanged += 1
             else:
                 todo.append((key, pot, po))
@@ -123,13 +149,16 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
         if old is not None and old == data:
             result.unchanged += 1
             state.remember(key, [pot, po])
+            memory_keys.waiting(key, data)
         elif check:
             stale.append(paths.relative(po))
         else:
             write_atomic(po, data)
             result.written.append(paths.relative(po))
             state.remember(key, [pot, po])
+            memory_keys.waiting(key, data)
     if not check:
+        memory_keys.remember(state)
         state.save()
     if stale:
         raise GateFailed(
@@ -146,19 +175,65 @@ def _merged_catalog(job: tuple[ProjectPaths, str, Path, Path]) -> tuple[bytes | 
     caller sees "unchanged".
     """
     from . import catalogs
+    from .memory import carried_notes, fill_from_memory, memory_for
 
     paths, locale, pot, po = job
     if not po.exists():
-        return None, catalogs.new_catalog_bytes(pot.read_bytes(), locale, paths.config.wrap_width)
+        return None, _new_catalog_bytes(paths, locale, pot)
     template = catalogs.read_catalog(pot, shown=paths.relative(pot), validate=False)
     old = po.read_bytes()
-    catalog = catalogs.update_catalog(
-        catalogs.read_catalog(po, locale, paths.relative(po)), template
-    )
+    current = catalogs.read_catalog(po, locale, paths.relative(po))
+    notes = carried_notes(current)
+    catalog = catalogs.update_catalog(current, template)
+    settings = paths.config.catalogs
+    memory = (lambda: memory_for(paths, locale)) if settings.memory else None
+    fill_from_memory(catalog, memory, settings.memory_threshold, notes)
     data = catalogs.catalog_bytes(catalog, paths.config.wrap_width)
     if catalogs.same_but_dates(old, data):
         return old, old
     return old, data
+
+
+class _MemoryKeys:
+    """Which catalogs wait on the translation memory, so `update` knows to look again.
+
+    A catalog with an entry still untranslated after an update depends on its locale's
+    other catalogs: when a translator confirms a translation in one of them, the next
+    update must re-merge it (to suggest that translation) even though its own files did not
+    change. Its state then remembers a digest of the locale's catalogs.
+    """
+
+    def __init__(self, project: Project) -> None:
+        self.paths = project.paths
+        self.enabled = project.config.catalogs.memory
+        self.digests: dict[str, str] = {}
+        self.open: list[str] = []
+
+    def digest(self, locale: str) -> str:
+        from .memory import memory_files
+        from .state import digest, file_digest
+
+        if locale not in self.digests:
+            files = memory_files(self.paths, locale)
+            self.digests[locale] = digest(*(f"{p.name}:{file_digest(p)}" for p in files))
+        return self.digests[locale]
+
+    def unchanged(self, state: StageState, key: str, locale: str) -> bool:
+        stored = state.get(key) or {}
+        return not (self.enabled and stored.get("memory")) or stored["memory"] == self.digest(
+            locale
+        )
+
+    def waiting(self, key: str, data: bytes) -> None:
+        from .memory import open_entries
+
+        if self.enabled and open_entries(data):
+            self.open.append(key)
+
+    def remember(self, state: StageState) -> None:
+        self.digests.clear()  # the digests after this update's writes
+        for key in self.open:
+            state.get(key)["memory"] = self.digest(key.split("/")[0])
 
 
 def _stale_templates(project: Project) -> list[str]:

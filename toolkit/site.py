@@ -500,6 +500,7 @@ def status(project: Project) -> StatusReport:
                     "translated_percent": round(a.translated_share * 100, 1),
                     "total": a.total,
                     "fuzzy": a.fuzzy,
+                    "suggested": a.suggested,
                     "untranslated": a.untranslated,
                     "errors": len(a.errors),
                     "warnings": len(a.findings) - len(a.errors),

@@ -1,0 +1,202 @@
+"""Translation memory: a new entry gets the translation its text already has elsewhere.
+
+The memory of a locale is every confirmed (translated, not fuzzy) entry of every catalog in
+`locales/<locale>/LC_MESSAGES/`, read as the files are on disk when `update` starts. An entry
+that `update` leaves without a translation (a new block, or a changed one the merge could
+not match) gets the memory's translation of the same text, else of the most similar text
+(difflib's ratio, at least `memory_threshold`), written as a fuzzy entry with a `#.` note
+saying where it came from. Fuzzy entries are never published: a suggestion is used only once
+a translator confirms it by removing the fuzzy flag. An entry that already has a translation,
+even a fuzzy one from the merge (the translator's own earlier wording), is left alone.
+
+The note stays on its entry across updates for as long as the entry's text is unchanged, so
+an update after an update changes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .locales import normalize_locale
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+    from .paths import ProjectPaths
+
+#: how every memory note starts (so status can count suggestions and update can keep them)
+MARKER = "translation memory:"
+
+Key = tuple[str, str | None]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    msgstr: str
+    source: str  #: the catalog it came from, e.g. `taking-antidepressants.po`
+    similarity: float  #: 1.0 for the same text
+
+    @property
+    def note(self) -> str:
+        """The `#.` comment written on the suggested entry."""
+        # floor, so "100% similar" is never said of a text that differs
+        how = "exact match" if self.similarity >= 1 else f"{math.floor(self.similarity * 100)}%"
+        kind = "" if self.similarity >= 1 else " similar text"
+        return f"{MARKER} {how}{kind}, from {self.source}"
+
+
+@dataclass
+class Memory:
+    """msgid -> the locale's confirmed translation of it (and where it is)."""
+
+    translations: dict[str, Suggestion] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.translations)
+
+    def suggest(self, msgid: str, threshold: float) -> Suggestion | None:
+        """The translation of `msgid`, else of the most similar text at least `threshold`
+        similar (ties go to the text that sorts first, so the result never depends on
+        file order)."""
+        if msgid in self.translations:
+            return self.translations[msgid]
+        scored = []
+        for candidate in self.translations:
+            matcher = difflib.SequenceMatcher(None, msgid, candidate)
+            # the cheap upper bounds first, as difflib.get_close_matches does
+            if matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold:
+                ratio = matcher.ratio()
+                if ratio >= threshold:
+                    scored.append((-ratio, candidate))
+        if not scored:
+            return None
+        ratio, best = min(scored)
+        found = self.translations[best]
+        return Suggestion(found.msgstr, found.source, -ratio)
+
+
+def build_memory(entries_by_file: Iterable[tuple[str, Iterable[tuple[str, str, bool]]]]) -> Memory:
+    """A memory from (file name, [(msgid, msgstr, fuzzy)]) pairs, in file order.
+
+    A text translated differently in several catalogs gets its most frequent translation
+    (the first one on a tie).
+    """
+    seen: dict[str, list[tuple[str, str]]] = {}
+    for name, entries in entries_by_file:
+        for msgid, msgstr, fuzzy in entries:
+            if msgid and msgstr and not fuzzy:
+                seen.setdefault(msgid, []).append((msgstr, name))
+    memory = Memory()
+    for msgid, found in seen.items():
+        counts = Counter(msgstr for msgstr, _ in found)
+        best = max(counts.values())
+        msgstr, name = next((s, n) for s, n in found if counts[s] == best)
+        memory.translations[msgid] = Suggestion(msgstr, name, 1.0)
+    return memory
+
+
+_CACHE: dict[tuple[object, ...], Memory] = {}
+
+
+def memory_for(paths: ProjectPaths, locale: str) -> Memory:
+    """The memory of `locale`, from its catalogs as they are on disk now.
+
+    Cached on the catalogs' names, sizes and times, so the many catalogs of one update
+    read the locale's files once (per worker process).
+    """
+    from .catalogs import read_entries
+
+    files = memory_files(paths, locale)
+    stats = [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files]
+    key = (str(paths.locales_dir), locale, *stats)
+    if key not in _CACHE:
+        _CACHE.clear()  # one locale at a time is all an update needs
+        _CACHE[key] = build_memory(
+            (
+                path.name,
+                [
+                    (e.msgid, e.msgstr, e.fuzzy)
+                    for e in read_entries(path, locale, paths.relative(path))
+                ],
+            )
+            for path in files
+        )
+    return _CACHE[key]
+
+
+def is_suggestion(auto_comments: Iterable[str]) -> bool:
+    """True when an entry's `#.` comments hold a memory note."""
+    return any(comment.startswith(MARKER) for comment in auto_comments)
+
+
+def carried_notes(catalog: Catalog) -> dict[Key, list[str]]:
+    """The memory notes of a catalog before it is merged, by entry.
+
+    A note is written last among an entry's `#.` comments; a writer may have wrapped it
+    over several lines, so everything from its first line on belongs to it.
+    """
+    notes = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        comments = list(message.auto_comments)
+        start = next((i for i, c in enumerate(comments) if c.startswith(MARKER)), None)
+        if start is not None:
+            notes[(message.id, message.context)] = comments[start:]
+    return notes
+
+
+def fill_from_memory(
+    catalog: Catalog,
+    memory: Callable[[], Memory] | None,
+    threshold: float,
+    carried: dict[Key, list[str]] | None = None,
+) -> int:
+    """Suggest translations for `catalog`'s untranslated entries; return how many.
+
+    `memory` loads the locale's memory when first needed (None: suggest nothing, but keep
+    the notes in `carried` on the entries they were written for).
+    """
+    carried = carried or {}
+    loaded: Memory | None = None
+    suggested = 0
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str):
+            continue
+        note = carried.get((message.id, message.context))
+        if note:
+            if not is_suggestion(message.auto_comments):
+                message.auto_comments = [*message.auto_comments, *note]
+            continue
+        if message.string or memory is None:
+            continue
+        if loaded is None:
+            loaded = memory()
+        if not loaded:
+            return suggested
+        found = loaded.suggest(message.id, threshold)
+        if found is not None:
+            message.string = found.msgstr
+            message.flags.add("fuzzy")
+            message.auto_comments = [*message.auto_comments, found.note]
+            suggested += 1
+    return suggested
+
+
+def open_entries(data: bytes) -> bool:
+    """True when a written catalog still has an entry with no translation at all."""
+    import re
+
+    return re.search(rb'^msgstr ""\n(?:\n|\Z)', data, re.M) is not None
+
+
+def memory_files(paths: ProjectPaths, locale: str) -> list[Path]:
+    """The files a locale's memory is made of."""
+    folder = paths.catalog(normalize_locale(locale), "x").parent
+    return sorted(folder.glob("*.po")) if folder.is_dir() else []
