@@ -105,3 +105,35 @@ def test_a_suggestion_confirmed_in_weblate_is_published(clinic: Path) -> None:
     assert header["Language-Team"] == (
         "Spanish <https://weblate.example.org/projects/clinic/cough/es/>"
     )
+
+
+def test_the_documented_weblate_settings_fit_the_project_layout() -> None:
+    """The file mask, discovery expression and templates of docs/translators.md name the
+    catalogs toolkit writes (checked against the sample project's own files)."""
+    import fnmatch
+    import re
+
+    from toolkit.project import Project
+
+    doc = (REPO / "docs/translators.md").read_text(encoding="utf-8")
+    section = doc.split("## Weblate settings", 1)[1]
+    cells = dict(re.findall(r"^\| ([^|]+?) \| `([^`]+)` \|$", section, re.M))
+    project = Project.load(REPO)
+    slug = "taking-antidepressants"
+    catalogs = {
+        project.paths.relative(project.paths.catalog(locale, slug)) for locale in project.locales()
+    }
+    mask = cells["File mask"]
+    assert {p.relative_to(REPO).as_posix() for p in REPO.glob(mask)} == catalogs
+    assert all(fnmatch.fnmatch(path, mask) for path in catalogs)
+    template = project.paths.relative(project.paths.template(slug))
+    assert cells["Template for new translations"] == template
+    expression = re.compile(cells["Regular expression to match translation files against"])
+    found = {
+        (m["language"], m["component"])
+        for path in sorted(REPO.glob("locales/**/*.po"))
+        if (m := expression.fullmatch(path.relative_to(REPO).as_posix()))
+    }
+    assert found == {(locale, s) for locale in project.locales() for s in project.source_files()}
+    base = cells["Define the base file for new translations"]
+    assert base.replace("{{ component }}", slug) == template
