@@ -257,3 +257,48 @@ def test_a_text_translated_two_ways_gets_its_most_frequent_translation() -> None
     assert tie.suggest("Rest.", 0.8) == Suggestion("Descanse.", "a.po", 1.0)
     assert tie.suggest("Rest!", 0.8) == Suggestion("Descanse.", "a.po", 0.8)  # 2 * 4 / 10
     assert tie.suggest("Run.", 0.8) is None
+
+
+def test_update_s_own_writes_do_not_make_waiting_catalogs_merge_again(
+    clinic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit import pipeline
+
+    run(clinic, "extract")
+    run(clinic, "update")  # cough.po waits on the memory ("Cough" and "Rest." are open)
+    fever = clinic / "source_articles/fever.md"
+    fever.write_text(FEVER + "\nDrink soup.\n", encoding="utf-8")
+    run(clinic, "extract")
+    assert run(clinic, "update").output == "wrote locales/es/LC_MESSAGES/fever.po\n"
+    merged: list[str] = []
+    real = pipeline._merged_catalog
+    monkeypatch.setattr(
+        pipeline, "_merged_catalog", lambda job: merged.append(job[3].name) or real(job)
+    )
+    assert run(clinic, "update").output == "update: nothing to do (2 up to date)\n"
+    assert merged == []  # fever.po's new entry is no confirmed translation: nothing to look at
+
+
+def test_a_translation_restored_from_obsolete_reaches_a_waiting_catalog(clinic: Path) -> None:
+    cough_source = clinic / "source_articles/cough.md"
+    cough_source.unlink()  # first, fever alone: "Rest." translated, then removed (obsolete)
+    fever = clinic / "source_articles/fever.md"
+    fever.write_text(FEVER + "\nRest.\n", encoding="utf-8")
+    run(clinic, "extract")
+    run(clinic, "update")
+    translate(clinic / "locales/es/LC_MESSAGES/fever.po", {"Rest.": "Descanse."})
+    fever.write_text(FEVER, encoding="utf-8")
+    run(clinic, "extract")
+    run(clinic, "update")
+    assert '#~ msgid "Rest."' in (clinic / "locales/es/LC_MESSAGES/fever.po").read_text("utf-8")
+    cough_source.write_text(COUGH, encoding="utf-8")  # an obsolete entry is no memory
+    run(clinic, "extract")
+    run(clinic, "update")
+    cough = clinic / "locales/es/LC_MESSAGES/cough.po"
+    assert polib.pofile(str(cough)).find("Rest.").msgstr == ""
+    fever.write_text(FEVER + "\nRest.\n", encoding="utf-8")  # it comes back, translated
+    run(clinic, "extract")
+    assert run(clinic, "update").output == "wrote locales/es/LC_MESSAGES/fever.po\n"
+    assert run(clinic, "update").output == "wrote locales/es/LC_MESSAGES/cough.po\n"
+    rest = polib.pofile(str(cough)).find("Rest.")
+    assert (rest.msgstr, rest.fuzzy) == ("Descanse.", True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
     from .paths import ProjectPaths
+    from .state import StageState
 
 #: how every memory note starts (so status can count suggestions and update can keep them)
 MARKER = "translation memory:"
@@ -191,9 +193,79 @@ def fill_from_memory(
 
 def open_entries(data: bytes) -> bool:
     """True when a written catalog still has an entry with no translation at all."""
-    import re
-
     return re.search(rb'^msgstr ""\n(?:\n|\Z)', data, re.M) is not None
+
+
+def _confirmed(data: bytes) -> set[tuple[str, str]]:
+    import polib
+
+    return {
+        (e.msgid, e.msgstr)
+        for e in polib.pofile(data.decode("utf-8"))
+        if e.msgstr and not e.fuzzy and not e.obsolete
+    }
+
+
+class MemoryState:
+    """Which catalogs wait on the translation memory, so `update` knows to look again.
+
+    A catalog with an entry still untranslated after an update depends on its locale's
+    other catalogs: when a translator confirms a translation in one of them, the next
+    update must merge it again (to suggest that translation) even though its own files did
+    not change. Its update state then remembers a digest of the locale's catalogs as they
+    were after that update, and a different digest means "merge again".
+
+    Most writes by `update` itself add nothing to the memory (it adds fuzzy suggestions and
+    obsolete entries, never a confirmed translation), so after them the waiting catalogs'
+    digests are brought up to date instead of making the next update merge them all again;
+    only a write that adds a confirmed translation (an obsolete entry restored when its text
+    came back) leaves them to be merged again.
+    """
+
+    def __init__(self, paths: ProjectPaths, enabled: bool) -> None:
+        self.paths = paths
+        self.enabled = enabled
+        self.digests: dict[str, str] = {}
+        self.waiting_keys: list[str] = []  #: merged now, and still waiting
+        self.skipped_keys: list[str] = []  #: skipped now, and still waiting
+        self.grown: set[str] = set()  #: locales whose memory this update added to
+
+    def digest(self, locale: str) -> str:
+        from .state import digest, file_digest
+
+        if locale not in self.digests:
+            files = memory_files(self.paths, locale)
+            self.digests[locale] = digest(*(f"{p.name}:{file_digest(p)}" for p in files))
+        return self.digests[locale]
+
+    def unchanged(self, state: StageState, key: str, locale: str) -> bool:
+        """False when `key` waits on a memory that changed since it was merged."""
+        stored = state.get(key) or {}
+        if not (self.enabled and stored.get("memory")):
+            return True
+        if stored["memory"] != self.digest(locale):
+            return False
+        self.skipped_keys.append(key)
+        return True
+
+    def waiting(self, key: str, data: bytes, old: bytes | None = None) -> None:
+        """`key` was merged to `data` (from `old`, when it was rewritten)."""
+        if not self.enabled:
+            return
+        if open_entries(data):
+            self.waiting_keys.append(key)
+        if old is not None and _confirmed(data) - _confirmed(old):
+            self.grown.add(key.split("/")[0])
+
+    def remember(self, state: StageState) -> None:
+        """Store the digests as the catalogs are after this update's writes."""
+        self.digests.clear()
+        for key in self.waiting_keys:
+            state.get(key)["memory"] = self.digest(key.split("/")[0])
+        for key in self.skipped_keys:
+            locale = key.split("/")[0]
+            if locale not in self.grown:
+                state.get(key)["memory"] = self.digest(locale)
 
 
 def memory_files(paths: ProjectPaths, locale: str) -> list[Path]:

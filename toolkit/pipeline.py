@@ -8,6 +8,7 @@ from pathlib import Path
 from .errors import CatalogError, GateFailed
 from .files import write_atomic
 from .locales import normalize_locale
+from .memory import MemoryState
 from .models import StageResult
 from .parallel import in_parallel
 from .paths import ProjectPaths
@@ -125,7 +126,7 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
     slugs = project.select_slugs(None)
     folders = project.locale_folders()
     result.notes += folders.notes(paths.relative(paths.locales_dir))
-    memory_keys = _MemoryKeys(project)
+    memory_keys = MemoryState(paths, project.config.catalogs.memory)
     for locale in project.select_locales(locales):
         for slug in slugs:
             pot, po = paths.template(slug), paths.catalog(locale, slug)
@@ -156,7 +157,7 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
             write_atomic(po, data)
             result.written.append(paths.relative(po))
             state.remember(key, [pot, po])
-            memory_keys.waiting(key, data)
+            memory_keys.waiting(key, data, old)
     if not check:
         memory_keys.remember(state)
         state.save()
@@ -192,48 +193,6 @@ def _merged_catalog(job: tuple[ProjectPaths, str, Path, Path]) -> tuple[bytes | 
     if catalogs.same_but_dates(old, data):
         return old, old
     return old, data
-
-
-class _MemoryKeys:
-    """Which catalogs wait on the translation memory, so `update` knows to look again.
-
-    A catalog with an entry still untranslated after an update depends on its locale's
-    other catalogs: when a translator confirms a translation in one of them, the next
-    update must re-merge it (to suggest that translation) even though its own files did not
-    change. Its state then remembers a digest of the locale's catalogs.
-    """
-
-    def __init__(self, project: Project) -> None:
-        self.paths = project.paths
-        self.enabled = project.config.catalogs.memory
-        self.digests: dict[str, str] = {}
-        self.open: list[str] = []
-
-    def digest(self, locale: str) -> str:
-        from .memory import memory_files
-        from .state import digest, file_digest
-
-        if locale not in self.digests:
-            files = memory_files(self.paths, locale)
-            self.digests[locale] = digest(*(f"{p.name}:{file_digest(p)}" for p in files))
-        return self.digests[locale]
-
-    def unchanged(self, state: StageState, key: str, locale: str) -> bool:
-        stored = state.get(key) or {}
-        return not (self.enabled and stored.get("memory")) or stored["memory"] == self.digest(
-            locale
-        )
-
-    def waiting(self, key: str, data: bytes) -> None:
-        from .memory import open_entries
-
-        if self.enabled and open_entries(data):
-            self.open.append(key)
-
-    def remember(self, state: StageState) -> None:
-        self.digests.clear()  # the digests after this update's writes
-        for key in self.open:
-            state.get(key)["memory"] = self.digest(key.split("/")[0])
 
 
 def _stale_templates(project: Project) -> list[str]:
