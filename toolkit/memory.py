@@ -112,24 +112,40 @@ def memory_for(paths: ProjectPaths, locale: str) -> Memory:
     Cached on the catalogs' names, sizes and times, so the many catalogs of one update
     read the locale's files once (per worker process).
     """
-    from .catalogs import read_entries
-
     files = memory_files(paths, locale)
     stats = [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files]
     key = (str(paths.locales_dir), locale, *stats)
     if key not in _CACHE:
         _CACHE.clear()  # one locale at a time is all an update needs
-        _CACHE[key] = build_memory(
-            (
-                path.name,
-                [
-                    (e.msgid, e.msgstr, e.fuzzy)
-                    for e in read_entries(path, locale, paths.relative(path))
-                ],
-            )
-            for path in files
-        )
+        _CACHE[key] = build_memory((path.name, _confirmed_entries(paths, path)) for path in files)
     return _CACHE[key]
+
+
+#: a non-empty msgstr that is not the header's (which is the only one that starts empty
+#: and goes on over several lines in a catalog nobody has translated yet)
+_ONE_LINE_TRANSLATION = re.compile(rb'^msgstr "[^"\n]', re.M)
+_LONG_MSGSTR = re.compile(rb'^msgstr ""\n"', re.M)
+
+
+def _confirmed_entries(paths: ProjectPaths, path: Path) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr, fuzzy) of a catalog's active entries; nothing for an untranslated one.
+
+    A catalog nobody has translated is recognized from its bytes and not parsed: a new
+    article in many languages would otherwise cost a parse of every catalog per update.
+    """
+    import polib
+
+    data = path.read_bytes()
+    if not _ONE_LINE_TRANSLATION.search(data) and len(_LONG_MSGSTR.findall(data)) < 2:
+        return []
+    try:
+        catalog = polib.pofile(data.decode("utf-8"), encoding="utf-8")
+    except (OSError, ValueError):  # let the strict reader say what is wrong, and where
+        from .catalogs import read_entries
+
+        read_entries(path, path.parent.parent.name, paths.relative(path))
+        raise
+    return [(e.msgid, e.msgstr, e.fuzzy) for e in catalog if not e.obsolete]
 
 
 def is_suggestion(auto_comments: Iterable[str]) -> bool:
