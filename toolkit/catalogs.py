@@ -179,7 +179,7 @@ def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entr
                 line=_msgid_line(lines, entry.linenum),
                 kind=kind,
                 source_line=int(source_line) if str(source_line).isdigit() else 0,
-                suggested=is_suggestion(entry.comment.split("\n")),
+                suggested="fuzzy" in entry.flags and is_suggestion(entry.comment.split("\n")),
             )
         )
     return out
