@@ -96,22 +96,30 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_folder_weblate_adds_is_included_and_reported(project: Path) -> None:
+    from translate.storage import pypo
+
     (project / "pyproject.toml").write_text('[tool.toolkit]\nlocales = ["es"]\n', encoding="utf-8")
     assert run(project, "extract").exit_code == 0
-    # Weblate's "start new translation" copies the template into the file mask's folder
+    # Weblate's "start new translation": the template, with the language set, in the mask's folder
+    store = pypo.pofile.parsefile(str(project / "locales/templates/blood-pressure.pot"))
+    store.updateheader(add=True, language="fr", plural_forms="nplurals=2; plural=(n > 1);")
     fr = project / "locales/fr/LC_MESSAGES/blood-pressure.po"
     fr.parent.mkdir(parents=True)
-    fr.write_bytes((project / "locales/templates/blood-pressure.pot").read_bytes())
+    fr.write_bytes(bytes(store))
     assert Project.load(project).locales() == ["es", "fr"]
     result = run(project, "update")
     assert result.exit_code == 0
-    assert result.output.splitlines() == [
-        "wrote locales/es/LC_MESSAGES/blood-pressure.po",
-        "wrote locales/fr/LC_MESSAGES/blood-pressure.po",
+    note = (
         "locales/fr/ is not in tool.toolkit.locales: it is included like the others; "
-        "add 'fr' to the list to make that explicit",
+        "add 'fr' to the list to make that explicit"
+    )
+    assert result.output.splitlines()[0] == "wrote locales/es/LC_MESSAGES/blood-pressure.po"
+    assert result.output.splitlines()[-1] == note
+    assert run(project, "update", "--check").exit_code == 0
+    assert run(project, "update").output.splitlines() == [
+        note,
+        "update: nothing to do (2 up to date)",
     ]
-    assert '"Language: fr\\n"' in fr.read_text(encoding="utf-8")
     status = json.loads(run(project, "status", "--format", "json").output)
     assert [(p["locale"], p["publishable"]) for p in status["pairs"]] == [
         ("es", False),
