@@ -244,7 +244,7 @@ class MemoryState:
         self.digests: dict[str, str] = {}
         self.waiting_keys: list[str] = []  #: merged now, and still waiting
         self.skipped_keys: list[str] = []  #: skipped now, and still waiting
-        self.grown: set[str] = set()  #: locales whose memory this update added to
+        self.rewritten: list[tuple[str, bytes, bytes]] = []  #: (key, old, new) written now
 
     def digest(self, locale: str) -> str:
         from .state import digest, file_digest
@@ -270,17 +270,23 @@ class MemoryState:
             return
         if open_entries(data):
             self.waiting_keys.append(key)
-        if old is not None and _confirmed(data) - _confirmed(old):
-            self.grown.add(key.split("/")[0])
+        if old is not None:
+            self.rewritten.append((key, old, data))
 
     def remember(self, state: StageState) -> None:
         """Store the digests as the catalogs are after this update's writes."""
         self.digests.clear()
         for key in self.waiting_keys:
             state.get(key)["memory"] = self.digest(key.split("/")[0])
+        skipped = {key.split("/")[0] for key in self.skipped_keys}
+        grown = {  # parsed only where a catalog that waits was skipped: nowhere, mostly
+            key.split("/")[0]
+            for key, old, new in self.rewritten
+            if key.split("/")[0] in skipped and _confirmed(new) - _confirmed(old)
+        }
         for key in self.skipped_keys:
             locale = key.split("/")[0]
-            if locale not in self.grown:
+            if locale not in grown:
                 state.get(key)["memory"] = self.digest(locale)
 
 
