@@ -51,7 +51,7 @@ from .encode import (
     tag_mp3,
 )
 from .engines.base import Engine
-from .normalize import Lexicon, load_lexicon, normalize
+from .normalize import Lexicon, load_lexicon, normalize_text
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,16 @@ def _speakable(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
+_warned: set[tuple[str, str]] = set()
+
+
+def _warn_once(locale: str, warning: str) -> None:
+    """What a locale cannot say, once per process (an article repeats its tokens)."""
+    if (locale, warning) not in _warned:
+        _warned.add((locale, warning))
+        log.warning("%s: %s", locale, warning)
+
+
 def plan(
     blocks: Sequence[TextBlock],
     locale: str,
@@ -178,7 +188,10 @@ def plan(
         block_voice = voice if block_locale == locale else voice_for(block_locale)
         lexicon = lexicon_for(block_locale)
         for text in _split(block.text, block_locale):
-            spoken = normalize(text, block_locale, lexicon)
+            normalized = normalize_text(text, block_locale, lexicon)
+            spoken = normalized.text
+            for warning in normalized.warnings:
+                _warn_once(block_locale, warning)
             if not _speakable(spoken):
                 continue
             key = cache_key(engine.name, version, block_voice, speech_rate(config.rate), spoken)
@@ -631,7 +644,8 @@ def prepare_article(
 
     def lexicon_for(code: str) -> Lexicon:
         if code not in lexicons:
-            lexicons[code] = load_lexicon(code, project_lexicon)
+            lexicon = load_lexicon(code, project_lexicon)
+            lexicons[code] = lexicon.with_phone_numbers(tuple(config.phone_numbers))
         return lexicons[code]
 
     def voice_for(code: str) -> str:
