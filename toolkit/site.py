@@ -102,6 +102,10 @@ def build(
 ) -> StageResult:
     """Compile, check, render, speak, page and bundle every publishable pair that changed."""
     engine_name = _engine_name(project, engine)
+    from .audio.pipeline import check_voices
+
+    # every locale's engine and voice, checked before any work (issue 10)
+    check_voices(project, _site_locales(project, locales), engine)
     state = _state(project, engine_name)
     if force:
         state.items = {}
@@ -297,9 +301,10 @@ def _make_audio(
 ) -> dict[str, Any]:
     """Speak the pair into `folder` (audio.mp3, captions.vtt, chapters.vtt)."""
     from .audio import resolve_voice, synthesize_article
+    from .audio.pipeline import engine_for
 
     config = project.config.audio
-    speaker = _speaker(project, _engine_name(project, engine))
+    speaker = _speaker(project, engine_for(config, locale, engine))
     paths = project.paths
     clip = synthesize_article(
         pair.blocks,

@@ -165,7 +165,8 @@ def _alternation(keys: Iterable[str], *, ignore_case: bool) -> re.Pattern[str] |
     for key in sorted(keys, key=len, reverse=True):
         if not key:
             continue
-        before = "" if _is_cjk(key[0]) or not key[0].isalnum() else r"(?<!\w)"
+        # "h.s." is not the end of "q.h.s.": a dot before the key is part of a longer one
+        before = "" if _is_cjk(key[0]) or not key[0].isalnum() else r"(?<![\w.])"
         after = "" if _is_cjk(key[-1]) or not key[-1].isalnum() else r"(?!\w)"
         parts.append(before + re.escape(key) + after)
     if not parts:
@@ -425,8 +426,10 @@ class _Normalizer:
 
     def _abbreviation(self, match: re.Match[str]) -> str:
         spoken = self.lex.abbreviations[match.group(0)]
-        at_end = not match.string[match.end() :].strip()
-        return spoken + ("." if at_end and match.group(0).endswith(".") else "")
+        rest = match.string[match.end() :]
+        # the abbreviation's dot also ended the sentence: at the end, or before a capital
+        ends = not rest.strip() or re.match(r"\s+[^\W\d_]", rest) and rest.strip()[0].isupper()
+        return spoken + ("." if ends and match.group(0).endswith(".") else "")
 
     def _spaced(self, match: re.Match[str], words: str) -> str:
         """Words for a number glued to letters ("x2") get a space; Chinese needs none."""

@@ -219,7 +219,8 @@ class _Library:
         base, _, variant = voice.partition("+")
         status = self.lib.espeak_SetVoiceByName(voice.encode())
         current = self.lib.espeak_GetCurrentVoice()
-        identifier = current.contents.identifier.decode() if current else ""
+        raw = current.contents.identifier if current else None
+        identifier = raw.decode() if raw else ""
         chosen, _, chosen_variant = identifier.partition("+")
         if (
             status != _EE_OK
@@ -453,6 +454,14 @@ class EspeakEngine:
         with lib.lock:
             lib.select(voice)
         return voice
+
+    def voice_languages(self, voice: str) -> tuple[str, ...]:
+        """The language tags espeak-ng's data declares for `voice` (`es-419`: es-419, es-mx)."""
+        base = voice.partition("+")[0].lower()
+        for info in _lib().voices:
+            if info.name == base:
+                return info.languages
+        raise EngineError(_unknown_voice(voice, _lib()))
 
     def synthesize(self, sentence: str, voice: str, rate: int) -> Synthesis:
         if not _VOICE_NAME.match(voice):
