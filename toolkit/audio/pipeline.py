@@ -143,9 +143,22 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 def count_words(text: str) -> int:
     """Spoken words: whitespace-separated words, and each CJK character as one (a syllable
-    in Chinese; Vietnamese words are counted per written syllable too)."""
+    in Chinese; Vietnamese words are counted per written syllable too). A number left in
+    digits for the voice (Arabic) counts as the words it is read as: one per non-zero digit,
+    the "and"s between them, and the decimal mark (120 is three, 2.5 is three)."""
     cjk = len(_CJK.findall(text))
-    return cjk + len(_WORD.findall(_CJK.sub(" ", text)))
+    text = _CJK.sub(" ", text)
+    spoken_digits = 0
+    for number in _DIGITS.findall(text):
+        for run in re.split(r"[.,]", number):
+            nonzero = sum(ch != "0" for ch in run)
+            spoken_digits += max(1, 2 * nonzero - 1)
+        spoken_digits += len(re.findall(r"[.,]", number))
+    words = len(_WORD.findall(_DIGITS.sub(" ", text)))
+    return cjk + words + spoken_digits
+
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _split(text: str, locale: str) -> list[str]:
@@ -924,8 +937,11 @@ def check_voices(
     engines: dict[str, Engine] = {}
     chosen: dict[str, tuple[Engine, str]] = {}
     problems: list[str] = []
+    broken: set[str] = set()
     for locale in locales:
         name = engine_for(config, locale, engine)
+        if name in broken:
+            continue
         try:
             if name not in engines:
                 speaker = get_engine(name, config, project.root)
@@ -933,22 +949,27 @@ def check_voices(
                 if not ok:
                     raise EngineError(f"engine {name!r} is not available: {why}")
                 engines[name] = speaker
-            speaker = engines[name]
+        except EngineError as exc:
+            broken.add(name)
+            problems.append(str(exc))  # the engine's, not one locale's
+            continue
+        speaker = engines[name]
+        try:
             voice = resolve_voice(speaker, locale, config, project.root)
         except EngineError as exc:
-            problems.append(f"{locale}: {exc}")
+            problems.append(f"{locale}: {exc}; nothing was synthesized")
             continue
         problem = check_voice(speaker, locale, voice)
         if problem:
-            problems.append(f"{locale}: {problem}")
+            problems.append(f"{locale}: {problem}; nothing was synthesized")
         else:
             chosen[locale] = (speaker, voice)
     if problems:
-        unique = list(dict.fromkeys(problems))
-        if len(unique) == 1:
-            raise EngineError(unique[0] + "; nothing was synthesized")
+        unique = [p.removesuffix("; nothing was synthesized") for p in problems]
+        if len(problems) == 1:
+            raise EngineError(problems[0])
         raise EngineError(
-            f"{len(unique)} voice problems, nothing was synthesized:\n"
+            f"{len(unique)} engine and voice problems, nothing was synthesized:\n"
             + "\n".join(f"  - {p}" for p in unique)
         )
     return chosen
