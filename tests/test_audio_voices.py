@@ -123,7 +123,9 @@ def test_engines_says_gtts_needs_the_internet_offline(project: Path) -> None:
 
 def _zips(project: Path) -> dict[str, str]:
     folder = project / "build" / "bundles"
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.zip"))}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.zip"))
+    }
 
 
 def test_two_clean_builds_give_identical_zips(project: Path) -> None:
@@ -155,7 +157,9 @@ def test_normalize_warns_on_stderr_naming_the_token(project: Path) -> None:
     )
     assert result.exit_code == 0
     assert result.stdout == "Tome 1/7.\n"
-    assert result.stderr.startswith('Warning: 1/7: no spoken form for this fraction in es: add [fractions] "1/7"')
+    assert result.stderr.startswith(
+        'Warning: 1/7: no spoken form for this fraction in es: add [fractions] "1/7"'
+    )
 
 
 def test_normalize_uses_the_project_lexicon(project: Path) -> None:
