@@ -166,7 +166,12 @@ CASES = {
         ("اتصل بالرقم 911.", "اتصل بالرقم 9 1 1."),
         ("الساعة 8:30.", "الساعة 8 و 30 دقيقة."),
         ("خذ 1/2 قرص 3-4 مرات.", "خذ نصف قرص من 3 إلى 4 مرات."),
-        ("لمدة 2 h.", "لمدة ساعتان."),
+        ("لمدة 2 h.", "لمدة ساعتين."),
+        # counted nouns by CLDR plural category: dual, 3-10 plural, 11-99 singular
+        ("خذ 2 قرص.", "خذ قرصين."),
+        ("خذ 1 قرص.", "خذ قرص واحد."),
+        ("لمدة 14 يوم.", "لمدة 14 يومًا."),
+        ("لمدة 3 أيام.", "لمدة 3 أيام."),
         ("خذ قرصا b.i.d.", "خذ قرصا مرتين يوميًا."),
     ],
     "zh_Hans": [
@@ -426,6 +431,22 @@ def test_templates_are_limited_to_their_named_fields(
     key = entry.split("\n")[1].split(" =")[0].strip('"')
     table = entry.split("]")[0].strip("[")
     assert f"{table}.{key}: " in message and reason in message
+
+
+def test_counted_nouns_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "ar.toml").write_text(
+        '[counted]\n"قرص" = { two = "قرصين" }\n"يوم" = { other = "{n} يوم", dual = "x" }\n'
+        '"أيام" = "سنة"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ToolkitError) as caught:
+        load_lexicon("ar", lambda code: tmp_path / f"{code}.toml")
+    message = str(caught.value)
+    assert (
+        "counted.قرص: expected a table of CLDR plural categories with at least 'other'" in message
+    )
+    assert "counted.يوم.dual: not a CLDR plural category" in message
+    assert "counted.أيام: 'سنة' is not a noun of this table" in message
 
 
 def test_lexicons_ship_for_the_tested_locales() -> None:

@@ -53,7 +53,19 @@ NUMBER_SETTINGS: dict[str, tuple[str, frozenset[str]]] = {
     "negative": ("word for a minus sign before a number", frozenset()),
     "group": ("what is said between the groups of a phone number (a pause: ',')", frozenset()),
 }
-TABLES = ("numbers", "units", "abbreviations", "words", "nouns", "fractions", "symbols", "phone")
+TABLES = (
+    "numbers",
+    "units",
+    "counted",
+    "abbreviations",
+    "words",
+    "nouns",
+    "fractions",
+    "symbols",
+    "phone",
+)
+#: CLDR's plural categories: a counted noun's form per category (Babel's `plural_form`)
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 GENDERS = ("feminine", "masculine", "measure")
 PHONE_KEYS = ("numbers", "call_words")
 
@@ -67,6 +79,10 @@ class Lexicon:
     #: unit symbol (case-sensitive) -> (singular, plural); either may hold a `{n}` template.
     #: Overrides CLDR's unit names, which are used for every unit not listed.
     units: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: unit symbol or noun as written after a number -> its form per CLDR plural category
+    #: ({"two": "ساعتين", "few": "{n} ساعات", …}): languages whose nouns change with the
+    #: count beyond singular and plural (Arabic duals, the 3-10 plural)
+    counted: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: abbreviation as written (case-sensitive) -> spoken words
     abbreviations: Mapping[str, str] = field(default_factory=dict)
     #: word (case-insensitive, whole word) -> respelling or spoken form
@@ -89,6 +105,7 @@ class Lexicon:
             locale=self.locale,
             numbers={**self.numbers, **other.numbers},
             units={**self.units, **other.units},
+            counted={**self.counted, **other.counted},
             abbreviations={**self.abbreviations, **other.abbreviations},
             words={**self.words, **other.words},
             nouns={**self.nouns, **other.nouns},
@@ -190,7 +207,13 @@ def parse_lexicon(text: str, where: str) -> Lexicon:
         problem = template_problem(value, NUMBER_SETTINGS[key][1])
         if problem:
             problems.append(f"numbers.{key}: {problem}")
-    units = _pairs(data.get("units", {}), "units", problems, "[singular, plural]")
+    raw_units = data.get("units", {})
+    counted = _counted(data.get("counted", {}), "counted", problems)
+    if isinstance(raw_units, dict):  # a unit may be given per plural category too
+        tables = {k: v for k, v in raw_units.items() if isinstance(v, dict)}
+        counted.update(_counted(tables, "units", problems))
+        raw_units = {k: v for k, v in raw_units.items() if not isinstance(v, dict)}
+    units = _pairs(raw_units, "units", problems, "[singular, plural]")
     for key, pair in units.items():
         for value in pair:
             problem = template_problem(value, frozenset({"n"}))
@@ -243,6 +266,7 @@ def parse_lexicon(text: str, where: str) -> Lexicon:
         locale="",
         numbers=numbers,
         units=units,
+        counted=counted,
         abbreviations=abbreviations,
         words={k.casefold(): v for k, v in words.items()},
         nouns={k.casefold(): v for k, v in nouns.items()},
@@ -279,4 +303,45 @@ def _pairs(table: Any, name: str, problems: list[str], shape: str) -> dict[str, 
             out[key] = (value[0], value[1])
         else:
             problems.append(f"{name}.{key}: expected a string or {shape}, got {value!r}")
+    return out
+
+
+def _counted(table: Any, name: str, problems: list[str]) -> dict[str, dict[str, str]]:
+    """{noun: {category: template}}; a string value names another noun of the table (the
+    plural written form sharing the singular's forms)."""
+    if not isinstance(table, dict):
+        problems.append(f"[{name}] must be a table")
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    aliases: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, str):
+            aliases[key] = value
+            continue
+        if not isinstance(value, dict) or "other" not in value:
+            problems.append(
+                f"{name}.{key}: expected a table of CLDR plural categories with at least "
+                f"'other' ({', '.join(PLURAL_CATEGORIES)}), got {value!r}"
+            )
+            continue
+        forms: dict[str, str] = {}
+        for category, template in value.items():
+            if category not in PLURAL_CATEGORIES:
+                problems.append(
+                    f"{name}.{key}.{category}: not a CLDR plural category "
+                    f"({', '.join(PLURAL_CATEGORIES)})"
+                )
+            elif not isinstance(template, str):
+                problems.append(f"{name}.{key}.{category}: expected a string, got {template!r}")
+            else:
+                problem = template_problem(template, frozenset({"n"}))
+                if problem:
+                    problems.append(f"{name}.{key}.{category}: {problem}")
+                forms[category] = template
+        out[key] = forms
+    for key, target in aliases.items():
+        if target not in out:
+            problems.append(f"{name}.{key}: {target!r} is not a noun of this table")
+        else:
+            out[key] = out[target]
     return out

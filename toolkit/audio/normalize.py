@@ -232,6 +232,14 @@ def _cldr_unit(value: Decimal, unit: str, locale: str) -> str | None:
 # -- the normalizer ------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _plural_category(locale: str, value: Decimal) -> str:
+    """CLDR's plural category of `value` in `locale` (Arabic: zero one two few many other)."""
+    from babel import Locale
+
+    return Locale.parse(locale).plural_form(value)
+
+
 @cache
 def _percent_first(locale: str) -> bool:
     from babel.numbers import format_percent
@@ -274,7 +282,9 @@ class _Normalizer:
         )
         symbols = {**UNIT_IDS, **_cldr_symbols(self.locale)}
         self.unit_ids = symbols
-        units = sorted({*symbols, *lexicon.units, *UNNAMED_UNITS}, key=len, reverse=True)
+        units = sorted(
+            {*symbols, *lexicon.units, *lexicon.counted, *UNNAMED_UNITS}, key=len, reverse=True
+        )
         unit = "|".join(re.escape(u) for u in units)
         self.unit_alternation = unit
         # a unit is not the start of a longer word of its own script (Arabic مل in ملاعق)
@@ -428,7 +438,9 @@ class _Normalizer:
         spoken = self.lex.abbreviations[match.group(0)]
         rest = match.string[match.end() :]
         # the abbreviation's dot also ended the sentence: at the end, or before a capital
-        ends = not rest.strip() or re.match(r"\s+[^\W\d_]", rest) and rest.strip()[0].isupper()
+        # (titles such as "Dr." never end one: only lower-case abbreviations like "b.i.d.")
+        before_capital = bool(re.match(r"\s+[^\W\d_]", rest)) and rest.strip()[0].isupper()
+        ends = not rest.strip() or (before_capital and match.group(0)[0].islower())
         return spoken + ("." if ends and match.group(0).endswith(".") else "")
 
     def _spaced(self, match: re.Match[str], words: str) -> str:
@@ -558,6 +570,9 @@ class _Normalizer:
 
     def unit_words(self, symbol: str, amount: _Parsed) -> str | None:
         """The words for `amount` `symbol` with `{n}` where the number goes, or None."""
+        if symbol in self.lex.counted:
+            forms = self.lex.counted[symbol]
+            return forms.get(_plural_category(self.locale, amount.value), forms["other"])
         if symbol in self.lex.units:
             singular, plural = self.lex.units[symbol]
             words = singular if amount.is_one else plural
