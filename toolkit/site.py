@@ -67,6 +67,8 @@ def _engine_name(project: Project, engine: str | None) -> str:
 
 
 def _pair_key(project: Project, article: Article, locale: str, engine: str) -> str:
+    from .audio.pipeline import lexicon_digests
+
     paths = project.paths
     source = locale == project.source_locale
     voice = project.config.audio.voices.get(engine, {}).get(locale, "")
@@ -74,7 +76,7 @@ def _pair_key(project: Project, article: Article, locale: str, engine: str) -> s
         article.path.read_bytes(),
         "" if source else (file_digest(paths.catalog(locale, article.slug)) or "-"),
         "" if source else (file_digest(paths.glossary(locale)) or "-"),
-        file_digest(paths.lexicon(locale)) or "-",
+        *lexicon_digests(paths, locale),  # lexicon/pt.toml and lexicon/pt_BR.toml
         voice,
     )
 

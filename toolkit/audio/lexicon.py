@@ -123,7 +123,7 @@ class Lexicon:
         return self.merged(Lexicon(locale=self.locale, phone_numbers=tuple(numbers)))
 
 
-def _candidates(locale: str) -> list[str]:
+def candidates(locale: str) -> list[str]:
     """`zh_Hant_TW` -> [`zh`, `zh_Hant`, `zh_Hant_TW`]: general first, so specific wins."""
     parts = normalize_locale(locale).split("_")
     return ["_".join(parts[:n]) for n in range(1, len(parts) + 1)]
@@ -138,7 +138,7 @@ def load_lexicon(locale: str, project_lexicon: Callable[[str], Path] | None = No
     locale = normalize_locale(locale)
     lexicon = Lexicon(locale=locale)
     shipped = resources.files("toolkit") / "data" / "lexicon"
-    for code in ["all", *_candidates(locale)]:
+    for code in ["all", *candidates(locale)]:
         entry = shipped / f"{code}.toml"
         if entry.is_file():
             lexicon = lexicon.merged(
@@ -147,7 +147,7 @@ def load_lexicon(locale: str, project_lexicon: Callable[[str], Path] | None = No
                 )
             )
     if project_lexicon is not None:
-        for code in _candidates(locale):
+        for code in candidates(locale):
             path = project_lexicon(code)
             if path.is_file():
                 lexicon = lexicon.merged(_read(path))

@@ -1049,9 +1049,17 @@ def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: s
         article.path.read_bytes(),
         "" if locale == source else (file_digest(paths.catalog(locale, article.slug)) or "-"),
         "" if locale == source else (file_digest(paths.glossary(locale)) or "-"),
-        file_digest(paths.lexicon(locale)) or "-",
-        file_digest(paths.lexicon(source)) or "-",
+        *lexicon_digests(paths, locale),
+        *lexicon_digests(paths, source),
     )
+
+
+def lexicon_digests(paths: Any, locale: str) -> list[str]:
+    """Digests of every project lexicon file `locale` reads (`pt.toml` and `pt_BR.toml`)."""
+    from ..state import file_digest
+    from .lexicon import candidates
+
+    return [file_digest(paths.lexicon(code)) or "-" for code in candidates(locale)]
 
 
 def _speak_jobs(

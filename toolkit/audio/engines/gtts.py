@@ -70,11 +70,20 @@ def _online() -> bool:
     """Whether Google's endpoint answers a TCP connection (once per process, 3 s at most)."""
     import socket
 
-    try:
-        socket.create_connection((_HOST, 443), timeout=3).close()
-    except OSError:
-        return False
-    return True
+    reached: list[bool] = []
+
+    def probe() -> None:
+        try:
+            socket.create_connection((_HOST, 443), timeout=3).close()
+            reached.append(True)
+        except OSError:
+            pass
+
+    # the name lookup has no timeout of its own: bound the whole probe
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(4)
+    return bool(reached)
 
 
 @cache
