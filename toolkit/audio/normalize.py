@@ -379,6 +379,9 @@ class _Normalizer:
         None when no known noun follows."""
         rest = text[start:]
         if self.language in ("zh", "ja"):
+            # 2到3个: the measure word after the range decides (两到三个)
+            skip = re.match(rf"(?:\s*(?:到|至|或|-|–|~)\s*(?:{self.number_re}))*\s*", rest)
+            rest = rest[skip.end() if skip else 0 :]
             for noun in sorted(self.nouns, key=len, reverse=True):
                 if rest.startswith(noun):
                     return self.nouns[noun]
