@@ -55,6 +55,16 @@ CASES = {
         ("See Dr. Lee, e.g. on Monday.", "See Doctor Lee, for example on Monday."),
         ("Your 2nd dose of 1,000 units.", "Your second dose of one thousand units."),
         ("A fever is 38 °C.", "A fever is thirty-eight degrees Celsius."),
+        (
+            "Take 2-3 mg, or 100 mg/5 mL.",
+            "Take two to three milligrams, or one hundred milligrams per five milliliters.",
+        ),
+        ("Store above -5 °C.", "Store above minus five degrees Celsius."),
+        (
+            "Get the COVID-19 vaccine, help is there 24/7.",
+            "Get the COVID-nineteen vaccine, help is there twenty-four seven.",
+        ),
+        ("Call (555) 123-4567.", "Call five five five, one two three, four five six seven."),
     ],
     "es": [
         ("Tome 2,5 mg dos veces.", "Tome dos coma cinco miligramos dos veces."),
@@ -70,6 +80,10 @@ CASES = {
         ("Tome 1/2 tableta.", "Tome media tableta."),
         ("Tome 1 vez al día.", "Tome una vez al día."),
         ("Durante 1 o 2 semanas.", "Durante una o dos semanas."),
+        (
+            "Durante 1-2 semanas, 1,5-2 mg.",
+            "Durante una a dos semanas, uno coma cinco a dos miligramos.",
+        ),
         ("Tome 3-4 veces al día.", "Tome tres a cuatro veces al día."),
         ("Tome 21 pastillas y 200 gotas.", "Tome veintiuna pastillas y doscientas gotas."),
         ("Tome 1 mg b.i.d.", "Tome un miligramo dos veces al día."),

@@ -288,9 +288,13 @@ class _Normalizer:
         unit = "|".join(re.escape(u) for u in units)
         self.unit_alternation = unit
         # a unit is not the start of a longer word of its own script (Arabic مل in ملاعق)
-        tail = r"(?![A-Za-z\u00c0-\u024f\u0400-\u04ff\u0600-\u06ff])"
+        # (any letter but a CJK one: 10%的人 and 5 mg。 are units, 3 lần is not a liter)
+        tail = r"(?!(?![\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af])[^\W\d_])"
+        # groups: minus sign, number, unit, and after "/" an optional number and a unit
+        # ("100 mg/5 mL", "0.25 mg/kg")
         self.unit_pattern = re.compile(
-            rf"(?<![0-9A-Za-z.,])({self.number_re}){_SPACE}?({unit})(?:/({unit}))?{tail}"
+            rf"(?<![0-9A-Za-z.,])((?<!\w)-)?({self.number_re}){_SPACE}?({unit})"
+            rf"(?:/(?:({self.number_re}){_SPACE}?)?({unit}))?{tail}"
         )
         self.nouns = lexicon.nouns
         self.call_words = _alternation(lexicon.call_words, ignore_case=True)
@@ -432,7 +436,10 @@ class _Normalizer:
         if suffix:
             year = re.compile(rf"(?<!\d)(\d{{4}})(?={re.escape(suffix)})")
             text = year.sub(lambda m: self.integer(int(m.group(1)), how="digits"), text)
-        plain = re.compile(rf"(?<![\w.,])-?(?:{self.number_re})|(?<=[^\W\d])-?(?:{self.number_re})")
+        plain = re.compile(
+            rf"(?<![\w.,-])-?(?:{self.number_re})|(?<=[^\W\d])(?:{self.number_re})"
+            rf"|(?<=[^\W\d]-)(?:{self.number_re})"  # COVID-19
+        )
         text = plain.sub(self._plain, text)
         text = re.sub(r"\s+", " ", text).strip().translate(_SHOW)
         return Normalized(text, tuple(self.warnings))
@@ -459,7 +466,7 @@ class _Normalizer:
         token = match.group(0)
         gender = self.gender_after(match.string, match.end())
         if token.startswith("-"):
-            words = f"{self.n.get('negative', '-')} {self.number(token[1:], gender)}"
+            words = f"{self.negative()} {self.number(token[1:], gender)}"
         else:
             words = self.number(token, gender)
         return self._spaced(match, words)
@@ -549,11 +556,14 @@ class _Normalizer:
     def _range(self, match: re.Match[str]) -> str:
         gender = self.gender_after(match.string, match.end())
         template = self.template("range", match.group(0), "{a} - {b}")
-        a, b = self.number(match.group(1), gender), self.number(match.group(2), gender)
-        return template.format(a=a, b=b)
+        # the second number stays digits: the unit and plain passes read it with what
+        # follows ("2-3 mg": two to three milligrams)
+        return template.format(a=self.number(match.group(1), gender), b=match.group(2))
 
     def _fraction(self, match: re.Match[str]) -> str:
         token = f"{int(match.group(1))}/{int(match.group(2))}"
+        if int(match.group(1)) >= int(match.group(2)) or int(match.group(2)) == 0:
+            return f"{match.group(1)} {match.group(2)}"  # 24/7: "twenty-four seven"
         gender = self.gender_after(match.string, match.end())
         known = self.lex.fractions.get(token)
         if known is not None:
@@ -587,38 +597,69 @@ class _Normalizer:
             amount.value if amount.decimals else Decimal(amount.whole), unit, self.locale
         )
 
+    def negative(self) -> str:
+        """The word for a minus sign: the lexicon's, else num2words' (-1 minus 1)."""
+        if "negative" in self.n:
+            return self.n["negative"]
+        if can_spell(self.locale) and self.language != "zh":
+            from num2words import num2words
+
+            from .spell import num2words_code
+
+            code = num2words_code(self.locale)
+            minus = num2words(-1, lang=code).removesuffix(num2words(1, lang=code)).strip()
+            if minus:
+                return minus
+        self.warn(f"-: no word for a minus sign in {self.locale}: add numbers.negative")
+        return "-"
+
     def _with_unit(self, match: re.Match[str]) -> str:
-        number, symbol, per = match.group(1), match.group(2), match.group(3)
-        compound = f"{symbol}/{per}" if per else None
+        minus, number, symbol = match.group(1), match.group(2), match.group(3)
+        per_number, per = match.group(4), match.group(5)
+        compound = f"{symbol}/{per}" if per and not per_number else None
         amount = self.parse(number)
         if amount is None:
             return match.group(0)
         if compound and (compound in self.lex.units or compound in self.unit_ids):
             symbol, per = compound, None
-        words = self.unit_words(symbol, amount)
-        if words is None:
-            self.warn(
-                f"{number} {symbol}: no spoken name for the unit {symbol} in {self.locale}: "
-                f'add [units] "{symbol}" = ["…", "…"] (singular, plural) to {self.where()}'
-            )
+        spoken = self.amount_with_unit(amount, symbol, f"{number} {symbol}")
+        if spoken is None:
             return self.number(number) + " " + symbol
-        noun = words.replace("{n}", " ").split()
-        gender = self.nouns.get(noun[0].casefold()) if noun else None
-        if self.language in ("zh", "ja"):
-            gender = "measure"
-        spoken = words.replace("{n}", self.parsed(amount, gender)) if "{n}" in words else words
+        if minus:
+            spoken = f"{self.negative()} {spoken}"
         if per:
-            denominator = self.unit_words(per, _Parsed(1, ""))
+            per_amount = self.parse(per_number) if per_number else None
+            if per_amount is not None:
+                denominator = self.amount_with_unit(per_amount, per, f"{per_number} {per}")
+            else:
+                bare = self.unit_words(per, _Parsed(1, ""))
+                denominator = (
+                    None if bare is None else re.sub(r"\s+", " ", bare.replace("{n}", "")).strip()
+                )
             if denominator is None:
                 self.warn(
                     f"{match.group(0)}: no spoken name for the unit {per} in {self.locale}: "
                     f'add [units] "{per}" to {self.where()}'
                 )
-                return match.group(0)
+                return self.keep(match.group(0))
             template = self.template("per", match.group(0), "{a} / {b}")
-            bare = re.sub(r"\s+", " ", denominator.replace("{n}", "")).strip()
-            spoken = template.format(a=spoken, b=bare)
+            spoken = template.format(a=spoken, b=denominator)
         return spoken
+
+    def amount_with_unit(self, amount: _Parsed, symbol: str, token: str) -> str | None:
+        """`amount` `symbol` in words ("two point five milligrams"), or None with a warning."""
+        words = self.unit_words(symbol, amount)
+        if words is None:
+            self.warn(
+                f"{token}: no spoken name for the unit {symbol} in {self.locale}: "
+                f'add [units] "{symbol}" = ["…", "…"] (singular, plural) to {self.where()}'
+            )
+            return None
+        noun = words.replace("{n}", " ").split()
+        gender = self.nouns.get(noun[0].casefold()) if noun else None
+        if self.language in ("zh", "ja"):
+            gender = "measure"
+        return words.replace("{n}", self.parsed(amount, gender)) if "{n}" in words else words
 
     # dates and times
 
