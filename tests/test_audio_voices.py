@@ -178,3 +178,23 @@ def test_audio_script_writes_what_the_voice_was_given(project: Path) -> None:
     assert "Call nine one one if you have chest pain." in lines
     assert "Take two point five milligrams of the tablet with water." in lines
     assert "SYS 120 DIA 80" not in "\n".join(lines)  # code is never spoken
+
+
+def test_audio_warns_about_what_a_locale_cannot_say(
+    project: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from toolkit.audio import generate_audio
+    from toolkit.project import Project
+
+    article = project / "source_articles" / "blood-pressure.md"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nTake 1/7 of a cup, then 20 mEq.\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.WARNING, logger="toolkit"):
+        generate_audio(Project.load(project), ["en"], [])
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(m.startswith("en: 1/7: no spoken form for this fraction in en") for m in messages)
+    assert not any("mEq" in m for m in messages)  # the English lexicon names it
