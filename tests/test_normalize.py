@@ -65,6 +65,8 @@ CASES = {
             "Get the COVID-nineteen vaccine, help is there twenty-four seven.",
         ),
         ("Call (555) 123-4567.", "Call five five five, one two three, four five six seven."),
+        ("Your PIN is 4821; call at 2 pm.", "Your PIN is four eight two one; call at two P M."),
+        ("Call 2-3 friends.", "Call two to three friends."),
     ],
     "es": [
         ("Tome 2,5 mg dos veces.", "Tome dos coma cinco miligramos dos veces."),
@@ -195,6 +197,7 @@ CASES = {
         ("血压120/80 mmHg正常。", "血压一百二十比八十毫米汞柱正常。"),
         ("请拨打120。", "请拨打幺二零。"),
         ("8:30服药。", "八点三十分服药。"),
+        ("8 am和8:30 pm服药。", "上午八点和下午八点三十分服药。"),
         ("每天2次，每次1/2片。", "每天两次，每次二分之一片。"),
         ("服用2小时后，每天3-4次。", "服用两小时后，每天三到四次。"),
         ("写下 2 到 3 个人的名字，不要服用 2 剂。", "写下 两 到 三 个人的名字，不要服用 两 剂。"),

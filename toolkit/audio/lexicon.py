@@ -47,6 +47,8 @@ NUMBER_SETTINGS: dict[str, tuple[str, frozenset[str]]] = {
         "word said before a one-digit minute: 8:05 -> eight oh five",
         frozenset(),
     ),
+    "time_period": ("template for 8:30 am: the time and am/pm", frozenset({"time", "period"})),
+    "hour_period": ("template for 8 am: the hour and am/pm", frozenset({"hour", "period"})),
     "am": ("what follows a morning time written 8:00 am / a.m.", frozenset()),
     "pm": ("what follows an afternoon time written 8:00 pm / p.m.", frozenset()),
     "hour_gender": ("feminine | masculine: the gender of the hour in a clock time", frozenset()),

@@ -409,6 +409,7 @@ class _Normalizer:
         text = _URL.sub(self._address, text)
         text = self._phones(text)
         text = _TIME.sub(self._time, text)
+        text = _HOUR_PERIOD.sub(self._hour_period, text)
         if self.abbreviations:
             text = self.abbreviations.sub(self._abbreviation, text)
         if self.rx_unknown:
@@ -527,8 +528,14 @@ class _Normalizer:
                 rf"(\d[\d \u00a0().-]{{1,18}}\d)(?![\d.,]\d)",
                 re.IGNORECASE,
             )
-            text = after_call.sub(lambda m: m.group(1) + self._digits(m.group(2)), text)
+            text = after_call.sub(self._after_call, text)
         return text
+
+    def _after_call(self, match: re.Match[str]) -> str:
+        number = match.group(2)
+        if sum(ch.isdigit() for ch in number) < 3:  # "call 2-3 friends": not a phone number
+            return match.group(0)
+        return match.group(1) + self._digits(number)
 
     # readings, ranges, fractions
 
@@ -704,6 +711,22 @@ class _Normalizer:
         year = parts["y"] + (2000 if parts["y"] < 100 else 0)
         return self._date(year, parts["M"], parts["d"], match.group(0))
 
+    def _hour_period(self, match: re.Match[str]) -> str:
+        """8 am, 8 p.m.: the hour and the locale's word for the half of the day."""
+        period = match.group(2).lower().replace(".", "").replace(" ", "")
+        word = self.n.get("am" if period.startswith("a") else "pm")
+        if word is None:
+            self.warn(
+                f"{match.group(0)}: {self.locale} has no numbers.{period[0]}m word: add it "
+                f"to {self.where()}"
+            )
+            return self.keep(match.group(0))
+        hour = self.integer(int(match.group(1)), self.n.get("hour_gender"))
+        spoken = self.n.get("hour_period", "{hour} {period}").format(hour=hour, period=word)
+        if not match.string[match.end() :].strip() and match.group(2).endswith("."):
+            spoken += "."
+        return spoken
+
     def _time(self, match: re.Match[str]) -> str:
         hour, minute = int(match.group(1)), int(match.group(2))
         period = (match.group(3) or "").lower().replace(".", "").replace(" ", "")
@@ -745,7 +768,8 @@ class _Normalizer:
                     f"to {self.where()}"
                 )
                 word = match.group(3)
-            spoken += " " + word
+            template = self.n.get("time_period", "{time} {period}")
+            spoken = template.format(time=spoken, period=word)
             if not match.string[match.end() :].strip() and match.group(3).endswith("."):
                 spoken += "."  # the abbreviation's dot also ended the sentence
         return spoken
@@ -775,6 +799,7 @@ _TIME = re.compile(
     r"(?:\s?(?:Uhr|h)(?!\w))?"  # "8:30 Uhr": the template already says it
 )
 #: a blood-pressure reading: systolic 50-299 over a two- or three-digit diastolic
+_HOUR_PERIOD = re.compile(r"(?<![\d:.,])(1[0-2]|0?[1-9])\s?(a\.\s?m\.|p\.\s?m\.|(?i:am|pm)\b)")
 _BLOOD_PRESSURE = re.compile(
     r"(?<![\d/.,])([5-9]\d|[12]\d\d)/(\d{2,3})(?![\d/])"
     r"([ \u00a0]?(?:mmHg|mm Hg|мм рт\. ?ст\.?|ملم زئبق|毫米汞柱)(?![A-Za-z]))?"
