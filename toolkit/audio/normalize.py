@@ -408,8 +408,11 @@ class _Normalizer:
         text = _EMAIL.sub(self._address, text)
         text = _URL.sub(self._address, text)
         text = self._phones(text)
-        text = _TIME.sub(self._time, text)
-        text = _HOUR_PERIOD.sub(self._hour_period, text)
+        if "am" in self.n or "pm" in self.n:
+            text = _TIME.sub(self._time, text)
+            text = _HOUR_PERIOD.sub(self._hour_period, text)
+        else:  # no am/pm here: "1 am Morgen" is German for one in the morning
+            text = _TIME_24.sub(self._time, text)
         if self.abbreviations:
             text = self.abbreviations.sub(self._abbreviation, text)
         if self.rx_unknown:
@@ -795,11 +798,12 @@ _ISO_DATE = re.compile(r"(?<![\d/.-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
 _SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,4})/(\d{1,2})/(\d{2,4})(?![\d/])")
 _TIME = re.compile(
     r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])"
-    r"(?:\s?(a\.\s?m\.|p\.\s?m\.|(?i:am|pm)\b))?"
+    r"(?:\s?(a\.\s?m\.|p\.\s?m\.|(?i:am|pm)(?![A-Za-z])))?"
     r"(?:\s?(?:Uhr|h)(?!\w))?"  # "8:30 Uhr": the template already says it
 )
 #: a blood-pressure reading: systolic 50-299 over a two- or three-digit diastolic
-_HOUR_PERIOD = re.compile(r"(?<![\d:.,])(1[0-2]|0?[1-9])\s?(a\.\s?m\.|p\.\s?m\.|(?i:am|pm)\b)")
+_TIME_24 = re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)()(?![\d:])(?:\s?(?:Uhr|h)(?!\w))?")
+_HOUR_PERIOD = re.compile(r"(?<![\d:.,])(1[0-2]|0?[1-9])\s?(a\.\s?m\.|p\.\s?m\.|(?i:am|pm)(?![A-Za-z]))")
 _BLOOD_PRESSURE = re.compile(
     r"(?<![\d/.,])([5-9]\d|[12]\d\d)/(\d{2,3})(?![\d/])"
     r"([ \u00a0]?(?:mmHg|mm Hg|мм рт\. ?ст\.?|ملم زئبق|毫米汞柱)(?![A-Za-z]))?"
