@@ -117,7 +117,10 @@ CASES = {
         ("Um 8:30 Uhr.", "Um acht Uhr dreißig."),
         ("1 Tablette, 3-4 Mal.", "eine Tablette, drei bis vier Mal."),
         ("1/2 Tablette t.i.d.", "eine halbe Tablette dreimal täglich."),
-        ("Nehmen Sie 1 am Morgen, um 8:00 am Abend.", "Nehmen Sie eins am Morgen, um acht Uhr am Abend."),
+        (
+            "Nehmen Sie 1 am Morgen, um 8:00 am Abend.",
+            "Nehmen Sie eins am Morgen, um acht Uhr am Abend.",
+        ),
     ],
     "pt_BR": [
         ("Tome 2,5 mg.", "Tome dois vírgula cinco miligramas."),

@@ -801,9 +801,13 @@ _TIME = re.compile(
     r"(?:\s?(a\.\s?m\.|p\.\s?m\.|(?i:am|pm)(?![A-Za-z])))?"
     r"(?:\s?(?:Uhr|h)(?!\w))?"  # "8:30 Uhr": the template already says it
 )
-#: a blood-pressure reading: systolic 50-299 over a two- or three-digit diastolic
+#: a clock time where the locale has no am/pm words (the empty group stands for the period)
 _TIME_24 = re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)()(?![\d:])(?:\s?(?:Uhr|h)(?!\w))?")
-_HOUR_PERIOD = re.compile(r"(?<![\d:.,])(1[0-2]|0?[1-9])\s?(a\.\s?m\.|p\.\s?m\.|(?i:am|pm)(?![A-Za-z]))")
+#: an hour with am/pm and no minutes: 8 am, 8 p.m.
+_HOUR_PERIOD = re.compile(
+    r"(?<![\d:.,])(1[0-2]|0?[1-9])\s?(a\.\s?m\.|p\.\s?m\.|(?i:am|pm)(?![A-Za-z]))"
+)
+#: a blood-pressure reading: systolic 50-299 over a two- or three-digit diastolic
 _BLOOD_PRESSURE = re.compile(
     r"(?<![\d/.,])([5-9]\d|[12]\d\d)/(\d{2,3})(?![\d/])"
     r"([ \u00a0]?(?:mmHg|mm Hg|мм рт\. ?ст\.?|ملم زئبق|毫米汞柱)(?![A-Za-z]))?"
