@@ -13,7 +13,6 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from toolkit.cli import main
-from toolkit.models import Entry
 
 GOLDEN_POT = """\
 # Translations of source_articles/blood-pressure.md (blood-pressure).
@@ -217,3 +216,289 @@ def test_a_write_interrupted_by_an_exception_leaves_the_previous_file(
     assert [p.name for p in tmp_path.iterdir()] == ["x.po"]  # no temp file left behind
 
 
+# --- strict, located parsing: every file msgfmt --check rejects is an error at its line ---
+
+HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+BROKEN = {
+    # name: (entries after the header, the line msgfmt names)
+    "msgstr missing its opening quote": ('msgid "Hello"\nmsgstr Hola"\n', 6),
+    "cut-off string": ('msgid "Hello"\nmsgstr "Hol\n', 6),
+    "duplicate msgid": ('msgid "Hello"\nmsgstr "Hola"\n\nmsgid "Hello"\nmsgstr "Buenas"\n', 8),
+    "invalid escape": ('msgid "Hello"\nmsgstr "Ho\\qla"\n', 6),
+    "msgid without msgstr": ('msgid "Hello"\n\nmsgid "Bye"\nmsgstr "Adiós"\n', 5),
+    "newline mismatch": ('msgid "Hello\\n"\nmsgstr "Hola"\n', 5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_catalog_is_an_error_at_its_line_like_msgfmt(tmp_path: Path, name: str) -> None:
+    from toolkit import po
+    from toolkit.errors import CatalogError
+
+    body, line = BROKEN[name]
+    for prefix, ending in [(b"", "\n"), (b"\xef\xbb\xbf", "\n"), (b"", "\r\n"), (b"", "\r")]:
+        data = prefix + (HEADER + body).replace("\n", ending).encode()
+        path = tmp_path / "x.po"
+        path.write_bytes(data)
+        if ending == "\n" and not prefix:  # the reference: msgfmt rejects it too
+            check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)])
+            assert check.returncode != 0
+        with pytest.raises(CatalogError) as error:
+            po.parse_po(data, "x.po")
+        assert str(error.value).startswith(f"x.po:{line}: "), (name, ending, str(error.value))
+
+
+@pytest.mark.parametrize(
+    "plural_forms",
+    ["nplurals=2; plural=(n != 1", "nplurals=2; plural=n;", "nplurals=1; plural=n%2;"],
+)
+def test_a_bad_plural_forms_header_is_an_error_like_msgfmt(
+    tmp_path: Path, plural_forms: str
+) -> None:
+    from toolkit import po
+    from toolkit.errors import CatalogError
+
+    text = (
+        HEADER.replace("\n\n", f'\n"Plural-Forms: {plural_forms}\\n"\n\n')
+        + 'msgid "a"\nmsgstr "b"\n'
+    )
+    (tmp_path / "x.po").write_text(text)
+    assert subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(tmp_path / "x.po")]
+    ).returncode
+    with pytest.raises(CatalogError, match=r"^x.po:1: .*Plural-Forms"):
+        po.parse_po(text.encode(), "x.po")
+
+
+def test_valid_escapes_are_read_as_gettext_reads_them(tmp_path: Path) -> None:
+    from toolkit import po
+
+    text = HEADER + 'msgid "a"\nmsgstr "\\v\\x41\\101\\t\\"\\\\"\n'
+    (tmp_path / "x.po").write_text(text)
+    mo = tmp_path / "x.mo"
+    subprocess.run(["msgfmt", "-o", str(mo), str(tmp_path / "x.po")], check=True)
+    with mo.open("rb") as handle:
+        expected = gettext.GNUTranslations(handle).gettext("a")
+    parsed = po.parse_po(text.encode(), "x.po")
+    assert parsed.messages[0].msgstr == expected == '\vAA\t"\\'
+
+
+def test_a_catalog_in_another_charset_is_refused_not_rewritten(project: Path) -> None:
+    run(project, "extract")
+    run(project, "init", "es")
+    po_path = project / "locales/es/LC_MESSAGES/blood-pressure.po"
+    fill(po_path, lambda msgid: "Ñ " + msgid)
+    text = po_path.read_text().replace("charset=UTF-8", "charset=ISO-8859-1")
+    po_path.write_text(text)
+    before = po_path.read_bytes()
+    for command in ["update", "check", "status", "build"]:
+        result = run(project, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "blood-pressure.po:" in result.output and "charset=ISO-8859-1" in result.output
+    assert po_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_crlf_and_cr_catalogs_keep_every_translation(project: Path, ending: str) -> None:
+    run(project, "extract")
+    run(project, "init", "es")
+    po_path = project / "locales/es/LC_MESSAGES/blood-pressure.po"
+    fill(po_path)
+    translated = {e.msgstr for e in polib.pofile(str(po_path)) if e.msgstr}
+    po_path.write_bytes(b"\xef\xbb\xbf" + po_path.read_bytes().replace(b"\n", ending.encode()))
+    assert run(project, "update").exit_code == 0
+    data = po_path.read_bytes()
+    assert b"\r" not in data and not data.startswith(b"\xef\xbb\xbf")  # written as gettext does
+    assert {e.msgstr for e in polib.pofile(data.decode())} == translated
+
+
+def test_a_catalog_changed_while_update_runs_is_not_overwritten(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit import pipeline
+
+    run(project, "extract")
+    run(project, "init", "es")
+    source = project / "source_articles/blood-pressure.md"
+    source.write_text(source.read_text() + "\nA new paragraph.\n")
+    run(project, "extract")
+    po_path = project / "locales/es/LC_MESSAGES/blood-pressure.po"
+    real = pipeline._merged_catalog
+
+    def merge_then_translator_saves(job):  # type: ignore[no-untyped-def]
+        out = real(job)
+        po_path.write_bytes(po_path.read_bytes() + b"\n# saved by the translator\n")
+        return out
+
+    monkeypatch.setattr(
+        pipeline, "in_parallel", lambda f, jobs: [merge_then_translator_saves(j) for j in jobs]
+    )
+    result = run(project, "update")
+    assert result.exit_code == 0
+    assert "kept locales/es/LC_MESSAGES/blood-pressure.po: it changed on disk" in result.output
+    assert po_path.read_bytes().endswith(b"# saved by the translator\n")
+
+
+def test_repeated_paragraph_removed_then_first_copy_then_both_restored_keeps_both(
+    project: Path,
+) -> None:
+    source = project / "source_articles/blood-pressure.md"
+    both = "# Dose\n\nTake it with food.\n\nRest.\n\nTake it with food.\n"
+    source.write_text(both)
+    run(project, "extract")
+    run(project, "init", "es")
+    po_path = project / "locales/es/LC_MESSAGES/blood-pressure.po"
+    catalog = polib.pofile(po_path.read_text())
+    for entry in catalog:
+        entry.msgstr = f"ES {entry.msgid} {entry.msgctxt or 1}"
+    po_path.write_text(str(catalog))
+    given = {e.msgstr for e in catalog}
+    for text in ["# Dose\n\nTake it with food.\n\nRest.\n", "# Dose\n\nRest.\n", both]:
+        source.write_text(text)
+        assert run(project, "extract").exit_code == 0
+        result = run(project, "update")
+        assert result.exit_code == 0, result.output
+        assert given <= {e.msgstr for e in polib.pofile(po_path.read_text()) if e.msgstr}
+    active = {(e.msgctxt, e.msgstr) for e in polib.pofile(po_path.read_text()) if not e.obsolete}
+    assert {e.msgstr for e in catalog} == {msgstr for _, msgstr in active}
+
+
+def test_a_catalog_whose_text_is_a_path_is_not_read_as_that_path(project: Path) -> None:
+    run(project, "extract")
+    run(project, "init", "es")
+    po_path = project / "locales/es/LC_MESSAGES/blood-pressure.po"
+    other = project / "other.po"
+    other.write_bytes((project / "locales/templates/blood-pressure.pot").read_bytes())
+    po_path.write_text(str(other))
+    result = run(project, "status")
+    assert result.exit_code == 1
+    assert "locales/es/LC_MESSAGES/blood-pressure.po:1: " in result.output
+
+
+# --- exactly the bytes GNU gettext writes ---
+
+
+def sample_catalogs() -> list[Path]:
+    from conftest import REPO
+
+    paths = sorted((REPO / "locales").glob("*/LC_MESSAGES/*.po"))
+    return paths + sorted((REPO / "locales/templates").glob("*.pot"))
+
+
+@pytest.mark.parametrize("path", sample_catalogs(), ids=lambda p: "/".join(p.parts[-3:]))
+def test_sample_catalogs_are_fixed_points_of_msgcat_and_of_toolkit(path: Path) -> None:
+    from toolkit import po
+
+    data = path.read_bytes()
+    by_msgcat = subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout
+    assert by_msgcat == data
+    assert po.po_bytes(po.parse_po(data, path.name)) == data
+
+
+def test_msgmerge_previous_then_update_check_changes_no_byte(project: Path) -> None:
+    run(project, "extract")
+    run(project, "init", "es")
+    po_path = project / "locales/es/LC_MESSAGES/blood-pressure.po"
+    fill(po_path)
+    source = project / "source_articles/blood-pressure.md"
+    source.write_text(source.read_text().replace("twice a day", "two times a day"))
+    run(project, "extract")
+    assert run(project, "update").exit_code == 0
+    assert "#| msgid" in po_path.read_text()  # the fuzzy entry shows what changed
+    before = tree_bytes(project / "locales")
+    pot = project / "locales/templates/blood-pressure.pot"
+    subprocess.run(
+        ["msgmerge", "-q", "--update", "--previous", "--backup=none", str(po_path), str(pot)],
+        check=True,
+    )
+    subprocess.run(["msgcat", "-o", str(pot), str(pot)], check=True)
+    assert tree_bytes(project / "locales") == before
+    shutil.rmtree(project / "build", ignore_errors=True)
+    assert run(project, "update", "--check").exit_code == 0
+    assert tree_bytes(project / "locales") == before
+
+
+ALPHABET = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    + " " * 12
+    + ".,;:!?()[]-/*'\"«»\\\n\t%$#&<>=_"
+    + "áéíóúñüçàèÁÉÑ"
+    + "一二三四五六七八九十您的计划安全。，、（）「」：？！"
+    + "ابتثجحخدذرسشصضطظعغفقكلمنهوي،؟"
+    + "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệ"
+)
+
+
+def _catalogs():  # type: ignore[no-untyped-def]
+    from hypothesis import strategies as st
+
+    from toolkit.po import Message, PoFile
+
+    text = st.text(alphabet=ALPHABET, min_size=1, max_size=160)
+    maybe = st.one_of(st.just(""), text)
+
+    @st.composite
+    def message(draw):  # type: ignore[no-untyped-def]
+        fuzzy = draw(st.booleans())
+        msgstr = draw(maybe)
+        return Message(
+            draw(text),
+            msgstr,
+            msgctxt=draw(st.one_of(st.none(), text)),
+            comments=draw(st.lists(st.text(alphabet="abc XYZ", max_size=20), max_size=2)),
+            auto_comments=draw(
+                st.lists(st.sampled_from(["type: paragraph", "type: title"]), max_size=1)
+            ),
+            references=draw(
+                st.lists(
+                    st.sampled_from(["a.md:1", "source_articles/long-name.md:12"]),
+                    max_size=8,
+                    unique=True,
+                )
+            ),
+            flags=["fuzzy"] if fuzzy and msgstr else [],
+            previous_msgid=draw(text) if fuzzy and msgstr else None,
+        )
+
+    @st.composite
+    def catalog(draw):  # type: ignore[no-untyped-def]
+        messages = draw(st.lists(message(), min_size=1, max_size=6, unique_by=lambda m: m.key))
+        for m in messages[len(messages) // 2 :]:
+            m.obsolete = draw(st.booleans()) and bool(m.msgstr)
+        if any(m.obsolete for m in messages):  # obsolete entries keep no references
+            for m in messages:
+                if m.obsolete:
+                    m.references, m.auto_comments = [], []
+        header = Message("", "Content-Type: text/plain; charset=UTF-8\n")
+        width = draw(st.sampled_from([79, 79, 40, 100]))
+        return PoFile(header, messages), width
+
+    return catalog()
+
+
+def test_generated_catalogs_round_trip_through_msgcat_unchanged(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    from toolkit import po
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_catalogs())
+    def check(case) -> None:  # type: ignore[no-untyped-def]
+        catalog, width = case
+        data = po.po_bytes(catalog, width)
+        path = tmp_path / "x.po"
+        path.write_bytes(data)
+        by_msgcat = subprocess.run(
+            ["msgcat", f"--width={width}", str(path)], capture_output=True, check=True
+        ).stdout
+        assert by_msgcat == data
+        again = po.parse_po(data, "x.po")
+        assert po.po_bytes(again, width) == data
+        assert [
+            (m.key, m.msgstr, m.fuzzy, m.obsolete, m.previous_msgid) for m in again.messages
+        ] == [
+            (m.key, m.msgstr, m.fuzzy, m.obsolete, m.previous_msgid)
+            for m in sorted(catalog.messages, key=lambda m: m.obsolete)  # gettext's order
+        ]
+
+    check()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import struct
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import CatalogError
@@ -32,7 +32,7 @@ def _header_text(fields: list[tuple[str, str]]) -> str:
 
 def template_po(article: Article, source: str, now: datetime | None = None) -> PoFile:
     """The .pot catalog of one article: one entry per segment, in source order."""
-    date = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M%z")
+    date = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M%z")
     header = Message(
         "",
         _header_text(
@@ -263,9 +263,7 @@ def catalog_bytes(po: PoFile, width: int) -> bytes:
 def translations_lost(old: PoFile, new: PoFile) -> list[str]:
     """The translations of `old` that `new` no longer holds anywhere (a bug if not empty)."""
     kept = {text for m in new.messages for text in m.translations if text}
-    return [
-        text for m in old.messages for text in m.translations if text and text not in kept
-    ]
+    return [text for m in old.messages for text in m.translations if text and text not in kept]
 
 
 def same_but_dates(old: bytes, new: bytes) -> bool:

@@ -101,10 +101,10 @@ def width_linebreaks(
         if overrides[i] is not None:
             breaks[i] = overrides[i]  # type: ignore[assignment]
         value = breaks[i]
-        if value in (POSSIBLE, MANDATORY):
-            if last_break is not None and last_column + piece_width > width:
-                breaks[last_break] = POSSIBLE
-                last_column = 0
+        ends_piece = value in (POSSIBLE, MANDATORY)
+        if ends_piece and last_break is not None and last_column + piece_width > width:
+            breaks[last_break] = POSSIBLE
+            last_column = 0
         if value == MANDATORY:
             last_break, last_column, piece_width = None, 0, 0
         else:

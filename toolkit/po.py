@@ -148,7 +148,7 @@ class _Parser:
         for message in self.messages:
             if message.msgid == "" and message.msgctxt is None and not message.obsolete:
                 if header is not None:
-                    raise _Syntax(message.line, "a second header entry (msgid \"\")")
+                    raise _Syntax(message.line, 'a second header entry (msgid "")')
                 header = message
             else:
                 messages.append(message)
@@ -198,10 +198,12 @@ class _Parser:
         if previous:
             if self.current is not None and "msgstr" in seen:
                 self._finish(number)
-            self._prev_line = number
-        elif starts_entry and self.current is not None:
-            if "msgstr" in seen or keyword in seen or (keyword == "msgctxt" and "msgid" in seen):
-                self._finish(number)
+        elif (
+            starts_entry
+            and self.current is not None
+            and ("msgstr" in seen or keyword in seen or (keyword == "msgctxt" and "msgid" in seen))
+        ):
+            self._finish(number)
         if self.current is None and not previous:
             self.current = Message("", line=number)
             self.obsolete = obsolete
@@ -221,7 +223,10 @@ class _Parser:
                 raise _Syntax(number - 1, "#| previous lines with no entry after them")
             return
         message, parts = self.current, self.parts
-        texts = {name: _decode(b"".join(chunks), self.field_lines[name]) for name, chunks in parts.items()}
+        texts = {
+            name: _decode(b"".join(chunks), self.field_lines[name])
+            for name, chunks in parts.items()
+        }
         if "msgid" not in texts:
             raise _Syntax(message.line, "msgctxt without a msgid after it")
         plural_forms = sorted(
@@ -231,9 +236,13 @@ class _Parser:
             raise _Syntax(self.field_lines["msgid"], "msgid without a msgstr after it")
         if "msgid_plural" in texts:
             if "msgstr" in texts or not plural_forms:
-                raise _Syntax(self.field_lines["msgid_plural"], "msgid_plural needs msgstr[0], msgstr[1]…")
+                raise _Syntax(
+                    self.field_lines["msgid_plural"], "msgid_plural needs msgstr[0], msgstr[1]…"
+                )
             if [index for index, _ in plural_forms] != list(range(len(plural_forms))):
-                raise _Syntax(self.field_lines[plural_forms[0][1]], "msgstr[N] not numbered 0, 1, 2…")
+                raise _Syntax(
+                    self.field_lines[plural_forms[0][1]], "msgstr[N] not numbered 0, 1, 2…"
+                )
         elif plural_forms:
             raise _Syntax(self.field_lines[plural_forms[0][1]], "msgstr[N] without a msgid_plural")
         pending = self.pending
@@ -269,7 +278,7 @@ def _string(text: str, number: int) -> bytes:
         i += 1
         while True:
             if i >= end:
-                raise _Syntax(number, "string not closed (a missing \" at the end of the line)")
+                raise _Syntax(number, 'string not closed (a missing " at the end of the line)')
             char = text[i]
             if char == '"':
                 i += 1
@@ -322,7 +331,9 @@ def _validate(po: PoFile, shown: str) -> None:
     name = charset.group(1).upper().replace("_", "-") if charset else "CHARSET"
     if name not in ("UTF-8", "UTF8"):
         ascii_only = all(
-            text.isascii() for message in po.messages for text in (message.msgid, *message.translations)
+            text.isascii()
+            for message in po.messages
+            for text in (message.msgid, *message.translations)
         )
         if name not in ("ASCII", "US-ASCII", "CHARSET") or not ascii_only:
             fail(
@@ -347,13 +358,13 @@ def _validate(po: PoFile, shown: str) -> None:
         seen[message.key] = message.line
         if not message.translated or message.fuzzy:
             continue
-        if message.msgid_plural is not None and nplurals is not None:
-            if len(message.msgstr_plural) != nplurals:
-                fail(
-                    message.line,
-                    f"{len(message.msgstr_plural)} plural forms, but the header's Plural-Forms "
-                    f"says nplurals={nplurals}",
-                )
+        plural = message.msgid_plural is not None and nplurals is not None
+        if plural and len(message.msgstr_plural) != nplurals:
+            fail(
+                message.line,
+                f"{len(message.msgstr_plural)} plural forms, but the header's Plural-Forms "
+                f"says nplurals={nplurals}",
+            )
         for translation in message.translations:
             if not translation:
                 continue
@@ -380,7 +391,10 @@ def _check_plural_forms(value: str, line: int, fail) -> int:  # type: ignore[no-
         evaluate = _plural_function(expression)
         for n in range(0, 1001):
             if not 0 <= evaluate(n) < nplurals:
-                fail(line, f"Plural-Forms gives form {evaluate(n)} for n={n}, beyond nplurals={nplurals}")
+                fail(
+                    line,
+                    f"Plural-Forms gives form {evaluate(n)} for n={n}, beyond nplurals={nplurals}",
+                )
     except ZeroDivisionError:
         fail(line, "the Plural-Forms expression divides by zero")
     except (ValueError, IndexError):
@@ -535,11 +549,38 @@ def _message_lines(message: Message, width: int) -> Iterator[str]:
 
 
 #: gettext 0.21's format languages, in the order it writes their flags
-_FORMATS = (
-    "c objc python python-brace java java-printf csharp javascript scheme lisp elisp librep "
-    "ruby sh awk lua pascal smalltalk qt qt-plural kde kde-kuit boost tcl perl perl-brace php "
-    "gcc-internal gfc-internal ycp"
-).split()
+_FORMATS = [
+    "c",
+    "objc",
+    "python",
+    "python-brace",
+    "java",
+    "java-printf",
+    "csharp",
+    "javascript",
+    "scheme",
+    "lisp",
+    "elisp",
+    "librep",
+    "ruby",
+    "sh",
+    "awk",
+    "lua",
+    "pascal",
+    "smalltalk",
+    "qt",
+    "qt-plural",
+    "kde",
+    "kde-kuit",
+    "boost",
+    "tcl",
+    "perl",
+    "perl-brace",
+    "php",
+    "gcc-internal",
+    "gfc-internal",
+    "ycp",
+]
 
 
 def _flags(message: Message) -> list[str]:
