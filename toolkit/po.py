@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import CatalogError
-from .linebreak import POSSIBLE, PROHIBITED, width_linebreaks
+from .linebreak import POSSIBLE, PROHIBITED, char_width, width_linebreaks
 
 #: gettext's default page width (msgcat, msgmerge, xgettext)
 DEFAULT_WIDTH = 79
@@ -265,8 +265,14 @@ class _Parser:
         self.field = ""
 
 
+_PLAIN_STRING = re.compile(r'\s*"([^"\\]*)"\s*$')
+
+
 def _string(text: str, number: int) -> bytes:
     """The bytes of one or more quoted strings on a line, escapes resolved as gettext does."""
+    plain = _PLAIN_STRING.match(text)
+    if plain:  # the common case: one string without escapes
+        return plain.group(1).encode("utf-8")
     out = bytearray()
     i, end = 0, len(text)
     while i < end:
@@ -617,9 +623,13 @@ def _wrap(prefix: str, name: str, value: str, page_width: int, wrap: bool) -> It
             overrides[-2] = PROHIBITED  # never break just before a final \n
         text = "".join(chars)
         more = index + 1 < len(portions)
+        columns = len(text) if text.isascii() else sum(max(char_width(c), 0) for c in text)
         while True:
             start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-            breaks = width_linebreaks(text, width, start, overrides)
+            if start + columns <= width:  # it fits: the greedy breaker would break nowhere
+                breaks = [PROHIBITED] * len(text)
+            else:
+                breaks = width_linebreaks(text, width, start, overrides)
             if first_line and chars and (more or start > width or POSSIBLE in breaks):
                 yield f'{prefix}{name} ""\n'
                 first_line = False
