@@ -503,3 +503,21 @@ def test_generated_catalogs_round_trip_through_msgcat_unchanged(tmp_path: Path) 
         ]
 
     check()
+
+
+@pytest.mark.parametrize("locale", ["es", "ar", "zh_Hans", "vi", "pt_BR"])
+def test_a_new_catalog_copied_from_the_template_equals_the_full_parse_and_write(
+    project: Path, locale: str
+) -> None:
+    from conftest import REPO
+    from toolkit import catalogs
+
+    (project / "source_articles/repeat.md").write_text(
+        "# Dose\n\nDose\n\n| Dose |\n| --- |\n| 5 mg |\n"
+    )
+    run(project, "extract")
+    templates = sorted((project / "locales/templates").glob("*.pot"))
+    templates += sorted((REPO / "locales/templates").glob("*.pot"))
+    for pot in templates:
+        full = catalogs.catalog_bytes(catalogs.new_catalog(catalogs.read_catalog(pot), locale), 79)
+        assert catalogs.new_catalog_bytes(pot.read_bytes(), locale, 79, pot.name) == full

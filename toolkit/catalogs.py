@@ -101,8 +101,19 @@ def new_catalog(template: PoFile, locale: str) -> PoFile:
     return PoFile(header, messages)
 
 
-def new_catalog_bytes(template_data: bytes, locale: str, width: int, shown: str = "") -> bytes:
-    return po_bytes(new_catalog(parse_po(template_data, shown or "template"), locale), width)
+def new_catalog_bytes(template_data: bytes, locale: str, width: int, shown: str) -> bytes:
+    """The bytes of `new_catalog(template, locale)`, from the template's bytes.
+
+    A new catalog's entries are the template's, byte for byte (empty msgstr): only the
+    header differs. So only the header is parsed and rewritten and the body is copied, which
+    makes creating the catalogs of a new locale several times faster. A test holds these
+    bytes equal to the full parse and write, for every template `extract` writes.
+    """
+    head, separator, body = template_data.partition(b"\n\n")
+    if not separator or not body or not head.startswith(b"#") and not head.startswith(b"msgid"):
+        return po_bytes(new_catalog(parse_po(template_data, shown), locale), width)
+    header = po_bytes(new_catalog(parse_po(head + b"\n", shown), locale), width)
+    return header.rstrip(b"\n") + b"\n\n" + body
 
 
 def update_catalog(catalog: PoFile, template: PoFile) -> PoFile:

@@ -160,9 +160,10 @@ def _merged_catalog(job: tuple[ProjectPaths, str, Path, Path]) -> tuple[bytes | 
 
     paths, locale, pot, po = job
     width = paths.config.wrap_width
+    if not po.exists():  # a new catalog: the template's entries with its own header
+        data = catalogs.read_bytes(pot, paths.relative(pot))
+        return None, catalogs.new_catalog_bytes(data, locale, width, paths.relative(pot))
     template = catalogs.read_catalog(pot, shown=paths.relative(pot))
-    if not po.exists():
-        return None, catalogs.catalog_bytes(catalogs.new_catalog(template, locale), width)
     old = catalogs.read_bytes(po, paths.relative(po))
     catalog = catalogs.parse_po(old, paths.relative(po))
     merged = catalogs.update_catalog(catalog, template)

@@ -13,13 +13,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import CatalogError
-from .linebreak import POSSIBLE, PROHIBITED, char_width, width_linebreaks
+from .linebreak import PROHIBITED, char_width, line_breaks
 
 #: gettext's default page width (msgcat, msgmerge, xgettext)
 DEFAULT_WIDTH = 79
 
 _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
 _UNESCAPES = {v: k for k, v in _ESCAPES.items()} | {"\\": "\\", '"': '"'}
+_ESCAPE_TABLE_KEYS = frozenset(_ESCAPES) | {"\\", '"'}
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"]|$)")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -594,6 +595,8 @@ def _flags(message: Message) -> list[str]:
     if message.obsolete:
         return ["fuzzy"] if message.fuzzy else []
     out = ["fuzzy"] if message.fuzzy and message.translations[0] else []
+    if all(flag == "fuzzy" for flag in message.flags):
+        return out
     for language in _FORMATS:
         for flag in (f"{language}-format", f"no-{language}-format"):
             if flag in message.flags:
@@ -603,47 +606,51 @@ def _flags(message: Message) -> list[str]:
     return out + (["no-wrap"] if "no-wrap" in message.flags else [])
 
 
+_NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
+_ESCAPE_TABLE = str.maketrans(
+    {c: "\\" + e for c, e in _ESCAPES.items()} | {"\\": "\\\\", '"': '\\"'}
+)
+_PORTION = re.compile(r"[^\n]*\n|[^\n]+$")
+
+
 def _wrap(prefix: str, name: str, value: str, page_width: int, wrap: bool) -> Iterator[str]:
     """gettext's write-po.c `wrap`: one keyword and its string, broken as msgcat breaks it."""
     after_break = len(prefix) + 1
     width = (page_width if wrap else 2**31 - 1) - 1 - after_break
     first_line = True
-    portions = re.findall(r"[^\n]*\n|[^\n]+$", value) or [""]
+    portions = _PORTION.findall(value) or [""]
     for index, portion in enumerate(portions):
-        chars: list[str] = []
-        overrides: list[int | None] = []
-        for char in portion:
-            if char in _ESCAPES or char in '\\"':
-                chars += ["\\", _ESCAPES.get(char, char)]
-                overrides += [None, PROHIBITED]
-            else:
-                chars.append(char)
-                overrides.append(None)
-        if portion.endswith("\n"):
-            overrides[-2] = PROHIBITED  # never break just before a final \n
-        text = "".join(chars)
+        overrides: dict[int, int] | None = None
+        text = portion
+        if _NEEDS_ESCAPE.search(portion):
+            text = portion.translate(_ESCAPE_TABLE)
+            overrides, position = {}, 0
+            for char in portion:  # never break inside an escape sequence
+                if char in _ESCAPE_TABLE_KEYS:
+                    overrides[position + 1] = PROHIBITED
+                    position += 2
+                else:
+                    position += 1
+            if portion.endswith("\n"):
+                overrides[len(text) - 2] = PROHIBITED  # nor just before a final \n
         more = index + 1 < len(portions)
         columns = len(text) if text.isascii() else sum(max(char_width(c), 0) for c in text)
         while True:
             start = len(prefix) + (len(name) + 1 if first_line else 0) + 1 - after_break
-            if start + columns <= width:  # it fits: the greedy breaker would break nowhere
-                breaks = [PROHIBITED] * len(text)
-            else:
-                breaks = width_linebreaks(text, width, start, overrides)
-            if first_line and chars and (more or start > width or POSSIBLE in breaks):
+            # a string that fits needs no breaking: the greedy breaker would break nowhere
+            fits = start + columns <= width
+            breaks = [] if fits else line_breaks(text, width, start, overrides)
+            if first_line and text and (more or start > width or breaks):
                 yield f'{prefix}{name} ""\n'
                 first_line = False
                 continue
             break
-        line = f"{prefix}{name} " if first_line else prefix
+        head = f"{prefix}{name} " if first_line else prefix
         first_line = False
-        line += '"'
-        for char, value_break in zip(chars, breaks, strict=True):
-            if value_break == POSSIBLE:
-                yield line + '"\n'
-                line = prefix + '"'
-            line += char
-        yield line + '"\n'
+        bounds = [0, *breaks, len(text)]
+        yield f'{head}"{text[: bounds[1]]}"\n'
+        for begin, end in zip(bounds[1:-1], bounds[2:], strict=True):
+            yield f'{prefix}"{text[begin:end]}"\n'
 
 
 def messages_of(po: PoFile) -> Iterable[Message]:
