@@ -283,19 +283,40 @@ def test_valid_escapes_are_read_as_gettext_reads_them(tmp_path: Path) -> None:
     assert parsed.messages[0].msgstr == expected == '\vAA\t"\\'
 
 
-def test_a_catalog_in_another_charset_is_refused_not_rewritten(project: Path) -> None:
+def _broken_by(kind: str, text: str) -> tuple[str, str]:
+    """(the catalog's text made broken in one way, what the error must say)."""
+    if kind == "charset":
+        return text.replace("charset=UTF-8", "charset=ISO-8859-1"), "charset=ISO-8859-1"
+    if kind == "duplicate":
+        entry = text[text.index("#. type: heading") :].split("\n\n")[0]
+        return text + "\n" + entry + "\n", "duplicate msgid 'Why measure at home'"
+    if kind == "missing quote":
+        return text.replace('msgstr "Ñ Why', "msgstr Ñ Why"), "followed by a quoted string"
+    return text.replace("\n", "\r"), ""  # CR line endings: not broken
+
+
+@pytest.mark.parametrize("kind", ["charset", "duplicate", "missing quote"])
+def test_a_broken_catalog_stops_update_check_status_and_build_alike(
+    project: Path, kind: str
+) -> None:
     run(project, "extract")
     run(project, "init", "es")
     po_path = project / "locales/es/LC_MESSAGES/blood-pressure.po"
     fill(po_path, lambda msgid: "Ñ " + msgid)
-    text = po_path.read_text().replace("charset=UTF-8", "charset=ISO-8859-1")
+    text, message = _broken_by(kind, po_path.read_text())
     po_path.write_text(text)
-    before = po_path.read_bytes()
+    before = tree_bytes(project)
+    outputs = set()
     for command in ["update", "check", "status", "build"]:
         result = run(project, command)
         assert result.exit_code == 1, (command, result.output)
-        assert "blood-pressure.po:" in result.output and "charset=ISO-8859-1" in result.output
-    assert po_path.read_bytes() == before
+        assert (
+            "locales/es/LC_MESSAGES/blood-pressure.po:" in result.output
+            and message in result.output
+        )
+        outputs.add(result.output)
+    assert len(outputs) == 1  # one message, the same from every command
+    assert tree_bytes(project) == before  # nothing written, nothing published
 
 
 @pytest.mark.parametrize("ending", ["\r\n", "\r"])
@@ -521,3 +542,43 @@ def test_a_new_catalog_copied_from_the_template_equals_the_full_parse_and_write(
     for pot in templates:
         full = catalogs.catalog_bytes(catalogs.new_catalog(catalogs.read_catalog(pot), locale), 79)
         assert catalogs.new_catalog_bytes(pot.read_bytes(), locale, 79, pot.name) == full
+
+
+def test_generated_catalogs_survive_msgmerge_previous_unchanged(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    from toolkit import catalogs, po
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_catalogs())
+    def check(case) -> None:  # type: ignore[no-untyped-def]
+        catalog, width = case
+        header = "POT-Creation-Date: 2026-01-01 00:00+0000\n"
+        template = po.PoFile(
+            po.Message("", header + "Content-Type: text/plain; charset=UTF-8\n"),
+            [
+                po.Message(
+                    m.msgid,
+                    msgctxt=m.msgctxt,
+                    auto_comments=m.auto_comments,
+                    references=m.references,
+                )
+                for m in catalog.messages
+                if not m.obsolete
+            ],
+        )
+        catalog.header = po.Message("", header + "Language: es\n" + catalog.header.msgstr)
+        ours = catalogs.catalog_bytes(catalogs.update_catalog(catalog, template), width)
+        po_path, pot_path = tmp_path / "x.po", tmp_path / "x.pot"
+        po_path.write_bytes(ours)
+        pot_path.write_bytes(po.po_bytes(template, width))
+        subprocess.run(
+            ["msgmerge", "-q", "--update", "--previous", "--backup=none", f"--width={width}"]
+            + [str(po_path), str(pot_path)],
+            check=True,
+        )
+        assert po_path.read_bytes() == ours
+        again = catalogs.update_catalog(po.parse_po(ours, "x.po"), template)
+        assert catalogs.catalog_bytes(again, width) == ours  # and update leaves it alone
+
+    check()
