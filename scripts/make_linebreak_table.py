@@ -10,6 +10,7 @@ The tables reproduce how gettext's libunistring (1.0) breaks and measures text:
 - column widths: probed from libunistring's uc_width for every code point.
 
     python3 scripts/make_linebreak_table.py > toolkit/linebreak_table.py
+    ruff format toolkit/linebreak_table.py
 """
 
 from __future__ import annotations

@@ -582,3 +582,70 @@ def test_generated_catalogs_survive_msgmerge_previous_unchanged(tmp_path: Path) 
         assert catalogs.catalog_bytes(again, width) == ours  # and update leaves it alone
 
     check()
+
+
+def _libunistring():  # type: ignore[no-untyped-def]
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("unistring") or "libunistring.so.2")
+    except OSError:
+        pytest.skip("libunistring (what GNU gettext breaks lines with) is not installed")
+
+
+def test_line_breaking_equals_libunistring_s_on_random_text() -> None:
+    import ctypes
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from toolkit import linebreak
+
+    lib = _libunistring()
+
+    def per_char(text: str, raw: bytes) -> list[int]:
+        out, offset = [], 0
+        for char in text:
+            out.append(raw[offset])
+            offset += len(char.encode())
+        return out
+
+    def reference(text: str, width: int, start: int, overrides: list[int | None]):  # type: ignore[no-untyped-def]
+        data = text.encode()
+        possible = ctypes.create_string_buffer(len(data))
+        lib.u8_possible_linebreaks(data, len(data), b"UTF-8", possible)
+        chosen, o = ctypes.create_string_buffer(len(data)), bytearray(len(data))
+        offset = 0
+        for char, value in zip(text, overrides, strict=True):
+            o[offset] = value or 0
+            offset += len(char.encode())
+        lib.u8_width_linebreaks(data, len(data), width, start, 0, bytes(o), b"UTF-8", chosen)
+        return per_char(text, possible.raw), per_char(text, chosen.raw)
+
+    # assigned characters of the scripts and punctuation catalogs use, and some of every kind
+    alphabet = st.one_of(
+        st.sampled_from(ALPHABET + "“”‘’—–…•·\u00a0\u200b\u2060\u05d0\u05be\u0301\u064b"),
+        st.characters(
+            codec="utf-8", categories=["L", "M", "N", "P", "S", "Zs"], max_codepoint=0x2FFFF
+        ),
+    )
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        st.text(alphabet=alphabet, min_size=1, max_size=80),
+        st.integers(5, 60),
+        st.integers(0, 10),
+        st.data(),
+    )
+    def check(text: str, width: int, start: int, data) -> None:  # type: ignore[no-untyped-def]
+        overrides = data.draw(
+            st.lists(
+                st.sampled_from([None, None, None, 1, 2]), min_size=len(text), max_size=len(text)
+            )
+        )
+        possible, chosen = reference(text, width, start, overrides)
+        assert linebreak.possible_linebreaks(text) == possible
+        assert linebreak.width_linebreaks(text, width, start, overrides) == chosen
+
+    check()
