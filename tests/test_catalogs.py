@@ -266,7 +266,7 @@ def test_a_bad_plural_forms_header_is_an_error_like_msgfmt(
     assert subprocess.run(
         ["msgfmt", "--check", "-o", "/dev/null", str(tmp_path / "x.po")]
     ).returncode
-    with pytest.raises(CatalogError, match=r"^x.po:1: .*Plural-Forms"):
+    with pytest.raises(CatalogError, match=r"^x.po:4: .*Plural-Forms"):
         po.parse_po(text.encode(), "x.po")
 
 

@@ -109,7 +109,7 @@ def parse_po(data: bytes, shown: str) -> PoFile:
         raise CatalogError(
             f"{shown}:{line}: {message}: fix the entry (msgfmt --check shows the same)"
         ) from None
-    _validate(po, shown)
+    _validate(po, shown, lines)
     return po
 
 
@@ -326,7 +326,7 @@ def _decode(data: bytes, number: int) -> str:
 # --------------------------------------------------------------------------- validation
 
 
-def _validate(po: PoFile, shown: str) -> None:
+def _validate(po: PoFile, shown: str, lines: list[str]) -> None:
     """What msgfmt --check checks beyond syntax: header, duplicates, plurals, newlines."""
 
     def fail(line: int, message: str) -> None:
@@ -334,6 +334,14 @@ def _validate(po: PoFile, shown: str) -> None:
 
     fields = po.header_fields()
     header_line = po.header.line if po.header else 1
+
+    def field_line(name: str) -> int:
+        """The line of a header field, where the translator has to fix it."""
+        for number in range(header_line, min(len(lines), header_line + 40) + 1):
+            if f'"{name}:' in lines[number - 1]:
+                return number
+        return header_line
+
     charset = re.search(r"charset=([^\s;]+)", fields.get("Content-Type", ""))
     name = charset.group(1).upper().replace("_", "-") if charset else "CHARSET"
     if name not in ("UTF-8", "UTF8"):
@@ -344,14 +352,14 @@ def _validate(po: PoFile, shown: str) -> None:
         )
         if name not in ("ASCII", "US-ASCII", "CHARSET") or not ascii_only:
             fail(
-                header_line,
+                field_line("Content-Type"),
                 f"the header says charset={charset.group(1) if charset else 'CHARSET'}, but "
                 "toolkit's catalogs are UTF-8: convert the file (msgconv --to-code=UTF-8) or "
                 "set charset=UTF-8 in Content-Type",
             )
     nplurals = None
     if "Plural-Forms" in fields:
-        nplurals = _check_plural_forms(fields["Plural-Forms"], header_line, fail)
+        nplurals = _check_plural_forms(fields["Plural-Forms"], field_line("Plural-Forms"), fail)
     seen: dict[tuple[str | None, str], int] = {}
     for message in po.messages:
         if message.obsolete:
@@ -387,25 +395,29 @@ def _validate(po: PoFile, shown: str) -> None:
 _PLURAL_TOKEN = re.compile(r"\s*(?:(\d+)|(n)|(==|!=|<=|>=|&&|\|\||[-+*/%<>!?:()]))")
 
 
+_FIX = " (copy the Plural-Forms line of a catalog made by `toolkit init`)"
+
+
 def _check_plural_forms(value: str, line: int, fail) -> int:  # type: ignore[no-untyped-def]
     match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*", value)
     if not match:
-        fail(line, f"invalid Plural-Forms {value!r}: write nplurals=N; plural=EXPRESSION;")
+        fail(line, f"invalid Plural-Forms {value!r}: write nplurals=N; plural=EXPRESSION;{_FIX}")
     nplurals, expression = int(match.group(1)), match.group(2)  # type: ignore[union-attr]
     if not 1 <= nplurals <= 100:
-        fail(line, f"invalid Plural-Forms: nplurals={nplurals}")
+        fail(line, f"invalid Plural-Forms: nplurals={nplurals}{_FIX}")
     try:
         evaluate = _plural_function(expression)
         for n in range(0, 1001):
             if not 0 <= evaluate(n) < nplurals:
                 fail(
                     line,
-                    f"Plural-Forms gives form {evaluate(n)} for n={n}, beyond nplurals={nplurals}",
+                    f"Plural-Forms gives form {evaluate(n)} for n={n}, beyond nplurals={nplurals}"
+                    + _FIX,
                 )
     except ZeroDivisionError:
-        fail(line, "the Plural-Forms expression divides by zero")
+        fail(line, "the Plural-Forms expression divides by zero" + _FIX)
     except (ValueError, IndexError):
-        fail(line, f"the Plural-Forms expression {expression!r} cannot be parsed")
+        fail(line, f"the Plural-Forms expression {expression!r} cannot be parsed{_FIX}")
     return nplurals
 
 
