@@ -11,6 +11,7 @@ import difflib
 import re
 import struct
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from .errors import CatalogError
@@ -66,7 +67,9 @@ def template_bytes(article: Article, source: str, width: int) -> bytes:
     return po_bytes(template_po(article, source), width)
 
 
-def _plural_forms(locale: str) -> str:
+@cache
+def plural_forms(locale: str) -> str:
+    """The Plural-Forms header of `locale`, from CLDR (through Babel)."""
     from babel.messages.plurals import get_plural
 
     plural = get_plural(locale)
@@ -81,7 +84,7 @@ def new_catalog(template: PoFile, locale: str) -> PoFile:
         if name not in ("Language", "Language-Team", "Plural-Forms")
     ]
     fields += [("Language-Team", f"{locale} <LL@li.org>"), ("Language", locale)]
-    fields.append(("Plural-Forms", _plural_forms(locale)))
+    fields.append(("Plural-Forms", plural_forms(locale)))
     out = fields
     old = template.header
     header = Message("", _ordered_header(out), comments=list(old.comments) if old else [])

@@ -111,8 +111,11 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
                 result.unchanged += 1
             else:
                 todo.append((key, pot, po))
-    if todo:  # load the catalog modules here, once, so forked workers inherit them
-        from . import catalogs  # noqa: F401
+    if todo:  # load the catalog modules and plural rules once, so forked workers inherit them
+        from . import catalogs
+
+        for locale in {key.split("/")[0] for key, _, _ in todo}:
+            catalogs.plural_forms(locale)
     jobs = [(paths, key.split("/")[0], pot, po) for key, pot, po in todo]
     # every catalog is read and merged before the first write: one broken file writes nothing
     merged = in_parallel(_merged_catalog, jobs)
