@@ -132,12 +132,9 @@ def update_catalog(catalog: PoFile, template: PoFile) -> PoFile:
     for m in catalog.messages:
         if m.obsolete and m.translated:
             old_obsolete.setdefault(m.key, m)
-    template_keys = {m.key for m in template.messages if not m.obsolete}
-    # translations that would otherwise be left unused: the candidates for fuzzy matches
+    # like msgmerge, a new entry may take its suggestion from any old translated entry
     candidates = [
-        m
-        for m in list(old_active.values()) + list(old_obsolete.values())
-        if m.translated and m.key not in template_keys
+        m for m in list(old_active.values()) + list(old_obsolete.values()) if m.translated
     ]
     merged: list[Message] = []
     used: set[tuple[str | None, str]] = set()  # old entries whose translation lives on
