@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -647,5 +648,70 @@ def test_line_breaking_equals_libunistring_s_on_random_text() -> None:
         possible, chosen = reference(text, width, start, overrides)
         assert linebreak.possible_linebreaks(text) == possible
         assert linebreak.width_linebreaks(text, width, start, overrides) == chosen
+
+    check()
+
+
+SNIPPETS = ['"', "\\", 'msgid "x"', 'msgstr "y"', '#~ msgid "z"', '#| msgid "p"', 'msgctxt "c"']
+SNIPPETS += ["\\n", "\\t", "\\x4", "\\7", " ", "", 'msgstr[0] "a"', 'msgid_plural "b"', "#,fuzzy"]
+SNIPPETS += ["#", "#.", 'domain "d"', '"a" "b"', "\t", "#~ ", "#~|", "\\x41", "\\q"]
+
+
+def test_a_mutated_catalog_msgfmt_rejects_is_rejected_and_one_it_accepts_reads_alike(
+    tmp_path: Path,
+) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from toolkit import catalogs, po
+    from toolkit.errors import CatalogError
+
+    lines = (sample_catalogs()[3]).read_text().split("\n")
+    mutation = st.tuples(
+        st.sampled_from(["insert", "delete", "splice", "copy"]),
+        st.integers(0, len(lines) - 1),
+        st.integers(0, 200),
+        st.sampled_from(SNIPPETS),
+    )
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(mutation, min_size=1, max_size=3))
+    def check(mutations) -> None:  # type: ignore[no-untyped-def]
+        text = list(lines)
+        for kind, index, column, snippet in mutations:
+            index %= len(text)
+            if kind == "insert":
+                text.insert(index, snippet)
+            elif kind == "delete" and len(text) > 1:
+                del text[index]
+            elif kind == "splice":
+                column %= len(text[index]) + 1
+                text[index] = text[index][:column] + snippet + text[index][column:]
+            else:
+                text.insert(index, text[column % len(text)])
+        path, mo = tmp_path / "x.po", tmp_path / "x.mo"
+        path.write_text("\n".join(text))
+        by_msgfmt = subprocess.run(
+            ["msgfmt", "--check", "-o", str(mo), str(path)], capture_output=True
+        )
+        try:
+            catalog = po.parse_po(path.read_bytes(), "x.po")
+        except CatalogError as error:
+            assert str(error).startswith("x.po:")
+            return  # toolkit may be stricter than msgfmt (never the other way round)
+        assert by_msgfmt.returncode == 0, by_msgfmt.stderr
+        with mo.open("rb") as handle:
+            reference = gettext.GNUTranslations(handle)
+        ours = gettext.GNUTranslations(io.BytesIO(catalogs.compile_mo(catalog)))
+        for message in catalog.messages:
+            if message.obsolete:
+                continue
+            for translations in (reference, ours):  # msgfmt's .mo and ours say the same
+                if message.msgctxt is None:
+                    got = translations.gettext(message.msgid)
+                else:
+                    got = translations.pgettext(message.msgctxt, message.msgid)
+                expected = message.msgstr if message.msgstr and not message.fuzzy else message.msgid
+                assert got == expected
 
     check()

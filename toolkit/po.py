@@ -123,6 +123,7 @@ class _Parser:
         self.parts: dict[str, list[bytes]] = {}
         self.field_lines: dict[str, int] = {}
         self.obsolete = False
+        self.previous_obsolete = False
 
     def parse(self) -> PoFile:
         for number, raw in enumerate(self.lines, 1):
@@ -156,8 +157,11 @@ class _Parser:
         return PoFile(header, messages)
 
     def _comment(self, line: str, number: int) -> None:
-        if self.current is not None and "msgstr" in self._fields_seen():
-            self._finish(number)
+        if self.current is not None:
+            self._end_before(number)
+        elif self.parts:  # gettext wants the #| lines last, just before msgctxt or msgid
+            raise _Syntax(number, "a comment after the #| lines (move it above them)")
+        self.field = ""  # a string after a comment continues nothing
         target = self.pending
         kind, body = line[1:2], line[2:]
         if kind == ".":
@@ -175,6 +179,16 @@ class _Parser:
             body = line[1:]
             target.comments.append(body[1:] if body.startswith(" ") else body)
 
+    def _end_before(self, number: int) -> None:
+        """A comment or `#|` line ends the entry being read, which must be complete."""
+        seen = self._fields_seen()
+        if "msgstr" in seen:
+            self._finish(number)
+        elif "msgid" in seen:
+            raise _Syntax(self.field_lines["msgid"], "msgid without a msgstr after it")
+        else:
+            raise _Syntax(self.field_lines["msgctxt"], "msgctxt without a msgid after it")
+
     def _fields_seen(self) -> set[str]:
         return {name.split("[")[0] for name in self.parts}
 
@@ -184,6 +198,9 @@ class _Parser:
                 raise _Syntax(number, "a string with no msgid or msgstr before it")
             if previous != self.field.startswith("|"):
                 raise _Syntax(number, "a continued string changes between #| and not")
+            in_obsolete = self.previous_obsolete if previous else self.obsolete
+            if obsolete != in_obsolete:
+                raise _Syntax(number, "inconsistent use of #~ (obsolete) within one entry")
             self.parts[self.field].append(_string(line, number))
             return
         match = _KEYWORD.match(line)
@@ -197,8 +214,12 @@ class _Parser:
         seen = self._fields_seen()
         starts_entry = keyword in ("msgctxt", "msgid") and not previous
         if previous:
-            if self.current is not None and "msgstr" in seen:
-                self._finish(number)
+            if self.current is not None:
+                self._end_before(number)
+                seen = self._fields_seen()
+            if any(n.startswith("|") for n in self.parts) and obsolete != self.previous_obsolete:
+                raise _Syntax(number, "inconsistent use of #~ (obsolete) in #| lines")
+            self.previous_obsolete = obsolete
         elif (
             starts_entry
             and self.current is not None
@@ -206,11 +227,20 @@ class _Parser:
         ):
             self._finish(number)
         if self.current is None and not previous:
+            if any(n.startswith("|") for n in self.parts) and obsolete != self.previous_obsolete:
+                raise _Syntax(number, "inconsistent use of #~: the #| lines and the entry differ")
             self.current = Message("", line=number)
             self.obsolete = obsolete
         elif self.current is not None and not previous and obsolete != self.obsolete:
             raise _Syntax(number, "an entry mixes obsolete (#~) and active lines")
-        if keyword.startswith("msgstr") and not previous and "msgid" not in seen:
+        if previous and keyword.startswith("msgstr"):
+            raise _Syntax(
+                number, f"#| {keyword}: #| lines hold only the previous msgctxt and msgid"
+            )
+        if (
+            keyword not in ("msgctxt", "msgid")
+            and ("|msgid" if previous else "msgid") not in self.parts
+        ):
             raise _Syntax(number, f"{keyword} without a msgid before it")
         if name in self.parts:
             raise _Syntax(number, f"{keyword} given twice in one entry")
@@ -246,6 +276,9 @@ class _Parser:
                 )
         elif plural_forms:
             raise _Syntax(self.field_lines[plural_forms[0][1]], "msgstr[N] without a msgid_plural")
+        for name in texts:
+            if "\x04" in texts[name]:
+                raise _Syntax(self.field_lines[name], "a \\x04 (context separator) in the string")
         pending = self.pending
         message.msgid = texts["msgid"]
         message.line = self.field_lines["msgid"]
