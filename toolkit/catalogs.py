@@ -70,9 +70,15 @@ def template_bytes(article: Article, source: str, width: int) -> bytes:
 @cache
 def plural_forms(locale: str) -> str:
     """The Plural-Forms header of `locale`, from CLDR (through Babel)."""
+    from babel.core import UnknownLocaleError
     from babel.messages.plurals import get_plural
 
-    plural = get_plural(locale)
+    try:
+        plural = get_plural(locale)
+    except (UnknownLocaleError, ValueError):
+        raise CatalogError(
+            f"unknown locale {locale!r}: use a code CLDR knows, such as es, pt_BR or sr@latin"
+        ) from None
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 
 
