@@ -715,3 +715,31 @@ def test_a_mutated_catalog_msgfmt_rejects_is_rejected_and_one_it_accepts_reads_a
                 assert got == expected
 
     check()
+
+
+def test_update_after_a_source_edit_writes_what_msgmerge_previous_writes(tmp_path: Path) -> None:
+    from conftest import REPO
+
+    project = tmp_path / "p"
+    (project / "locales/es").mkdir(parents=True)
+    shutil.copytree(REPO / "source_articles", project / "source_articles")
+    shutil.copytree(REPO / "locales/templates", project / "locales/templates")
+    shutil.copytree(REPO / "locales/es/LC_MESSAGES", project / "locales/es/LC_MESSAGES")
+    source = project / "source_articles/crisis-safety-plan.md"
+    text = source.read_text()
+    changed = text.replace("a short list you write", "a short list that you write")
+    changed = "\n".join(line for line in changed.split("\n") if not line.startswith("Hard moments"))
+    assert changed != text
+    source.write_text(changed)
+    assert run(project, "extract").exit_code == 0
+    po_path = project / "locales/es/LC_MESSAGES/crisis-safety-plan.po"
+    pot = project / "locales/templates/crisis-safety-plan.pot"
+    by_msgmerge = subprocess.run(
+        ["msgmerge", "-q", "--previous", str(po_path), str(pot), "-o", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    assert run(project, "update", "--locale", "es").exit_code == 0
+    data = po_path.read_bytes()
+    assert b"#, fuzzy\n#| msgid" in data and b"\n#~ msgid" in data  # fuzzy and obsolete
+    assert data == by_msgmerge
