@@ -132,11 +132,6 @@ def test_msgmerge_agrees_on_who_owns_which_field(project: Path, tmp_path: Path) 
     ("toml", "message"),
     [
         (
-            'project_id_version = "toolkit"',
-            "tool.toolkit.catalogs.project_id_version: 'toolkit' must be 'NAME VERSION' as "
-            "gettext writes it, e.g. 'patient-education 2026.1'",
-        ),
-        (
             'language_team = "{lang} team"',
             "tool.toolkit.catalogs.language_team: unknown placeholder {lang} in '{lang} team' "
             "(known: {language}, {locale})",

@@ -302,3 +302,25 @@ def test_a_translation_restored_from_obsolete_reaches_a_waiting_catalog(clinic: 
     assert run(clinic, "update").output == "wrote locales/es/LC_MESSAGES/cough.po\n"
     rest = polib.pofile(str(cough)).find("Rest.")
     assert (rest.msgstr, rest.fuzzy) == ("Descanse.", True)
+
+
+def test_suggestions_survive_gettext_s_own_programs(clinic: Path) -> None:
+    """msgcat leaves a catalog with suggestions as it is; after msgmerge (which keeps the
+    suggestions fuzzy but replaces `#.` comments by the template's), update changes nothing."""
+    run(clinic, "extract")
+    run(clinic, "update")
+    cough = clinic / "locales/es/LC_MESSAGES/cough.po"
+    msgcat = subprocess.run(["msgcat", str(cough)], capture_output=True, check=True).stdout
+    assert msgcat == cough.read_bytes()
+    pot = clinic / "locales/templates/cough.pot"
+    subprocess.run(
+        ["msgmerge", "-q", "--update", "--previous", "--backup=none", str(cough), str(pot)],
+        check=True,
+    )
+    entry = polib.pofile(str(cough)).find("Call your doctor.")
+    assert (entry.msgstr, entry.fuzzy, entry.comment) == (
+        "Llame a su médico.",
+        True,
+        "type: paragraph",
+    )
+    assert run(clinic, "update", "--check").exit_code == 0

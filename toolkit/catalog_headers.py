@@ -9,13 +9,8 @@ and `update` keeps whatever the translator (or Poedit, or Weblate) wrote there.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .config import CatalogsConfig
-
-if TYPE_CHECKING:
-    from babel.messages.catalog import Catalog
 
 #: the placeholder gettext's templates carry where a catalog names its locale
 TEMPLATE_LOCALE = "LANGUAGE"
@@ -28,51 +23,51 @@ _PLACEHOLDERS = {
 }
 
 
-@dataclass(frozen=True)
-class HeaderFields:
-    """The configurable fields of one catalog's header, placeholders filled in."""
-
-    project: str  #: `Project-Id-Version` is "<project> <version>", as gettext writes it
-    version: str
-    report_msgid_bugs_to: str
-    language_team: str
-    last_translator: str
-
-    @property
-    def project_id_version(self) -> str:
-        return f"{self.project} {self.version}"
+def template_fields(config: CatalogsConfig, slug: str) -> dict[str, str]:
+    """The configured header fields of `slug`'s template (gettext's `LANGUAGE` for the
+    locale, as xgettext writes it)."""
+    names = {"locale": TEMPLATE_LOCALE, "language": TEMPLATE_LOCALE}
+    return {
+        "Project-Id-Version": config.project_id_version.format(slug=slug),
+        "Report-Msgid-Bugs-To": config.report_msgid_bugs_to.format(slug=slug),
+        "Last-Translator": config.last_translator,
+        "Language-Team": config.language_team.format(**names),
+    }
 
 
-def header_fields(config: CatalogsConfig, slug: str, locale: str | None = None) -> HeaderFields:
-    """The header of `slug`'s template (`locale` None) or of its new catalog for `locale`."""
-    if locale is None:
-        names = {"locale": TEMPLATE_LOCALE, "language": TEMPLATE_LOCALE}
-    else:
-        names = {"locale": locale, "language": _english_name(locale)}
-    project, version = config.project_id_version.format(slug=slug).rsplit(" ", 1)
-    return HeaderFields(
-        project=project,
-        version=version,
-        report_msgid_bugs_to=config.report_msgid_bugs_to.format(slug=slug),
-        language_team=config.language_team.format(**names),
-        last_translator=config.last_translator,
-    )
+def new_catalog_fields(config: CatalogsConfig, slug: str, locale: str) -> dict[str, str]:
+    """The configured header fields of `slug`'s catalog for `locale`, made for the first time."""
+    fields = template_fields(config, slug)
+    names = {"locale": locale, "language": _english_name(locale)}
+    fields["Language-Team"] = config.language_team.format(**names)
+    return fields
 
 
-def apply_coordinator_fields(catalog: Catalog, fields: HeaderFields) -> Catalog:
-    """Set the fields the coordinator owns (on a template, or on a catalog being updated)."""
-    catalog.project = fields.project
-    catalog.version = fields.version
-    catalog.msgid_bugs_address = fields.report_msgid_bugs_to
-    return catalog
+def coordinator_fields(template_header: str) -> dict[str, str]:
+    """The fields a catalog takes from its template on every update (the coordinator's)."""
+    from .po import header_fields
+
+    fields = header_fields(template_header)
+    return {name: fields[name] for name in COORDINATOR_FIELDS if name in fields}
 
 
-def apply_new_catalog_fields(catalog: Catalog, fields: HeaderFields) -> Catalog:
-    """Every configurable field: for a template or a catalog written for the first time."""
-    apply_coordinator_fields(catalog, fields)
-    catalog.language_team = fields.language_team
-    catalog.last_translator = fields.last_translator
-    return catalog
+#: the header fields the coordinator owns; the others are the translator's
+COORDINATOR_FIELDS = ("Project-Id-Version", "Report-Msgid-Bugs-To")
+
+
+def with_fields(header: str, fields: dict[str, str]) -> str:
+    """`header` (a header entry's msgstr, "Name: value\\n" lines) with `fields` set: a field
+    keeps its place, a missing one is added at the end."""
+    lines = header.split("\n")
+    todo = dict(fields)
+    for index, line in enumerate(lines):
+        name = line.partition(":")[0].strip()
+        if name in todo:
+            lines[index] = f"{name}: {todo.pop(name)}"
+    out = "\n".join(lines)
+    for name, value in todo.items():
+        out += ("" if out.endswith("\n") or not out else "\n") + f"{name}: {value}\n"
+    return out
 
 
 def header_problems(config: CatalogsConfig) -> list[str]:
@@ -99,14 +94,6 @@ def header_problems(config: CatalogsConfig) -> list[str]:
             problems.append(
                 f"{name}: unknown placeholder {{{unknown[0]}}} in {value!r} (known: {known})"
             )
-    if not problems:
-        example = config.project_id_version.format(slug="my-article")
-        project, _, version = example.rpartition(" ")
-        if not project.strip() or not version:
-            problems.append(
-                f"tool.toolkit.catalogs.project_id_version: {config.project_id_version!r} "
-                "must be 'NAME VERSION' as gettext writes it, e.g. 'patient-education 2026.1'"
-            )
     return problems
 
 
@@ -115,3 +102,19 @@ def _english_name(locale: str) -> str:
     from .locales import cldr_locale
 
     return cldr_locale(locale).get_display_name("en") or locale
+
+
+def with_header_fields(data: bytes, fields: dict[str, str], width: int, shown: str) -> bytes:
+    """The bytes of a catalog with `fields` set in its header: only the header is parsed and
+    written again, the entries after it are kept byte for byte."""
+    from .po import parse_po, po_bytes
+
+    head, separator, body = data.partition(b"\n\n")
+    po = parse_po(head + b"\n", shown)
+    if not separator or po.header is None or po.messages:
+        po = parse_po(data, shown)  # not a header alone before the first blank line
+        body = b""
+    if po.header is not None:
+        po.header.msgstr = with_fields(po.header.msgstr, fields)
+    out = po_bytes(po, width)
+    return out + b"\n" + body if body else out

@@ -27,15 +27,14 @@ from typing import TYPE_CHECKING
 from .locales import normalize_locale
 
 if TYPE_CHECKING:
-    from babel.messages.catalog import Catalog
-
     from .paths import ProjectPaths
+    from .po import PoFile
     from .state import StageState
 
 #: how every memory note starts (so status can count suggestions and update can keep them)
 MARKER = "translation memory:"
 
-Key = tuple[str, str | None]
+Key = tuple[str | None, str]  #: (msgctxt, msgid), as po.Message.key
 
 
 @dataclass(frozen=True)
@@ -133,19 +132,18 @@ def _confirmed_entries(paths: ProjectPaths, path: Path) -> list[tuple[str, str, 
     A catalog nobody has translated is recognized from its bytes and not parsed: a new
     article in many languages would otherwise cost a parse of every catalog per update.
     """
-    import polib
+    from .catalogs import read_bytes
+    from .po import parse_po
 
-    data = path.read_bytes()
+    shown = paths.relative(path)
+    data = read_bytes(path, shown)
     if not _ONE_LINE_TRANSLATION.search(data) and len(_LONG_MSGSTR.findall(data)) < 2:
         return []
-    try:
-        catalog = polib.pofile(data.decode("utf-8"), encoding="utf-8")
-    except (OSError, ValueError):  # let the strict reader say what is wrong, and where
-        from .catalogs import read_entries
-
-        read_entries(path, path.parent.parent.name, paths.relative(path))
-        raise
-    return [(e.msgid, e.msgstr, e.fuzzy) for e in catalog if not e.obsolete]
+    return [
+        (m.msgid, m.msgstr, m.fuzzy)
+        for m in parse_po(data, shown).messages
+        if not m.obsolete and m.msgid_plural is None
+    ]
 
 
 def is_suggestion(auto_comments: Iterable[str]) -> bool:
@@ -153,30 +151,30 @@ def is_suggestion(auto_comments: Iterable[str]) -> bool:
     return any(comment.startswith(MARKER) for comment in auto_comments)
 
 
-def carried_notes(catalog: Catalog) -> dict[Key, list[str]]:
+def carried_notes(po: PoFile) -> dict[Key, list[str]]:
     """The memory notes of a catalog before it is merged, by entry.
 
     A note is written last among an entry's `#.` comments; a writer may have wrapped it
     over several lines, so everything from its first line on belongs to it.
     """
     notes = {}
-    for message in catalog:
-        if not message.id:
+    for message in po.messages:
+        if message.obsolete:
             continue
-        comments = list(message.auto_comments)
+        comments = message.auto_comments
         start = next((i for i, c in enumerate(comments) if c.startswith(MARKER)), None)
         if start is not None:
-            notes[(message.id, message.context)] = comments[start:]
+            notes[message.key] = list(comments[start:])
     return notes
 
 
 def fill_from_memory(
-    catalog: Catalog,
+    po: PoFile,
     memory: Callable[[], Memory] | None,
     threshold: float,
     carried: dict[Key, list[str]] | None = None,
 ) -> int:
-    """Suggest translations for `catalog`'s untranslated entries; return how many.
+    """Suggest translations for `po`'s untranslated entries; return how many.
 
     `memory` loads the locale's memory when first needed (None: suggest nothing, but keep
     the notes in `carried` on the entries they were written for).
@@ -184,24 +182,24 @@ def fill_from_memory(
     carried = carried or {}
     loaded: Memory | None = None
     suggested = 0
-    for message in catalog:
-        if not message.id or not isinstance(message.id, str):
+    for message in po.messages:
+        if message.obsolete or message.msgid_plural is not None:
             continue
-        note = carried.get((message.id, message.context))
+        note = carried.get(message.key)
         if note:
             if not is_suggestion(message.auto_comments):
                 message.auto_comments = [*message.auto_comments, *note]
             continue
-        if message.string or memory is None:
+        if message.msgstr or memory is None:
             continue
         if loaded is None:
             loaded = memory()
         if not loaded:
             return suggested
-        found = loaded.suggest(message.id, threshold)
+        found = loaded.suggest(message.msgid, threshold)
         if found is not None:
-            message.string = found.msgstr
-            message.flags.add("fuzzy")
+            message.msgstr = found.msgstr
+            message.flags = ["fuzzy", *(f for f in message.flags if f != "fuzzy")]
             message.auto_comments = [*message.auto_comments, found.note]
             suggested += 1
     return suggested
@@ -213,12 +211,12 @@ def open_entries(data: bytes) -> bool:
 
 
 def _confirmed(data: bytes) -> set[tuple[str, str]]:
-    import polib
+    from .po import parse_po
 
     return {
-        (e.msgid, e.msgstr)
-        for e in polib.pofile(data.decode("utf-8"))
-        if e.msgstr and not e.fuzzy and not e.obsolete
+        (m.msgid, m.msgstr)
+        for m in parse_po(data, "catalog").messages
+        if m.msgstr and not m.fuzzy and not m.obsolete
     }
 
 

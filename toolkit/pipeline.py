@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CatalogError, GateFailed
 from .files import write_atomic
@@ -14,6 +15,9 @@ from .parallel import in_parallel
 from .paths import ProjectPaths
 from .project import Project
 from .state import StageState
+
+if TYPE_CHECKING:
+    from .po import PoFile
 
 
 def _state(project: Project, name: str) -> StageState:
@@ -38,8 +42,7 @@ def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
             todo.append((slug, source, pot))
     # every changed article is parsed before the first write: one bad source writes nothing
     if todo:  # load the parsers here, once, so forked workers inherit them
-        import babel.messages.pofile  # noqa: F401
-
+        from . import po  # noqa: F401
         from .articles import block_parser
 
         block_parser()
@@ -59,13 +62,15 @@ def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
 def _template_bytes(job: tuple[ProjectPaths, Path]) -> bytes:
     from . import catalogs
     from .articles import read_article
-    from .catalog_headers import apply_new_catalog_fields, header_fields
+    from .catalog_headers import template_fields, with_fields
 
     paths, source = job
     article = read_article(source, paths)
-    template = catalogs.template_for(article, paths.relative(source))
-    apply_new_catalog_fields(template, header_fields(paths.config.catalogs, article.slug))
-    return catalogs.catalog_bytes(template, paths.config.wrap_width)
+    po = catalogs.template_po(article, paths.relative(source))
+    if po.header is not None:  # the configured fields ([tool.toolkit.catalogs])
+        fields = template_fields(paths.config.catalogs, article.slug)
+        po.header.msgstr = with_fields(po.header.msgstr, fields)
+    return catalogs.catalog_bytes(po, paths.config.wrap_width)
 
 
 def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -> StageResult:
@@ -86,30 +91,45 @@ def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -
             continue
         if not pot.exists():
             raise CatalogError(f"{paths.relative(pot)} does not exist: run `toolkit extract` first")
-        catalogs.read_catalog(pot, shown=paths.relative(pot))  # a broken template stops here
-        pending.append((pot, po))
-    datas = [_new_catalog_bytes(paths, locale, pot) for pot, _ in pending]
-    for (_, po), data in zip(pending, datas, strict=True):
-        write_atomic(po, data)
+        # a broken template stops here, before anything is written
+        template = catalogs.read_catalog(pot, shown=paths.relative(pot))
+        pending.append((po, _new_catalog(paths, template, locale, slug)))
+    for po, catalog in pending:
+        write_atomic(po, catalogs.catalog_bytes(catalog, project.config.wrap_width))
         result.written.append(paths.relative(po))
     return result
 
 
-def _new_catalog_bytes(paths: ProjectPaths, locale: str, pot: Path) -> bytes:
+def _new_catalog(paths: ProjectPaths, template: PoFile, locale: str, slug: str) -> PoFile:
     """A new catalog for `locale`: the configured header, and the memory's suggestions."""
     from . import catalogs
-    from .catalog_headers import header_fields
+    from .catalog_headers import new_catalog_fields, with_fields
     from .memory import fill_from_memory, memory_for
 
+    po = catalogs.new_catalog(template, locale)
     settings = paths.config.catalogs
-    fields = header_fields(settings, pot.stem, locale)
-    width = paths.config.wrap_width
-    if not settings.memory or not memory_for(paths, locale):
-        return catalogs.new_catalog_bytes(pot.read_bytes(), locale, width, fields)
-    template = catalogs.read_catalog(pot, shown=paths.relative(pot), validate=False)
-    catalog = catalogs.new_catalog(template, locale, fields)
-    fill_from_memory(catalog, lambda: memory_for(paths, locale), settings.memory_threshold)
-    return catalogs.catalog_bytes(catalog, width)
+    if po.header is not None:
+        fields = new_catalog_fields(settings, slug, locale)
+        po.header.msgstr = with_fields(po.header.msgstr, fields)
+    if settings.memory:
+        fill_from_memory(po, lambda: memory_for(paths, locale), settings.memory_threshold)
+    return po
+
+
+def _new_catalog_bytes(paths: ProjectPaths, locale: str, pot: Path) -> bytes:
+    """`_new_catalog`'s bytes; without suggestions to make, only the header is written anew
+    (the entries are the template's, byte for byte: see catalogs.new_catalog_bytes)."""
+    from . import catalogs
+    from .catalog_headers import new_catalog_fields, with_header_fields
+    from .memory import memory_for
+
+    settings, width, shown = paths.config.catalogs, paths.config.wrap_width, paths.relative(pot)
+    if settings.memory and memory_for(paths, locale):
+        template = catalogs.read_catalog(pot, shown=shown)
+        return catalogs.catalog_bytes(_new_catalog(paths, template, locale, pot.stem), width)
+    data = catalogs.new_catalog_bytes(catalogs.read_bytes(pot, shown), locale, width, shown)
+    fields = new_catalog_fields(settings, pot.stem, locale)
+    return with_header_fields(data, fields, width, shown)
 
 
 def update(project: Project, locales: list[str] | None = None, check: bool = False) -> StageResult:
@@ -139,10 +159,11 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
                 result.unchanged += 1
             else:
                 todo.append((key, pot, po))
-    if todo:  # load Babel and polib here, once, so forked workers inherit them
-        import babel.messages.catalog  # noqa: F401
-        import babel.messages.pofile  # noqa: F401
-        import polib  # noqa: F401
+    if todo:  # load the catalog modules and plural rules once, so forked workers inherit them
+        from . import catalogs
+
+        for locale in {key.split("/")[0] for key, _, _ in todo}:
+            catalogs.plural_forms(locale)
     jobs = [(paths, key.split("/")[0], pot, po) for key, pot, po in todo]
     # every catalog is read and merged before the first write: one broken file writes nothing
     merged = in_parallel(_merged_catalog, jobs)
@@ -153,6 +174,12 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
             memory_keys.waiting(key, data)
         elif check:
             stale.append(paths.relative(po))
+        elif not _unchanged_on_disk(po, old):
+            # a translator saved the file while we merged: their work wins
+            result.notes.append(
+                f"kept {paths.relative(po)}: it changed on disk while `toolkit update` ran; "
+                "run `toolkit update` again"
+            )
         else:
             write_atomic(po, data)
             result.written.append(paths.relative(po))
@@ -169,27 +196,47 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
     return result
 
 
+def _unchanged_on_disk(path: Path, old: bytes | None) -> bool:
+    """True when `path` still holds `old` (None: did not exist), checked just before the write."""
+    try:
+        return path.read_bytes() == old
+    except FileNotFoundError:
+        return old is None
+
+
 def _merged_catalog(job: tuple[ProjectPaths, str, Path, Path]) -> tuple[bytes | None, bytes]:
     """(the catalog's bytes now, or None; its bytes merged with its template).
 
     When the two differ only in their dates, the old bytes are returned for both, so the
-    caller sees "unchanged".
+    caller sees "unchanged". A merge that would lose a translation is refused.
     """
     from . import catalogs
+    from .catalog_headers import coordinator_fields, with_fields
     from .memory import carried_notes, fill_from_memory, memory_for
 
     paths, locale, pot, po = job
-    if not po.exists():
+    width = paths.config.wrap_width
+    if not po.exists():  # a new catalog: the template's entries with its own header
         return None, _new_catalog_bytes(paths, locale, pot)
-    template = catalogs.read_catalog(pot, shown=paths.relative(pot), validate=False)
-    old = po.read_bytes()
-    current = catalogs.read_catalog(po, locale, paths.relative(po))
-    notes = carried_notes(current)
-    catalog = catalogs.update_catalog(current, template)
+    template = catalogs.read_catalog(pot, shown=paths.relative(pot))
+    old = catalogs.read_bytes(po, paths.relative(po))
+    catalog = catalogs.parse_po(old, paths.relative(po))
+    notes = carried_notes(catalog)
+    merged = catalogs.update_catalog(catalog, template)
+    if merged.header is not None and template.header is not None:
+        # the coordinator's fields follow the template; the translator's stay as written
+        fields = coordinator_fields(template.header.msgstr)
+        merged.header.msgstr = with_fields(merged.header.msgstr, fields)
     settings = paths.config.catalogs
     memory = (lambda: memory_for(paths, locale)) if settings.memory else None
-    fill_from_memory(catalog, memory, settings.memory_threshold, notes)
-    data = catalogs.catalog_bytes(catalog, paths.config.wrap_width)
+    fill_from_memory(merged, memory, settings.memory_threshold, notes)
+    lost = catalogs.translations_lost(catalog, merged)
+    if lost:  # never expected: a guard, so a merge bug can never wipe a translator's work
+        raise CatalogError(
+            f"{paths.relative(po)}: merging would lose {len(lost)} translation(s) "
+            f"(first: {lost[0][:40]!r}); nothing written: please report this"
+        )
+    data = catalogs.catalog_bytes(merged, width)
     if catalogs.same_but_dates(old, data):
         return old, old
     return old, data
@@ -225,7 +272,7 @@ def compile_catalogs(project: Project, locales: list[str] | None = None) -> Stag
                     )
                 )
                 continue
-            catalog = catalogs.read_catalog(po, locale, paths.relative(po))
+            catalog = catalogs.read_catalog(po, paths.relative(po))
             if write_if_changed(paths.mo(locale, slug), catalogs.compile_mo(catalog)):
                 result.written.append(paths.relative(paths.mo(locale, slug)))
             else:
