@@ -9,6 +9,7 @@ and `update` keeps whatever the translator (or Poedit, or Weblate) wrote there.
 from __future__ import annotations
 
 import string
+from functools import lru_cache
 
 from .config import CatalogsConfig
 
@@ -97,24 +98,9 @@ def header_problems(config: CatalogsConfig) -> list[str]:
     return problems
 
 
+@lru_cache(maxsize=256)
 def _english_name(locale: str) -> str:
     """`es` -> `Spanish`, `pt_BR` -> `Portuguese (Brazil)`: gettext teams' usual names."""
     from .locales import cldr_locale
 
     return cldr_locale(locale).get_display_name("en") or locale
-
-
-def with_header_fields(data: bytes, fields: dict[str, str], width: int, shown: str) -> bytes:
-    """The bytes of a catalog with `fields` set in its header: only the header is parsed and
-    written again, the entries after it are kept byte for byte."""
-    from .po import parse_po, po_bytes
-
-    head, separator, body = data.partition(b"\n\n")
-    po = parse_po(head + b"\n", shown)
-    if not separator or po.header is None or po.messages:
-        po = parse_po(data, shown)  # not a header alone before the first blank line
-        body = b""
-    if po.header is not None:
-        po.header.msgstr = with_fields(po.header.msgstr, fields)
-    out = po_bytes(po, width)
-    return out + b"\n" + body if body else out

@@ -103,14 +103,11 @@ def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -
 def _new_catalog(paths: ProjectPaths, template: PoFile, locale: str, slug: str) -> PoFile:
     """A new catalog for `locale`: the configured header, and the memory's suggestions."""
     from . import catalogs
-    from .catalog_headers import new_catalog_fields, with_fields
+    from .catalog_headers import new_catalog_fields
     from .memory import fill_from_memory, memory_for
 
-    po = catalogs.new_catalog(template, locale)
     settings = paths.config.catalogs
-    if po.header is not None:
-        fields = new_catalog_fields(settings, slug, locale)
-        po.header.msgstr = with_fields(po.header.msgstr, fields)
+    po = catalogs.new_catalog(template, locale, new_catalog_fields(settings, slug, locale))
     if settings.memory:
         fill_from_memory(po, lambda: memory_for(paths, locale), settings.memory_threshold)
     return po
@@ -120,16 +117,16 @@ def _new_catalog_bytes(paths: ProjectPaths, locale: str, pot: Path) -> bytes:
     """`_new_catalog`'s bytes; without suggestions to make, only the header is written anew
     (the entries are the template's, byte for byte: see catalogs.new_catalog_bytes)."""
     from . import catalogs
-    from .catalog_headers import new_catalog_fields, with_header_fields
+    from .catalog_headers import new_catalog_fields
     from .memory import memory_for
 
     settings, width, shown = paths.config.catalogs, paths.config.wrap_width, paths.relative(pot)
     if settings.memory and memory_for(paths, locale):
         template = catalogs.read_catalog(pot, shown=shown)
         return catalogs.catalog_bytes(_new_catalog(paths, template, locale, pot.stem), width)
-    data = catalogs.new_catalog_bytes(catalogs.read_bytes(pot, shown), locale, width, shown)
     fields = new_catalog_fields(settings, pot.stem, locale)
-    return with_header_fields(data, fields, width, shown)
+    data = catalogs.read_bytes(pot, shown)
+    return catalogs.new_catalog_bytes(data, locale, width, shown, fields)
 
 
 def update(project: Project, locales: list[str] | None = None, check: bool = False) -> StageResult:
