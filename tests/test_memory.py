@@ -3,6 +3,7 @@ until a translator confirms it."""
 
 from __future__ import annotations
 
+import difflib
 import gettext
 import json
 import re
@@ -12,6 +13,8 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.cli import main
 from toolkit.memory import Memory, Suggestion, build_memory
@@ -324,3 +327,22 @@ def test_suggestions_survive_gettext_s_own_programs(clinic: Path) -> None:
         "type: paragraph",
     )
     assert run(clinic, "update", "--check").exit_code == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abc d.", min_size=1, max_size=12), min_size=1, max_size=12),
+    st.text(alphabet="abc d.", min_size=1, max_size=12),
+    st.sampled_from([0.5, 0.6, 0.8, 0.9]),
+)
+def test_a_similar_match_is_the_one_difflib_finds(texts: list[str], query: str, cutoff: float):
+    memory = build_memory([("a.po", [(t, f"T({t})", False) for t in texts])])
+    found = memory.suggest(query, cutoff)
+    if query in texts:
+        assert found == Suggestion(f"T({query})", "a.po", 1.0)
+        return
+    best = difflib.get_close_matches(query, list(dict.fromkeys(texts)), n=1, cutoff=cutoff)
+    assert (found is None) == (not best)
+    if best:  # the same similarity (a tie may pick another text of the same score)
+        reference = difflib.SequenceMatcher(None, best[0], query).ratio()
+        assert found.similarity == pytest.approx(reference)

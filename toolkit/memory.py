@@ -68,10 +68,17 @@ class Memory:
         if msgid in self.translations:
             return self.translations[msgid]
         scored = []
+        size = len(msgid)
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(msgid)  # difflib caches what it learns of the second sequence
         for candidate in self.translations:
-            matcher = difflib.SequenceMatcher(None, msgid, candidate)
-            # the cheap upper bounds first, as difflib.get_close_matches does
-            if matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold:
+            # the cheap upper bounds first, as difflib.get_close_matches does: the lengths
+            # alone (real_quick_ratio), then the letters
+            other = len(candidate)
+            if 2 * min(size, other) < threshold * (size + other):
+                continue
+            matcher.set_seq1(candidate)
+            if matcher.quick_ratio() >= threshold:
                 ratio = matcher.ratio()
                 if ratio >= threshold:
                     scored.append((-ratio, candidate))
