@@ -125,15 +125,40 @@ def fallback_segment(line: str) -> list[str]:
     return [s for s in sentences if s]
 
 
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_TABLE_ROW = " | "
+
+
+def paragraph_lines(text: str) -> list[str]:
+    """The units sentences are split from: each paragraph (text between blank lines) as one
+    line, its hard line wraps joined with a space, so a sentence wrapped over two lines is one
+    sentence. Rows of a rendered table (cells joined by " | ") stay lines of their own."""
+    units: list[str] = []
+    for paragraph in _BLANK_LINE.split(text):
+        current: list[str] = []
+        row = False
+        for line in paragraph.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            is_row = _TABLE_ROW in line
+            if current and (is_row or row):
+                units.append(" ".join(current))
+                current = []
+            current.append(line)
+            row = is_row
+        if current:
+            units.append(" ".join(current))
+    return units
+
+
 @lru_cache(maxsize=1024)
 def _split(text: str, language: str) -> tuple[str, ...]:
     sentences: list[str] = []
-    # Blocks of rendered text are separated by line breaks: a heading or list item without a
-    # full stop is still a sentence of its own, never glued to the next paragraph.
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
+    # Blocks of rendered text are separated by blank lines: a heading or list item without a
+    # full stop is still a sentence of its own, never glued to the next paragraph; a line
+    # break inside a block is a wrap, never a sentence end.
+    for line in paragraph_lines(text):
         if not _MAYBE_SEVERAL.search(line):
             sentences.append(line)
         elif language in PYSBD_LANGUAGES:
