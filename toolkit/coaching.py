@@ -468,10 +468,16 @@ def _sentences(blocks: Sequence[TextBlock], language: str) -> list[tuple[int, st
     return out
 
 
+#: words before an imperative that keep it one ("Please call", "Then take", "Luego tome")
+_LEAD_WORDS = frozenset(
+    ["please", "first", "then", "next", "finally", "also", "now", "por", "favor", "primero", "luego", "después", "finalmente", "también", "ahora"]
+)
+
+
 def _first_word(sentence: str) -> str:
     words = _WORD.findall(sentence.lower())
-    if words and words[0] in ("please", "por") and len(words) > 1:
-        words = words[2:] if words[1] == "favor" else words[1:]
+    while len(words) > 1 and words[0] in _LEAD_WORDS:
+        words = words[1:]
     return words[0] if words else ""
 
 
