@@ -470,8 +470,8 @@ def _sentences(blocks: Sequence[TextBlock], language: str) -> list[tuple[int, st
 
 #: words before an imperative that keep it one ("Please call", "Then take", "Luego tome")
 _LEAD_WORDS = frozenset(
-    "please first then next finally also now por favor primero luego después finalmente "
-    "también ahora".split()
+    ["please", "first", "then", "next", "finally", "also", "now", "por", "favor"]
+    + ["primero", "luego", "después", "finalmente", "también", "ahora"]
 )
 
 
