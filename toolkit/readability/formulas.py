@@ -360,7 +360,7 @@ CLDC_TARGET = 20
 #: OSMAN at least this (Flesch's "standard" band starts at 60)
 OSMAN_TARGET = 60
 #: proxy targets set from the reference corpora (`reference.py`; a test recomputes them)
-REFERENCE_TARGETS = {"ar": 39.4, "vi": 30.2}
+REFERENCE_TARGETS = {"ar": 30.7, "vi": 25.4}
 
 TARGETS: tuple[Target, ...] = (
     Target("en", "smog", "primary", 8, _PATIENT),
