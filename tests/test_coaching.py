@@ -208,3 +208,50 @@ def test_coordinators_extend_the_plain_word_list() -> None:
         c for c in coach_text(text, "en", extra_plain_words=extra) if c.rule == "medical-terms"
     ]
     assert [c.message.split('"')[3] for c in found] == ["a fast heartbeat"]
+
+
+# --- in check and status ----------------------------------------------------------------------
+
+
+def _sample(tmp_path):
+    from test_site_fixtures import copy_sample
+
+    from toolkit.project import Project
+
+    return Project.load(copy_sample(tmp_path / "sample", ("taking-antidepressants",)))
+
+
+def test_check_shows_coaching_as_warnings_that_never_gate(tmp_path) -> None:
+    from toolkit.checks import run_checks
+
+    run = run_checks(_sample(tmp_path), ["es"], [])
+    (report,) = run.reports
+    # the sample names NIMH without writing it out, in English and in Spanish
+    assert [c.rule for c in report.source_coaching] == ["acronyms"]
+    assert [c.rule for c in report.coaching] == ["acronyms"]
+    source = report.source_coaching[0]
+    assert source.file == "source_articles/taking-antidepressants.md" and source.line > 0
+    assert report.coaching[0].file == "locales/es/LC_MESSAGES/taking-antidepressants.po"
+    # not check warnings, not a gate
+    assert not any(f.check.startswith("coaching") for f in report.findings)
+    assert not run.gate_failed
+    data = run.as_dict()["reports"][0]
+    assert data["coaching"][0]["item"].startswith("PEMAT-P item 4")
+    assert data["source_coaching"][0]["check"] == "coaching-acronyms"
+    lines = run.lines()
+    assert "plain-language coaching (PEMAT-informed; warnings, never a gate):" in lines
+    assert sum("[coaching-acronyms]" in line for line in lines) == 2
+
+
+def test_status_carries_the_coaching(tmp_path) -> None:
+    from toolkit import site
+
+    report = site.status(_sample(tmp_path))
+    pairs = {p["locale"]: p for p in report.as_dict()["pairs"]}
+    assert [c["rule"] for c in pairs["es"]["coaching"]] == ["acronyms"]
+    assert [c["rule"] for c in pairs["es"]["source_coaching"]] == ["acronyms"]
+    assert pairs["vi"]["coaching"] == []  # no Vietnamese rules
+    assert any(
+        line.startswith("coaching es/taking-antidepressants (es): 1 hint")
+        for line in report.lines()
+    )

@@ -42,7 +42,10 @@ class Counts:
 
 
 def _values(counts: Counts) -> tuple[int, ...]:
-    return dataclasses.astuple(counts)
+    return tuple(getattr(counts, name) for name in _FIELDS)
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Counts))
 
 
 # --- the formulas, as published -----------------------------------------------------------
