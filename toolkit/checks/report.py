@@ -333,9 +333,10 @@ def _source_coaching(project: Project, article: Article) -> list[Any]:
 def _translation_coaching(
     project: Project, article: Article, locale: str, assessment: Any
 ) -> list[Any]:
-    from ..coaching import coach_blocks, locate
+    from ..coaching import COACHED_LANGUAGES, coach_blocks, locate
+    from ..readability import language_of
 
-    if not assessment.translations:
+    if not assessment.translations or language_of(locale) not in COACHED_LANGUAGES:
         return []
     blocks = [
         b
@@ -401,9 +402,24 @@ def _score_translation(
     return score, findings
 
 
+#: the last renderings (article, translations, source locale, blocks): scoring and coaching
+#: ask for the same blocks of a pair one after the other
+_RECENT_BLOCKS: list[tuple[Article, Any, str, list[TextBlock]]] = []
+
+
 def _blocks(article: Article, translations: Any, source_locale: str) -> list[TextBlock]:
     """The rendered text blocks, as `render.render_article` makes them, without its second
     rendering (article.txt with URLs) that scoring does not need: half of render's cost."""
+    for seen, seen_translations, seen_locale, blocks in list(_RECENT_BLOCKS):
+        same = seen_translations is translations or not (seen_translations or translations)
+        if seen is article and same and seen_locale == source_locale:
+            return blocks
+    blocks = _render_blocks(article, translations, source_locale)
+    _RECENT_BLOCKS[:] = [(article, translations, source_locale, blocks), *_RECENT_BLOCKS][:2]
+    return blocks
+
+
+def _render_blocks(article: Article, translations: Any, source_locale: str) -> list[TextBlock]:
     from ..render import plain_blocks, translated_markdown
 
     body, title, summary, fallback = translated_markdown(article, translations)

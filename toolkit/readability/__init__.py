@@ -161,6 +161,11 @@ def load_dictionaries(locales: list[str]) -> None:
     """Load the pronouncing and hyphenation dictionaries these locales need, now (before
     forking workers, so they inherit them rather than each loading their own)."""
     for locale in locales:
+        if language_of(locale) == "zh":
+            from .chinese import _tokenizer, _word_levels
+
+            _tokenizer()
+            _word_levels()
         code = SYLLABLE_LANGUAGES.get(language_of(locale))
         if code is None:
             continue
