@@ -741,3 +741,49 @@ def test_textstat_stays_the_reference_for_the_other_languages() -> None:
             continue
         counted = sum(c.syllables for _, c in sentence_counts(text, language))
         assert counted == count_syllables(text, language), language
+
+
+# Hand-computed, one text of 100 words, 5 sentences, 150 syllables (20 words per sentence,
+# 1.5 syllables per word), 10 polysyllables, 20 long words, 50 monosyllables, 450 letters,
+# 8 difficult words, 300 characters; each value worked out by hand from the published formula
+HAND_COMPUTED = [
+    ("szigriszt_pazos", 206.835 - 93.45 - 20),  # 93.385
+    ("fernandez_huerta", 206.84 - 90 - 20.4),  # 96.44
+    ("kandel_moles", 207 - 20.3 - 110.4),  # 76.3
+    ("amstad", 180 - 20 - 87.75),  # 72.25
+    ("douma", 206.835 - 18.6 - 115.5),  # 72.735
+    ("oborneva", 206.835 - 26 - 90.15),  # 90.685
+    ("flesch_kincaid_grade", 7.8 + 17.7 - 15.59),  # 9.91
+    ("flesch_portuguese", 248.835 - 20.3 - 126.9),  # 101.635
+    ("wiener_sachtextformel", 1.935 + 3.344 + 2.594 - 1.635 - 0.875),  # 5.363
+    ("automated_readability_index", 21.195 + 10 - 21.43),  # 9.765
+    ("gunning_fog", 0.4 * (20 + 10)),  # 12
+    ("lix", 20 + 20),  # 40
+    ("cldc", 20 + 8),  # 28
+    ("words_per_sentence", 20),
+    ("characters_per_sentence", 60),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), HAND_COMPUTED)
+def test_each_formula_against_a_hand_computed_value(name: str, expected: float) -> None:
+    counts = f.Counts(
+        sentences=5,
+        words=100,
+        syllables=150,
+        polysyllables=10,
+        monosyllables=50,
+        long_words=20,
+        letters=450,
+        characters=300,
+        difficult_words=8,
+    )
+    assert f.FORMULAS[name].compute(counts) == pytest.approx(expected, abs=0.001)
+
+
+def test_every_formula_has_a_reference_or_hand_computed_test() -> None:
+    tested = {name for name, _ in HAND_COMPUTED}
+    # published references above: Flesch 103.04, Coleman-Liau 14.53, SMOG 13.295, CLDC 67.09;
+    # hand-computed elsewhere: Gulpease, OSMAN
+    tested |= {"flesch_reading_ease", "coleman_liau", "smog", "gulpease", "osman"}
+    assert set(f.FORMULAS) == tested
