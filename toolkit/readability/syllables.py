@@ -57,7 +57,6 @@ ITALIAN_HIATUS_WORDS = frozenset(
         "sua",
         "zio",
         "zia",
-        "zii",
         "zie",
         "via",
         "vie",
