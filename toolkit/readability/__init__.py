@@ -33,6 +33,7 @@ from .formulas import (
     has_own_formula,
     targets_for,
 )
+from .formulas import total as total_counts
 from .segmenter import split_sentences_for
 from .syllables import RULE_LANGUAGES, count_syllables
 
@@ -358,7 +359,7 @@ def score_text(text: str, locale: str, config: ReadabilityConfig | None = None) 
     counted = _sentence_counts(text, language)
     if not counted:
         raise ToolkitError("nothing to score: the article has no text")
-    total = sum((c for _, c in counted), Counts(0, 0))
+    total = total_counts(c for _, c in counted)
     metrics: dict[str, float] = {
         "sentences": total.sentences,
         "words": total.words,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,11 +42,13 @@ class Counts:
         return Counts(*(a + b for a, b in zip(_values(self), _values(other), strict=True)))
 
 
-def _values(counts: Counts) -> tuple[int, ...]:
-    return tuple(getattr(counts, name) for name in _FIELDS)
+def total(counts: Iterable[Counts]) -> Counts:
+    """The sum of many counts, at once (faster than adding them one by one)."""
+    columns = list(zip(*map(_values, counts), strict=True))
+    return Counts(*map(sum, columns)) if columns else Counts(0, 0)
 
 
-_FIELDS = tuple(f.name for f in dataclasses.fields(Counts))
+_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Counts)))
 
 
 # --- the formulas, as published -----------------------------------------------------------

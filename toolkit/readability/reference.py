@@ -29,14 +29,14 @@ def reference_texts(language: str) -> dict[str, list[tuple[str, str]]]:
 def reference_scores(language: str, formula: str) -> dict[str, list[tuple[str, float]]]:
     """`formula`'s value on each reference text of `language`, by group."""
     from . import sentence_counts
-    from .formulas import FORMULAS, Counts
+    from .formulas import FORMULAS, total
 
     scores: dict[str, list[tuple[str, float]]] = {}
     for group, texts in reference_texts(language).items():
         scores[group] = []
         for name, text in texts:
-            total = sum((c for _, c in sentence_counts(text, language)), Counts(0, 0))
-            scores[group].append((name, FORMULAS[formula].compute(total)))
+            counts = total(c for _, c in sentence_counts(text, language))
+            scores[group].append((name, FORMULAS[formula].compute(counts)))
     return scores
 
 
