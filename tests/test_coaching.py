@@ -255,3 +255,16 @@ def test_status_carries_the_coaching(tmp_path) -> None:
         line.startswith("coaching es/taking-antidepressants (es): 1 hint")
         for line in report.lines()
     )
+
+
+def test_findings_point_at_their_block_with_code_blocks_around() -> None:
+    from toolkit.coaching import coach_blocks
+    from toolkit.models import TextBlock
+
+    blocks = [
+        TextBlock("title", "Your pills"),
+        TextBlock("code", "x = 1"),
+        TextBlock("paragraph", "Take your pills. You have hypertension."),
+    ]
+    (found,) = [c for c in coach_blocks(blocks, "en") if c.rule == "medical-terms"]
+    assert blocks[found.block].kind == "paragraph"

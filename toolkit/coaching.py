@@ -287,6 +287,10 @@ _SEQUENCE_WORDS = {
         "tercero",
     ),
 }
+_SEQUENCE = {
+    language: re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+    for language, words in _SEQUENCE_WORDS.items()
+}
 _SECOND_PERSON = {
     "en": re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE),
     "es": re.compile(
@@ -406,6 +410,10 @@ _NUMBER_WORDS = {
         re.IGNORECASE,
     ),
 }
+_NUMBER_WORD_SETS = {
+    language: frozenset(pattern.pattern.split("(", 1)[1].split(")", 1)[0].split("|"))
+    for language, pattern in _NUMBER_WORDS.items()
+}
 _FRACTIONS_PERCENTAGES = {
     "en": re.compile(
         r"\d+(?:[.,]\d+)?\s*%|\bper ?cent\b|[½⅓⅔¼¾⅕⅛]|(?<![\d/])\b\d{1,2}/\d{1,2}\b(?![\d/]|\s*mm)"
@@ -489,7 +497,7 @@ def _is_imperative(sentence: str, language: str) -> bool:
 def _summary_first(blocks: Sequence[TextBlock], language: str, summary: str) -> list[Coaching]:
     if summary.strip():
         return []
-    body = [(i, b) for i, b in enumerate(blocks) if b.kind != "title"]
+    body = [(i, b) for i, b in enumerate(blocks) if b.kind not in ("title", "code")]
     if not body:
         return []
     index, first = body[0]
@@ -581,31 +589,31 @@ def _action(sentences: list[tuple[int, str]], language: str) -> list[Coaching]:
     ]
 
 
-def _steps(blocks: Sequence[TextBlock], language: str) -> list[Coaching]:
+def _steps(
+    blocks: Sequence[TextBlock], sentences: list[tuple[int, str]], language: str
+) -> list[Coaching]:
     """Several actions written in one paragraph, in an article with no numbered list."""
     if any(b.kind == "list item" and b.marker[:1].isdigit() for b in blocks):
         return []
-    from .readability import split_sentences
-
+    actions: dict[int, int] = {}
+    for index, sentence in sentences:
+        if blocks[index].kind in ("paragraph", "blockquote") and _is_imperative(sentence, language):
+            actions[index] = actions.get(index, 0) + 1
     findings = []
-    for index, block in enumerate(blocks):
-        if block.kind not in ("paragraph", "blockquote"):
+    for index, count in sorted(actions.items()):
+        if count < 2:
             continue
-        sentences = split_sentences(block.text, language)
-        actions = sum(_is_imperative(s, language) for s in sentences)
-        lowered = block.text.lower()
-        sequenced = sum(
-            bool(re.search(rf"\b{re.escape(w)}\b", lowered)) for w in _SEQUENCE_WORDS[language]
-        )
-        if actions >= 3 or (actions >= 2 and sequenced >= 2):
+        text = blocks[index].text
+        sequenced = len({m.lower() for m in _SEQUENCE[language].findall(text)})
+        if count >= 3 or sequenced >= 2:
             findings.append(
                 Coaching(
                     "steps-in-order",
                     ITEMS["steps-in-order"],
-                    f"{actions} actions in one paragraph: write them as a numbered list, one "
+                    f"{count} actions in one paragraph: write them as a numbered list, one "
                     "step per item, in the order the reader does them",
                     index,
-                    _short(block.text),
+                    _short(text),
                 )
             )
     return findings
@@ -697,10 +705,13 @@ def _acronyms(sentences: list[tuple[int, str]]) -> list[Coaching]:
 def _medical_terms(sentences: list[tuple[int, str]], words: Mapping[str, str]) -> list[Coaching]:
     if not words:
         return []
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(t) for t in sorted(words, key=len, reverse=True)) + r")\b",
-        re.IGNORECASE,
-    )
+    lowered = " ".join(s for _, s in sentences).lower()
+    present = set(_WORD.findall(lowered))
+    # one pass over the words first: a regex of every term is slow on a whole article
+    candidates = [t for t in words if (t in lowered if " " in t else t in present)]
+    if not candidates:
+        return []
+    pattern = _term_pattern(tuple(sorted(candidates, key=len, reverse=True)))
     seen: set[str] = set()
     findings = []
     for n, (index, sentence) in enumerate(sentences):
@@ -726,9 +737,21 @@ def _medical_terms(sentences: list[tuple[int, str]], words: Mapping[str, str]) -
     return findings
 
 
+@lru_cache(maxsize=16)
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b", re.IGNORECASE)
+
+
 def _numbers(sentences: list[tuple[int, str]], language: str) -> list[Coaching]:
-    findings = []
-    words = [(i, s, m) for i, s in sentences for m in _NUMBER_WORDS[language].finditer(s)]
+    findings: list[Coaching] = []
+    text = " ".join(s for _, s in sentences)
+    words = set(_WORD.findall(text.lower()))
+    has_words = not words.isdisjoint(_NUMBER_WORD_SETS[language])
+    if not has_words and not _FRACTIONS_PERCENTAGES[language].search(text):
+        return findings
+    words = []
+    if has_words:
+        words = [(i, s, m) for i, s in sentences for m in _NUMBER_WORDS[language].finditer(s)]
     if words:
         index, sentence, match = words[0]
         findings.append(
@@ -773,14 +796,13 @@ def coach_blocks(
     language = language_of(locale)
     if language not in COACHED_LANGUAGES:
         return []
-    blocks = [b for b in blocks if b.kind != "code"]
     sentences = _sentences(blocks, language)
     findings = (
         _summary_first(blocks, language, summary)
         + _headings(blocks)
         + _lists(blocks)
         + _action(sentences, language)
-        + _steps(blocks, language)
+        + _steps(blocks, sentences, language)
         + _you(sentences, language)
         + _passive(sentences, language)
         + _acronyms(sentences)
