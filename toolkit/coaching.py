@@ -466,13 +466,13 @@ def _short(text: str, limit: int = 70) -> str:
 
 
 def _sentences(blocks: Sequence[TextBlock], language: str) -> list[tuple[int, str]]:
-    from .readability import split_sentences
+    from .readability.segmenter import split_sentences_for
 
     out = []
     for index, block in enumerate(blocks):
         if block.kind in ("code", "title"):
             continue
-        out += [(index, s) for s in split_sentences(block.text, language)]
+        out += [(index, s) for s in split_sentences_for(block.text, language)]
     return out
 
 
@@ -484,10 +484,12 @@ _LEAD_WORDS = frozenset(
 
 
 def _first_word(sentence: str) -> str:
-    words = _WORD.findall(sentence.lower())
-    while len(words) > 1 and words[0] in _LEAD_WORDS:
-        words = words[1:]
-    return words[0] if words else ""
+    word = ""
+    for match in _WORD.finditer(sentence):  # stops at the first word that is no lead word
+        word = match.group().lower()
+        if word not in _LEAD_WORDS:
+            break
+    return word
 
 
 def _is_imperative(sentence: str, language: str) -> bool:
@@ -742,37 +744,49 @@ def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b", re.IGNORECASE)
 
 
+def _first_match(
+    sentences: list[tuple[int, str]], pattern: re.Pattern[str], text: str
+) -> tuple[int, int, str, re.Match[str]] | None:
+    """(how many matches in all, block, sentence, first match), or None: one pass over the
+    joined text, then the sentences only up to the first that matches."""
+    count = sum(1 for _ in pattern.finditer(text))
+    if not count:
+        return None
+    for index, sentence in sentences:
+        match = pattern.search(sentence)
+        if match:
+            return count, index, sentence, match
+    return None
+
+
 def _numbers(sentences: list[tuple[int, str]], language: str) -> list[Coaching]:
     findings: list[Coaching] = []
-    text = " ".join(s for _, s in sentences)
+    text = "\n".join(s for _, s in sentences)  # a line break: no match spans two sentences
     words = set(_WORD.findall(text.lower()))
-    has_words = not words.isdisjoint(_NUMBER_WORD_SETS[language])
-    if not has_words and not _FRACTIONS_PERCENTAGES[language].search(text):
-        return findings
-    words = []
-    if has_words:
-        words = [(i, s, m) for i, s in sentences for m in _NUMBER_WORDS[language].finditer(s)]
-    if words:
-        index, sentence, match = words[0]
+    spelled = None
+    if not words.isdisjoint(_NUMBER_WORD_SETS[language]):
+        spelled = _first_match(sentences, _NUMBER_WORDS[language], text)
+    if spelled:
+        count, index, sentence, match = spelled
         findings.append(
             Coaching(
                 "number-words",
                 ITEMS["number-words"],
-                f"{len(words)} number{'s' if len(words) != 1 else ''} written in words (first: "
+                f"{count} number{'s' if count != 1 else ''} written in words (first: "
                 f'"{match.group(1)}"): write numbers as digits ("3 times a day")',
                 index,
                 _short(sentence),
             )
         )
-    hard = [(i, s, m) for i, s in sentences for m in _FRACTIONS_PERCENTAGES[language].finditer(s)]
+    hard = _first_match(sentences, _FRACTIONS_PERCENTAGES[language], text)
     if hard:
-        index, sentence, match = hard[0]
+        count, index, sentence, match = hard
         findings.append(
             Coaching(
                 "fractions-percentages",
                 ITEMS["fractions-percentages"],
-                f"{len(hard)} fraction{'s' if len(hard) != 1 else ''} or percentage"
-                f'{"s" if len(hard) != 1 else ""} (first: "{match.group(0).strip()}"): many '
+                f"{count} fraction{'s' if count != 1 else ''} or percentage"
+                f'{"s" if count != 1 else ""} (first: "{match.group(0).strip()}"): many '
                 'readers find these hard; say "1 in 4 people" or "about half", and never ask '
                 "the reader to calculate",
                 index,
