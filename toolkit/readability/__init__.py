@@ -486,6 +486,8 @@ def raw_textstat_metrics(text: str, locale: str) -> dict[str, float]:
         "it": {"gulpease": ts.gulpease_index},
         "nl": {"douma": ts.flesch_reading_ease},
         "ru": {"oborneva": ts.flesch_reading_ease},
+        # textstat has no Portuguese coefficients and falls back to English: + 42 is Martins'
+        "pt": {"flesch_portuguese": lambda t: ts.flesch_reading_ease(t) + 42},
     }.get(language)
     if calls is None:
         if language in UNSPACED_LANGUAGES:
