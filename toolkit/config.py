@@ -67,6 +67,10 @@ class AudioConfig:
     #: seconds; gTTS requests never wait forever
     gtts_timeout: float = 15.0
     gtts_retries: int = 4
+    #: numbers always read digit by digit besides the lexicon's (local crisis lines, codes)
+    phone_numbers: tuple[str, ...] = ()
+    #: per locale: the engine that speaks it ({"en": "piper"}); others use `engine`
+    engines: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ class Config:
     source_locale: str = "en"
     #: empty means: every folder under locales/ besides templates/
     locales: tuple[str, ...] = ()
-    wrap_width: int = 76
+    wrap_width: int = 79
     #: percent of entries that must be translated for a pair to be published
     min_translated: float = 100.0
     readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)
