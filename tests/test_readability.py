@@ -706,13 +706,13 @@ def test_syllables_match_the_hand_counted_lists(language: str) -> None:
 
 @pytest.mark.parametrize(
     ("language", "pyphen_code", "at_most"),
-    [("es", "es", 40), ("it", "it", 38), ("pt", "pt_PT", 32)],
+    [("es", "es", 43), ("it", "it", 45), ("pt", "pt_PT", 34)],
 )
 def test_pyphen_undercounts_what_the_rules_count(
     language: str, pyphen_code: str, at_most: int
 ) -> None:
     """Why the rules exist: pyphen's hyphenation points + 1 (textstat's count) get far fewer
-    of the hand-counted words right (measured: es 38 of 72, it 36 of 61, pt 30 of 58)."""
+    of the hand-counted words right (measured: es 43 of 88, it 45 of 71, pt 34 of 65)."""
     import pyphen
 
     hyphenator = pyphen.Pyphen(lang=pyphen_code)
