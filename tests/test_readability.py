@@ -787,3 +787,44 @@ def test_every_formula_has_a_reference_or_hand_computed_test() -> None:
     # hand-computed elsewhere: Gulpease, OSMAN
     tested |= {"flesch_reading_ease", "coleman_liau", "smog", "gulpease", "osman"}
     assert set(f.FORMULAS) == tested
+
+
+# Sentence counts, counted by hand: each text with hard wraps inside its paragraphs, headings
+# without a full stop, decimals and abbreviations
+HAND_COUNTED_SENTENCES = [
+    (
+        "en",
+        "How to take it\n\nTake 2.5 mg at 8 a.m. with a\nfull glass of water. Call Dr. Lee if you feel\ndizzy.",
+        3,
+    ),
+    (
+        "es",
+        "Cómo tomarlo\n\nTome 2,5 mg cada\nmañana. Llame a la Dra. Ruiz si\nse siente mareado. ¿Tiene dudas?",
+        4,
+    ),
+    (
+        "de",
+        "So nehmen Sie es\n\nNehmen Sie die Tabletten jeden Morgen mit einem\ngroßen Glas Wasser ein. Rufen Sie Dr. Meier an.",
+        3,
+    ),
+    (
+        "fr",
+        "Comment le prendre\n\nPrenez 2,5 mg chaque\nmatin. Appelez le Dr Martin si vous\navez des vertiges.",
+        3,
+    ),
+    (
+        "it",
+        "Come prenderlo\n\nPrenda 2,5 mg ogni\nmattina. Chiami il medico se ha\nle vertigini.",
+        3,
+    ),
+    ("pt", "Como tomar\n\nTome 2,5 mg toda\nmanhã. Ligue para o Dr. Souza se\nsentir tontura.", 3),
+    ("vi", "Cách uống thuốc\n\nUống 2,5 mg mỗi\nsáng. Gọi bác sĩ nếu bạn\nthấy chóng mặt.", 3),
+    ("zh", "如何服药\n\n每天早上服用2.5毫克。如果\n头晕，请联系医生。", 3),
+    ("ar", "كيف تأخذ الدواء\n\nخذ 2.5 ملغ كل\nصباح. اتصل بالطبيب إذا شعرت\nبالدوار.", 3),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "sentences"), HAND_COUNTED_SENTENCES)
+def test_sentence_counts_against_hand_counts(language: str, text: str, sentences: int) -> None:
+    assert len(split_sentences(text, language)) == sentences, split_sentences(text, language)
+    assert score_text(text, language).metrics["sentences"] >= sentences  # zh: ；ends none here

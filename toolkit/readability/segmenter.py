@@ -29,6 +29,8 @@ _TITLES = frozenset(
     ["dr", "dra", "mr", "mrs", "ms", "sr", "sra", "srta", "sres", "prof", "st", "mt", "no"]
     + ["nº", "ca", "vs"]
 )
+#: titles before a name, which never end a sentence ("no." and "vs." can)
+_PERSON_TITLES = frozenset(["dr", "dra", "mr", "mrs", "ms", "sr", "sra", "srta", "sres", "prof"])
 _INITIALS = re.compile(r"^(?:\w\.)*\w$")  # "e.g", "a.m", "J": single letters between dots
 # A line with no terminal mark followed by more text is one sentence: no segmenter needed.
 _MAYBE_SEVERAL = re.compile(rf"[.!?…{_HARD_TERMINALS}]\S*\s*\S")
@@ -79,7 +81,9 @@ def clear_split(line: str, language: str) -> list[str] | None:
     for cut in cuts:
         piece = line[start:cut]
         word = _WORD_BEFORE.search(piece)
-        if word is None or word.group(1).lower() in abbreviations or not line[cut].isupper():
+        before = word.group(1).lower() if word else ""
+        known = before in abbreviations or before in _PERSON_TITLES
+        if word is None or known or not line[cut].isupper():
             return None
         pieces.append(piece.strip())
         start = cut
@@ -125,6 +129,20 @@ def fallback_segment(line: str) -> list[str]:
     return [s for s in sentences if s]
 
 
+def _join_after_titles(pieces: list[str]) -> list[str]:
+    """pysbd's lists lack some titles ("Dra." in Spanish): a piece ending in one of
+    `_PERSON_TITLES` goes on in the next piece ("Llame a la Dra. Ruiz")."""
+    joined: list[str] = []
+    for piece in pieces:
+        if joined:
+            last = joined[-1].split()[-1].lower()
+            if last.endswith(".") and last[:-1] in _PERSON_TITLES:
+                joined[-1] = f"{joined[-1]} {piece}"
+                continue
+        joined.append(piece)
+    return joined
+
+
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _TABLE_ROW = " | "
 
@@ -164,7 +182,8 @@ def _split(text: str, language: str) -> tuple[str, ...]:
         elif language in PYSBD_LANGUAGES:
             clear = clear_split(line, language)
             if clear is None:
-                clear = [s.strip() for s in _pysbd(language).segment(line) if s.strip()]
+                pieces = [s.strip() for s in _pysbd(language).segment(line) if s.strip()]
+                clear = _join_after_titles(pieces)
             sentences.extend(clear)
         else:
             sentences.extend(fallback_segment(line))
