@@ -29,6 +29,15 @@ class ReadabilityConfig:
 
 
 @dataclass(frozen=True)
+class CoachingConfig:
+    """`[tool.toolkit.coaching]`: plain-language coaching for authors (toolkit/coaching.py)."""
+
+    #: per language, medical term -> plain words, added to the shipped list:
+    #: {"en": {"myocardial infarction": "heart attack"}}
+    plain_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ChecksConfig:
     """`[tool.toolkit.checks]`."""
 
@@ -68,7 +77,7 @@ class AudioConfig:
 class CatalogsConfig:
     """`[tool.toolkit.catalogs]`: catalog headers and the translation memory."""
 
-    #: `Project-Id-Version` of templates and catalogs, "NAME VERSION"; `{slug}` is the article
+    #: `Project-Id-Version` of templates and catalogs (gettext: "NAME VERSION"); `{slug}`: article
     project_id_version: str = "{slug} 1"
     #: `Report-Msgid-Bugs-To`: where translators report a problem in the source text
     report_msgid_bugs_to: str = "EMAIL@ADDRESS"
@@ -100,6 +109,7 @@ class Config:
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     catalogs: CatalogsConfig = field(default_factory=CatalogsConfig)
+    coaching: CoachingConfig = field(default_factory=CoachingConfig)
 
 
 _SECTIONS = {
@@ -107,6 +117,7 @@ _SECTIONS = {
     "checks": ChecksConfig,
     "audio": AudioConfig,
     "catalogs": CatalogsConfig,
+    "coaching": CoachingConfig,
 }
 
 
