@@ -395,12 +395,13 @@ def _locale_outputs(
     )
     if state.get(f"bundle:{locale}") == key and bundle_path.exists():
         return
-    files = {"index.html": index}
+    files: dict[str, bytes | Path] = {"index.html": index}
     for record in records:
         folder = paths.article_site(locale, record["slug"])
         for name in PAIR_FILES:
             if (folder / name).exists():
-                files[f"{record['slug']}/{name}"] = (folder / name).read_bytes()
+                # a path, not its bytes: the bundle streams it (memory stays flat)
+                files[f"{record['slug']}/{name}"] = folder / name
     manifest_articles = [
         {
             k: r.get(k)
