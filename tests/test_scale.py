@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -108,3 +109,75 @@ def test_an_unchanged_bundle_is_known_from_its_manifest_and_a_truncated_one_rebu
     path.write_bytes(path.read_bytes()[:-100])  # cut short: its directory is unreadable
     assert write_bundle(path, "es", files, articles) is True
     assert verify(path).files == 3
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    site = root / "build" / "site"
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.*"))}
+
+
+def test_cache_eviction_and_prune_never_change_the_output(project: Path) -> None:
+    """Real espeak: the same MP3 and captions from a warm, a partly evicted and an empty
+    cache (espeak is reproducible per sentence, and the voice's pace is kept)."""
+    from click.testing import CliRunner
+
+    from toolkit.audio import generate_audio
+    from toolkit.audio.cache import AudioCache
+    from toolkit.cli import main
+    from toolkit.project import Project
+
+    first = generate_audio(Project.load(project), ["en"], [])
+    assert first.written
+    cold = _tree(project)
+    cache = AudioCache(project / "build" / ".cache" / "audio")
+    entries = cache.entries()
+    assert len(entries) > 4
+    total = sum(e[1] for e in entries)
+
+    # a hit makes a sentence the most recently used: it survives a prune that takes the rest
+    oldest = entries[0][2]
+    for i, (_, _, path) in enumerate(entries):
+        os.utime(path, (1_000_000 + i, 1_000_000 + i))
+    cache.get_pcm(oldest.stem)
+    removed = cache.prune(total // 2)
+    assert removed.entries and oldest.exists()
+
+    again = generate_audio(Project.load(project), ["en"], [], force=True)
+    assert again.written and _tree(project) == cold
+    assert f"synthesized {removed.entries} of {len(entries)}" in again.lines()[-1]
+
+    pruned = CliRunner().invoke(
+        main, ["--project", str(project), "cache", "prune", "--max-mb", "0"]
+    )
+    assert pruned.exit_code == 0, pruned.output
+    assert f"removed {len(entries)} sentences" in pruned.output
+    assert cache.entries() == []
+    assert (cache.folder / "pace.json").is_file()  # the measured pace is not an entry
+    third = generate_audio(Project.load(project), ["en"], [], force=True)
+    assert _tree(project) == cold
+    assert f"synthesized {len(entries)} of {len(entries)}" in third.lines()[-1]
+
+    info = CliRunner().invoke(
+        main, ["--project", str(project), "cache", "info", "--format", "json"]
+    )
+    report = json.loads(info.output)
+    assert report["entries"] == len(entries) and report["limit_bytes"] == 2048 << 20
+    mp3 = (project / "build" / "site" / "en" / "blood-pressure" / "audio.mp3").stat().st_size
+    assert report["mp3_bytes"] == mp3 and report["per_mp3_byte"] == round(report["bytes"] / mp3, 3)
+
+
+def test_the_configured_limit_is_kept_after_each_run(project: Path) -> None:
+    from toolkit.audio import generate_audio
+    from toolkit.audio.cache import AudioCache, enforce_limit
+    from toolkit.project import Project
+
+    generate_audio(Project.load(project), ["en"], [])
+    cache = AudioCache(project / "build" / ".cache" / "audio")
+    assert cache.entries()
+    (project / "pyproject.toml").write_text("[tool.toolkit.cache]\naudio_max_mb = 0\n")
+    assert enforce_limit(cache.folder, Project.load(project).config) is None  # 0: no limit
+    (project / "pyproject.toml").write_text("[tool.toolkit.cache]\naudio_max_mb = -1\n")
+    from toolkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="audio_max_mb"):
+        Project.load(project)

@@ -65,6 +65,14 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class CacheConfig:
+    """`[tool.toolkit.cache]`: how much disk the caches under build/.cache may use."""
+
+    #: the audio cache's size limit in MB (least recently used sentences go first); 0: none
+    audio_max_mb: int = 2048
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one project."""
 
@@ -81,9 +89,15 @@ class Config:
     readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
 
 
-_SECTIONS = {"readability": ReadabilityConfig, "checks": ChecksConfig, "audio": AudioConfig}
+_SECTIONS = {
+    "readability": ReadabilityConfig,
+    "checks": ChecksConfig,
+    "audio": AudioConfig,
+    "cache": CacheConfig,
+}
 
 
 def load_config(root: Path, **overrides: Any) -> Config:
@@ -123,6 +137,7 @@ _RANGES = {
     ("audio", "sentence_pause_ms"): (0, 5000),
     ("audio", "paragraph_pause_ms"): (0, 10000),
     ("readability", "max_sentence_words"): (3, 200),
+    ("cache", "audio_max_mb"): (0, 10_000_000),
     ("readability", "hard_word_share"): (0, 1),
 }
 

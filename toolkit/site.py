@@ -117,6 +117,9 @@ def build(
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise
     state.save()
+    from .audio.cache import enforce_limit
+
+    enforce_limit(project.paths.audio_cache_dir, project.config)  # least recently used go
     return result
 
 

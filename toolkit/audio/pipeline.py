@@ -494,6 +494,20 @@ def synthesize_all(
         progress(0, total, label)
     done = run([(s.key, s.spoken, s.voice, rate) for s in sample])
     factors.update(_learn(sample, {d[0]: d[3] for d in done}, engine, rate, table))
+    # A pace now remembered is what any later run asks for: the sample is spoken again at
+    # it, so a sentence evicted from the cache comes back the same (issue 14).
+    version = engine.version()
+    redo = [
+        s
+        for s in sample
+        if table.get(engine.name, version, s.voice, rate) is not None
+        and _asked(rate, factors.get(s.voice)) != rate
+    ]
+    if redo:
+        again = {s.key for s in redo}
+        run.total += len(redo)
+        done = [d for d in done if d[0] not in again]
+        done += run([(s.key, s.spoken, s.voice, _asked(rate, factors.get(s.voice))) for s in redo])
     sampled = {s.key for s in sample}
     rest = [s for s in missing.values() if s.key not in sampled]
     done += run([(s.key, s.spoken, s.voice, _asked(rate, factors.get(s.voice))) for s in rest])
@@ -1040,7 +1054,7 @@ def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: s
     paths = project.paths
     source = project.source_locale
     settings = json.dumps(
-        [__version__, asdict(project.config), engine.name, engine.version(), voice],
+        [__version__, _shaping(project.config), engine.name, engine.version(), voice],
         sort_keys=True,
         default=str,
     )
@@ -1052,6 +1066,11 @@ def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: s
         *lexicon_digests(paths, locale),
         *lexicon_digests(paths, source),
     )
+
+
+def _shaping(config: Any) -> dict[str, Any]:
+    """The configuration but the cache limits: they change what is kept, never the audio."""
+    return {k: v for k, v in asdict(config).items() if k != "cache"}
 
 
 def lexicon_digests(paths: Any, locale: str) -> list[str]:
@@ -1229,6 +1248,9 @@ def generate_audio(
         speaker = next(e for e, _ in speakers.values() if e.name == name)
         total.update(s.key for job in jobs for s in job.sentences)
         synthesized += _speak_jobs(project, jobs, speaker, config, done, progress, workers)
+    from .cache import enforce_limit
+
+    enforce_limit(paths.audio_cache_dir, project.config)  # after the run: nothing it needs goes
     jobs = [job for group in by_engine.values() for job in group]
     if not jobs:
         return result
