@@ -7,8 +7,9 @@ interrupted run keeps what it finished and the next run resumes from it. PCM is 
 The cache is bounded (`[tool.toolkit.cache] audio_max_mb`): a file's modification time is its
 last use (a hit touches it), and `prune` removes the least recently used entries first. An
 evicted sentence is synthesized again, to the same samples (the engines are reproducible per
-sentence), so eviction never changes an output. `pace.json` (the voices' measured pace) is
-not an entry and is never evicted: the pace decides the rate the engine is asked for.
+sentence, and each sentence's asked rate is remembered in `asked.sqlite`), so eviction never
+changes an output. `pace.json` (the voices' measured pace) and `asked.sqlite` (a few dozen
+bytes per sentence) are not entries and are never evicted.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +50,28 @@ class AudioCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        self._db: sqlite3.Connection | None = None
+        self._db_pid = 0
+
+    def _asked_db(self) -> sqlite3.Connection:
+        """`asked.sqlite`, opened once per process (a forked worker opens its own)."""
+        if self._db is None or self._db_pid != os.getpid():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.folder / "asked.sqlite", timeout=60, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS asked (key TEXT PRIMARY KEY, wpm INTEGER)")
+            self._db, self._db_pid = db, os.getpid()
+        return self._db
+
+    def asked(self, key: str, wpm: int) -> int:
+        """The words a minute `key` was first asked for (remembered now if it is new)."""
+        db = self._asked_db()
+        db.execute("INSERT OR IGNORE INTO asked VALUES (?, ?)", (key, int(wpm)))
+        row = db.execute("SELECT wpm FROM asked WHERE key = ?", (key,)).fetchone()
+        return int(row[0])
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"folder": self.folder, "_db": None, "_db_pid": 0}
 
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.flac"

@@ -329,6 +329,9 @@ Done = tuple[str, "Clip | None", int, float]
 def _speak(engine: Engine, item: Item, cache: AudioCache, keep: bool) -> Done:
     """Synthesize one sentence, store it (trimmed, 16-bit) in the cache at once."""
     key, spoken, voice, asked = item
+    # a sentence spoken before (then evicted) is asked for what it was asked then: the pace
+    # calibration's sample was spoken at the plain rate, the rest at the corrected one
+    asked = cache.asked(key, asked)
     synthesis = engine.synthesize(spoken, voice, asked)
     rate = int(synthesis.sample_rate)
     pcm = _trim(to_int16(synthesis.pcm), rate).copy()
@@ -494,20 +497,6 @@ def synthesize_all(
         progress(0, total, label)
     done = run([(s.key, s.spoken, s.voice, rate) for s in sample])
     factors.update(_learn(sample, {d[0]: d[3] for d in done}, engine, rate, table))
-    # A pace now remembered is what any later run asks for: the sample is spoken again at
-    # it, so a sentence evicted from the cache comes back the same (issue 14).
-    version = engine.version()
-    redo = [
-        s
-        for s in sample
-        if table.get(engine.name, version, s.voice, rate) is not None
-        and _asked(rate, factors.get(s.voice)) != rate
-    ]
-    if redo:
-        again = {s.key for s in redo}
-        run.total += len(redo)
-        done = [d for d in done if d[0] not in again]
-        done += run([(s.key, s.spoken, s.voice, _asked(rate, factors.get(s.voice))) for s in redo])
     sampled = {s.key for s in sample}
     rest = [s for s in missing.values() if s.key not in sampled]
     done += run([(s.key, s.spoken, s.voice, _asked(rate, factors.get(s.voice))) for s in rest])
