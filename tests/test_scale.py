@@ -181,3 +181,34 @@ def test_the_configured_limit_is_kept_after_each_run(project: Path) -> None:
 
     with pytest.raises(ConfigError, match="audio_max_mb"):
         Project.load(project)
+
+
+def test_build_speaks_through_per_pair_workers_to_the_same_bytes(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real espeak: the build's batched audio (per-pair workers, encoding in them) writes
+    what the one-pair-at-a-time path writes, and a second build has nothing to do."""
+    import shutil
+
+    from toolkit import site
+    from toolkit.audio import pipeline
+    from toolkit.project import Project
+
+    other = tmp_path / "other"
+    shutil.copytree(project, other)
+    calls: list[int] = []
+    real = pipeline.speak_pairs
+    monkeypatch.setattr(
+        pipeline, "speak_pairs", lambda p, r, *a, **k: calls.append(len(r)) or real(p, r, *a, **k)
+    )
+    site.build(Project.load(project))
+    assert calls == [1]  # one batch, through the workers' path
+    assert site.build(Project.load(project)).lines() == ["build: nothing to do (1 up to date)"]
+
+    monkeypatch.setattr(site, "_make_audio", lambda *a, **k: site._speak_one(*a, **k))
+    site.build(Project.load(other))
+    assert calls == [1]  # the one-pair path did not batch
+    ours, theirs = _tree(project), _tree(other)
+    assert ours == theirs and any(name.endswith("audio.mp3") for name in ours)
+    zips = [(root / "build" / "bundles" / "en.zip").read_bytes() for root in (project, other)]
+    assert zips[0] == zips[1]

@@ -155,10 +155,20 @@ def _build(
 
         result.written += compile_catalogs(project, targets).written
 
-    for done, work in enumerate(pending, 1):
-        if progress:
-            progress(done - 1, len(pending), f"{work.locale}/{work.article.slug}")
-        _build_pair(project, state, work, engine, result, force)
+    # In batches: each batch's pairs are rendered, then spoken over the cores (one pair per
+    # worker, encoding included), then paged; memory holds one batch's text, not the library's.
+    for start in range(0, len(pending), AUDIO_BATCH):
+        batch = pending[start : start + AUDIO_BATCH]
+        staged = []
+        for done, work in enumerate(batch, start + 1):
+            if progress:
+                progress(done - 1, len(pending), f"{work.locale}/{work.article.slug}")
+            item = _stage_pair(project, state, work, result)
+            if item is not None:
+                staged.append(item)
+        audio = _speak_staged(project, staged, engine, force)
+        for item in staged:
+            _finish_pair(project, state, item, audio[item.name], result)
     if progress and pending:
         progress(len(pending), len(pending), "")
 
@@ -194,14 +204,29 @@ def _write(path: Path, data: bytes, project: Project, result: StageResult) -> No
         result.written.append(project.paths.relative(path))
 
 
-def _build_pair(
-    project: Project,
-    state: StageState,
-    work: _Work,
-    engine: str | None,
-    result: StageResult,
-    force: bool = False,
-) -> None:
+#: pairs rendered, then spoken together (enough to keep every core busy with whole pairs)
+AUDIO_BATCH = 32
+
+
+@dataclass
+class _Staged:
+    """A pair rendered and found publishable, waiting for its audio and page."""
+
+    work: _Work
+    pair: Any
+    folder: Path
+    translated: float
+    readability: dict[str, Any] | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.work.locale}/{self.work.article.slug}"
+
+
+def _stage_pair(
+    project: Project, state: StageState, work: _Work, result: StageResult
+) -> _Staged | None:
+    """Render and assess one pair and write its text; None when it is not published."""
     from .render import render_assessed, source_pair
 
     locale, article = work.locale, work.article
@@ -224,18 +249,58 @@ def _build_pair(
                 result.notes.append(f"removed {project.paths.relative(folder)}/: {reasons}")
             state.set(f"pair:{name}", {"key": work.key, "published": False, "reasons": reasons})
             result.skipped.append((name, reasons))
-            return
+            return None
     lang = bcp47(locale)
     _write(folder / "article.md", pair.article_md(lang).encode("utf-8"), project, result)
     _write(folder / "article.txt", pair.text.encode("utf-8"), project, result)
-    readability = _readability(project, locale, pair)
-    audio = _make_audio(project, article, pair, locale, engine, folder, force)
+    return _Staged(work, pair, folder, translated, _readability(project, locale, pair))
+
+
+def _speak_staged(
+    project: Project, staged: list[_Staged], engine: str | None, force: bool
+) -> dict[str, dict[str, Any]]:
+    """Every staged pair's audio, through the per-pair workers `toolkit audio` uses."""
+    if _make_audio is not _speak_one or not staged:  # replaced (a test's fake): pair by pair
+        return {
+            s.name: _make_audio(
+                project, s.work.article, s.pair, s.work.locale, engine, s.folder, force
+            )
+            for s in staged
+        }
+    from .audio.pipeline import PairRequest, speak_pairs
+
+    requests = [
+        PairRequest(
+            s.name,
+            tuple(s.pair.blocks),
+            s.work.locale,
+            s.pair.title,
+            s.folder,
+            project.paths.audio_state(s.work.locale, s.work.article.slug),
+        )
+        for s in staged
+    ]
+    made = speak_pairs(project, requests, engine, force=force)
+    return {s.name: _audio_record(made[s.name], s.folder) for s in staged}
+
+
+def _finish_pair(
+    project: Project,
+    state: StageState,
+    item: _Staged,
+    audio: dict[str, Any],
+    result: StageResult,
+) -> None:
+    """The page of a spoken pair, and its state."""
+    work, pair, folder = item.work, item.pair, item.folder
+    locale, article = work.locale, work.article
+    source = locale == project.source_locale
     result.written += [project.paths.relative(Path(p)) for p in audio.get("written", ())]
     record = {
         "slug": article.slug,
         "title": pair.title,
-        "readability": readability,
-        "translated": translated,
+        "readability": item.readability,
+        "translated": item.translated,
         "audio_seconds": audio.get("audio_seconds"),
         "engine": audio.get("engine"),
         "voice": audio.get("voice"),
@@ -252,7 +317,7 @@ def _build_pair(
         fallback_lang=None if source else project.source_locale,
     )
     _write(folder / "index.html", html.encode("utf-8"), project, result)
-    state.set(f"pair:{name}", {"key": work.key, "published": True, "record": record})
+    state.set(f"pair:{item.name}", {"key": work.key, "published": True, "record": record})
 
 
 def _readability(project: Project, locale: str, pair: Any) -> dict[str, Any] | None:
@@ -325,6 +390,14 @@ def _make_audio(
         force=force,
         label=f"{locale}/{article.slug}",
     )
+    return _audio_record(clip, folder)
+
+
+#: the real one-pair audio maker; `_make_audio` may be replaced (tests' fake engine)
+_speak_one = _make_audio
+
+
+def _audio_record(clip: Any, folder: Path) -> dict[str, Any]:
     mp3 = folder / "audio.mp3"
     return {
         "audio_seconds": round(float(clip.duration), 2),

@@ -19,8 +19,11 @@ import io
 import json
 import os
 import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -45,6 +48,23 @@ def quantize(synthesis: Synthesis) -> Synthesis:
     return Synthesis((pcm / 32767).astype(np.float32), int(synthesis.sample_rate))
 
 
+_TABLE = "CREATE TABLE IF NOT EXISTS asked (key TEXT PRIMARY KEY, wpm INTEGER)"
+T = TypeVar("T")
+
+
+def _retry(step: Callable[[], T]) -> T:
+    """`step`, tried again while another process holds the database (sqlite answers some
+    concurrent starts, such as two connections switching to WAL, with "locked" at once)."""
+    for attempt in range(200):
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            time.sleep(min(0.5, 0.01 * (attempt + 1)))
+    return step()
+
+
 class AudioCache:
     """PCM per key under `folder` (`ProjectPaths.audio_cache_dir`)."""
 
@@ -58,16 +78,16 @@ class AudioCache:
         if self._db is None or self._db_pid != os.getpid():
             self.folder.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.folder / "asked.sqlite", timeout=60, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("CREATE TABLE IF NOT EXISTS asked (key TEXT PRIMARY KEY, wpm INTEGER)")
+            _retry(lambda: db.execute("PRAGMA journal_mode=WAL"))  # workers write at once
+            _retry(lambda: db.execute(_TABLE))
             self._db, self._db_pid = db, os.getpid()
         return self._db
 
     def asked(self, key: str, wpm: int) -> int:
         """The words a minute `key` was first asked for (remembered now if it is new)."""
         db = self._asked_db()
-        db.execute("INSERT OR IGNORE INTO asked VALUES (?, ?)", (key, int(wpm)))
-        row = db.execute("SELECT wpm FROM asked WHERE key = ?", (key,)).fetchone()
+        _retry(lambda: db.execute("INSERT OR IGNORE INTO asked VALUES (?, ?)", (key, int(wpm))))
+        row = _retry(lambda: db.execute("SELECT wpm FROM asked WHERE key = ?", (key,)).fetchone())
         return int(row[0])
 
     def __getstate__(self) -> dict[str, object]:

@@ -1255,3 +1255,58 @@ def generate_audio(
         f"synthesized {synthesized} of {len(total)} sentences (the rest from the cache)"
     )
     return result
+
+
+@dataclass(frozen=True)
+class PairRequest:
+    """One pair the site builder wants spoken (already rendered and found publishable)."""
+
+    label: str  #: "es/slug"
+    blocks: tuple[TextBlock, ...]
+    locale: str
+    title: str
+    folder: Path  #: where audio.mp3, captions.vtt and chapters.vtt go
+    state_path: Path
+
+
+def speak_pairs(
+    project: Any,
+    requests: Sequence[PairRequest],
+    engine: str | None = None,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> dict[str, AudioResult]:
+    """The audio of many pairs at once, as `toolkit audio` makes it: each pair spoken,
+    assembled and encoded by one worker (the voices' calibration and shared sentences
+    first), or, with few pairs, sentences spread over the cores. Pairs whose inputs are
+    unchanged are up to date without work. The bytes are those `synthesize_article` writes."""
+    config: AudioConfig = project.config.audio
+    paths = project.paths
+    speakers = check_voices(project, sorted({r.locale for r in requests}), engine)
+    done: dict[str, AudioResult] = {}
+    by_engine: dict[str, list[Prepared]] = {}
+    for request in requests:
+        speaker, voice = speakers[request.locale]
+        prepared = prepare_article(
+            request.blocks,
+            request.locale,
+            speaker,
+            voice,
+            config,
+            request.folder,
+            request.title,
+            project_lexicon=paths.lexicon,
+            state_path=request.state_path,
+            force=force,
+            label=request.label,
+        )
+        if prepared.stored is not None:
+            done[request.label] = _up_to_date(prepared)
+        else:
+            by_engine.setdefault(speaker.name, []).append(prepared)
+    for name, jobs in by_engine.items():
+        speaker = next(e for e, _ in speakers.values() if e.name == name)
+        _speak_jobs(project, jobs, speaker, config, done, progress, workers)
+    return done
