@@ -212,3 +212,53 @@ def test_build_speaks_through_per_pair_workers_to_the_same_bytes(
     assert ours == theirs and any(name.endswith("audio.mp3") for name in ours)
     zips = [(root / "build" / "bundles" / "en.zip").read_bytes() for root in (project, other)]
     assert zips[0] == zips[1]
+
+
+def test_state_rows_written_are_the_ones_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's state is one SQLite row per pair: an edit writes that pair's rows, a
+    no-op build writes nothing, a forced one rewrites all, and a damaged store starts clean."""
+    import sqlite3
+
+    from test_site_fixtures import copy_sample, install_fake_audio
+
+    from toolkit import site
+    from toolkit.project import Project
+    from toolkit.state import StageState
+
+    install_fake_audio(monkeypatch)
+    root = copy_sample(tmp_path / "proj", slugs=("ketamine-for-depression",))
+    saved: list[list[str]] = []
+    real_save = StageState.save
+
+    def save(self: StageState) -> None:
+        if self.path.name == "site.sqlite":
+            saved.append(sorted(self._changed))
+        real_save(self)
+
+    monkeypatch.setattr(StageState, "save", save)
+    site.build(Project.load(root), ["en", "es"])
+    store = root / "build" / ".state" / "site.sqlite"
+    with sqlite3.connect(store) as db:
+        keys = sorted(row[0] for row in db.execute("SELECT key FROM items"))
+    assert keys == [
+        "bundle:en",
+        "bundle:es",
+        "pair:en/ketamine-for-depression",
+        "pair:es/ketamine-for-depression",
+    ]
+    assert saved[-1] == keys
+    before = store.stat().st_mtime_ns
+    site.build(Project.load(root), ["en", "es"])
+    assert saved[-1] == [] and store.stat().st_mtime_ns == before
+
+    source = root / "source_articles" / "ketamine-for-depression.md"
+    source.write_text(source.read_text() + "\nOne more sentence.\n")
+    site.build(Project.load(root), ["en"])
+    assert saved[-1] == ["bundle:en", "pair:en/ketamine-for-depression"]
+
+    store.write_bytes(b"not a database")
+    site.build(Project.load(root), ["en"])
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 2

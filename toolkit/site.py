@@ -110,7 +110,7 @@ def build(
     check_voices(project, _site_locales(project, locales), engine)
     state = _state(project, engine_name)
     if force:
-        state.items = {}
+        state.reset()
     try:
         result = _build(project, state, _site_locales(project, locales), engine, progress, force)
     except BaseException:
@@ -444,8 +444,8 @@ def _clean_locale(
     project: Project, state: StageState, locale: str, slugs: set[str], result: StageResult
 ) -> None:
     """Remove folders and state of articles that no longer exist."""
-    for key in list(state.items):
-        if key.startswith(f"pair:{locale}/") and key.split("/", 1)[1] not in slugs:
+    for key in state.keys(f"pair:{locale}/"):
+        if key.split("/", 1)[1] not in slugs:
             state.discard(key)
     folder = project.paths.locale_site(locale)
     if not folder.is_dir():
