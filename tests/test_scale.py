@@ -262,3 +262,51 @@ def test_state_rows_written_are_the_ones_that_changed(
     site.build(Project.load(root), ["en"])
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 2
+
+
+def test_a_language_index_past_per_page_articles_continues_on_more_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import zipfile
+
+    from test_site_fixtures import install_fake_audio
+
+    from toolkit import site
+    from toolkit.bundle import verify
+    from toolkit.project import Project
+
+    install_fake_audio(monkeypatch)
+    root = tmp_path / "proj"
+    (root / "source_articles").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[tool.toolkit.pages]\nper_page = 10\n")
+    titles = [f"Topic {chr(ord('a') + i)}" for i in range(23)]  # 23 = 10 + 10 + 3
+    for i, title in enumerate(titles):
+        slug = f"topic-{i:02d}"
+        (root / "source_articles" / f"{slug}.md").write_text(
+            f"---\ntitle: {title}\n---\n\n# {title}\n\nDrink water every day.\n"
+        )
+    site.build(Project.load(root), ["en"])
+    folder = root / "build" / "site" / "en"
+    names = ["index.html", "page-2.html", "page-3.html"]
+    assert sorted(p.name for p in folder.glob("*.html")) == names
+    listed = []
+    for name in names:
+        html = (folder / name).read_text()
+        links = re.findall(r'<a href="(topic-\d\d)/index.html">([^<]+)</a>', html)
+        listed += [title for _, title in links]
+        assert len(links) == (3 if name == "page-3.html" else 10)
+        # every page links to the other two and marks itself
+        others = [n for n in names if n != name]
+        assert all(f'<a href="{n}">' in html for n in others)
+        assert '<span aria-current="page">' in html
+    assert listed == titles  # in title order, each once
+    with zipfile.ZipFile(root / "build" / "bundles" / "en.zip") as archive:
+        assert set(names) <= set(archive.namelist())
+    assert verify(root / "build" / "bundles" / "en.zip").files == 3 + 23 * 6
+
+    for i in range(5, 23):  # 5 left: one page, the others removed
+        (root / "source_articles" / f"topic-{i:02d}.md").unlink()
+    site.build(Project.load(root), ["en"])
+    assert [p.name for p in folder.glob("*.html")] == ["index.html"]
+    assert "aria-current" not in (folder / "index.html").read_text()

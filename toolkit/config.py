@@ -73,6 +73,14 @@ class CacheConfig:
 
 
 @dataclass(frozen=True)
+class PagesConfig:
+    """`[tool.toolkit.pages]`: how index pages stay small as the library grows."""
+
+    #: articles per page of a language's index; more go on page-2.html, page-3.html…
+    per_page: int = 200
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one project."""
 
@@ -90,6 +98,7 @@ class Config:
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
+    pages: PagesConfig = field(default_factory=PagesConfig)
 
 
 _SECTIONS = {
@@ -97,6 +106,7 @@ _SECTIONS = {
     "checks": ChecksConfig,
     "audio": AudioConfig,
     "cache": CacheConfig,
+    "pages": PagesConfig,
 }
 
 
@@ -138,6 +148,7 @@ _RANGES = {
     ("audio", "paragraph_pause_ms"): (0, 10000),
     ("readability", "max_sentence_words"): (3, 200),
     ("cache", "audio_max_mb"): (0, 10_000_000),
+    ("pages", "per_page"): (10, 100_000),
     ("readability", "hard_word_share"): (0, 1),
 }
 

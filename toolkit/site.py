@@ -462,16 +462,25 @@ def _locale_outputs(
     """`<locale>/index.html` and `bundles/<locale>.zip`, when anything in them changed."""
     paths = project.paths
     records = _records(state, locale, articles)
-    index = pages.locale_page(locale, records).encode("utf-8")
-    _write(paths.locale_site(locale) / "index.html", index, project, result)
+    # past [tool.toolkit.pages] per_page articles, the index continues on page-2.html…
+    index_pages = {
+        name: html.encode("utf-8")
+        for name, html in pages.locale_pages(locale, records, project.config.pages.per_page)
+    }
+    for name, data in index_pages.items():
+        _write(paths.locale_site(locale) / name, data, project, result)
+    for old in sorted(paths.locale_site(locale).glob("page-*.html")):
+        if old.name not in index_pages:  # fewer articles than before: fewer pages
+            old.unlink()
+            result.notes.append(f"removed {paths.relative(old)}: no such page")
     bundle_path = paths.bundle(locale)
     key = digest(
-        index,
+        *index_pages.values(),
         *[json.dumps(state.get(f"pair:{locale}/{a.slug}"), sort_keys=True) for a in articles],
     )
     if state.get(f"bundle:{locale}") == key and bundle_path.exists():
         return
-    files: dict[str, bytes | Path] = {"index.html": index}
+    files: dict[str, bytes | Path] = dict(index_pages)
     for record in records:
         folder = paths.article_site(locale, record["slug"])
         for name in PAIR_FILES:
