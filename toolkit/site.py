@@ -107,12 +107,14 @@ def build(
     from .audio.pipeline import check_voices
 
     # every locale's engine and voice, checked before any work (issue 10)
-    check_voices(project, _site_locales(project, locales), engine)
+    speakers = check_voices(project, _site_locales(project, locales), engine)
     state = _state(project, engine_name)
     if force:
         state.reset()
     try:
-        result = _build(project, state, _site_locales(project, locales), engine, progress, force)
+        result = _build(
+            project, state, _site_locales(project, locales), engine, progress, force, speakers
+        )
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise
@@ -130,6 +132,7 @@ def _build(
     engine: str | None,
     progress: Progress | None,
     force: bool = False,
+    speakers: dict[str, Any] | None = None,
 ) -> StageResult:
     paths = project.paths
     engine_name = _engine_name(project, engine)
@@ -166,7 +169,7 @@ def _build(
             item = _stage_pair(project, state, work, result)
             if item is not None:
                 staged.append(item)
-        audio = _speak_staged(project, staged, engine, force)
+        audio = _speak_staged(project, staged, engine, force, speakers)
         for item in staged:
             _finish_pair(project, state, item, audio[item.name], result)
     if progress and pending:
@@ -257,7 +260,11 @@ def _stage_pair(
 
 
 def _speak_staged(
-    project: Project, staged: list[_Staged], engine: str | None, force: bool
+    project: Project,
+    staged: list[_Staged],
+    engine: str | None,
+    force: bool,
+    speakers: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every staged pair's audio, through the per-pair workers `toolkit audio` uses."""
     if _make_audio is not _speak_one or not staged:  # replaced (a test's fake): pair by pair
@@ -280,7 +287,7 @@ def _speak_staged(
         )
         for s in staged
     ]
-    made = speak_pairs(project, requests, engine, force=force)
+    made = speak_pairs(project, requests, engine, force=force, speakers=speakers)
     return {s.name: _audio_record(made[s.name], s.folder) for s in staged}
 
 

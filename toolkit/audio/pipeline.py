@@ -1277,14 +1277,18 @@ def speak_pairs(
     force: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
+    speakers: dict[str, tuple[Engine, str]] | None = None,
 ) -> dict[str, AudioResult]:
     """The audio of many pairs at once, as `toolkit audio` makes it: each pair spoken,
     assembled and encoded by one worker (the voices' calibration and shared sentences
     first), or, with few pairs, sentences spread over the cores. Pairs whose inputs are
-    unchanged are up to date without work. The bytes are those `synthesize_article` writes."""
+    unchanged are up to date without work. The bytes are those `synthesize_article` writes.
+    `speakers` is what `check_voices` gave (checked once per build, not once per call)."""
     config: AudioConfig = project.config.audio
     paths = project.paths
-    speakers = check_voices(project, sorted({r.locale for r in requests}), engine)
+    wanted = sorted({r.locale for r in requests})
+    if speakers is None or any(locale not in speakers for locale in wanted):
+        speakers = check_voices(project, wanted, engine)
     done: dict[str, AudioResult] = {}
     by_engine: dict[str, list[Prepared]] = {}
     for request in requests:
