@@ -224,10 +224,11 @@ def test_state_rows_written_are_the_ones_that_changed(
     from test_site_fixtures import copy_sample, install_fake_audio
 
     from toolkit import site
+    from toolkit.errors import ToolkitError
     from toolkit.project import Project
     from toolkit.state import StageState
 
-    install_fake_audio(monkeypatch)
+    fake = install_fake_audio(monkeypatch)
     root = copy_sample(tmp_path / "proj", slugs=("ketamine-for-depression",))
     saved: list[list[str]] = []
     real_save = StageState.save
@@ -252,6 +253,8 @@ def test_state_rows_written_are_the_ones_that_changed(
     before = store.stat().st_mtime_ns
     site.build(Project.load(root), ["en", "es"])
     assert saved[-1] == [] and store.stat().st_mtime_ns == before
+    site.build(Project.load(root), ["en", "es"], force=True)
+    assert saved[-1] == keys
 
     source = root / "source_articles" / "ketamine-for-depression.md"
     source.write_text(source.read_text() + "\nOne more sentence.\n")
@@ -262,6 +265,12 @@ def test_state_rows_written_are_the_ones_that_changed(
     site.build(Project.load(root), ["en"])
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 2
+
+    fake.fail_on = "en/ketamine-for-depression"
+    source.write_text(source.read_text() + "\nAnd another.\n")
+    with pytest.raises(ToolkitError, match="the fake engine failed"):
+        site.build(Project.load(root), ["en"])
+    assert not store.exists()  # a failed build leaves no state behind
 
 
 def test_a_language_index_past_per_page_articles_continues_on_more_pages(
