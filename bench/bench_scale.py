@@ -116,6 +116,8 @@ def run(sizes: list[int], articles: int, checkout: Path) -> None:
             )
         print(table(("build, stand-in audio", "en.zip MB", "peak MB", "wall s"), rows))
         print("  target: peak < 300 MB whatever the bundle size")
+    if articles <= 0:
+        return
     build, audio, cache, mp3, seconds = espeak(articles, checkout)
     print(
         table(

@@ -319,3 +319,27 @@ def test_a_language_index_past_per_page_articles_continues_on_more_pages(
     site.build(Project.load(root), ["en"])
     assert [p.name for p in folder.glob("*.html")] == ["index.html"]
     assert "aria-current" not in (folder / "index.html").read_text()
+
+
+def test_new_sentences_are_never_read_back_from_the_cache(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real espeak, one pair (sentences over the cores): a cold run reads nothing back."""
+    from toolkit.audio import generate_audio
+    from toolkit.audio.cache import AudioCache
+    from toolkit.project import Project
+
+    hits: list[str] = []
+    real = AudioCache.get_pcm
+
+    def get_pcm(self: AudioCache, key: str):  # type: ignore[no-untyped-def]
+        found = real(self, key)
+        if found is not None:
+            hits.append(key)
+        return found
+
+    monkeypatch.setattr(AudioCache, "get_pcm", get_pcm)
+    assert generate_audio(Project.load(project), ["en"], []).written
+    assert hits == []
+    assert generate_audio(Project.load(project), ["en"], [], force=True).written
+    assert len(hits) > 4  # the warm run is served from the cache

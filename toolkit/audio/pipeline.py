@@ -998,14 +998,6 @@ def _clips(prepared: Prepared, cache: AudioCache, speak: Callable[[Sentence], Cl
     return audio, spoken
 
 
-def _encode_job(
-    prepared: Prepared, cache_dir: str, engine_name: str, config: AudioConfig
-) -> AudioResult:
-    """Every sentence is in the cache by now: assemble and encode one pair."""
-    audio, _ = _clips(prepared, AudioCache(Path(cache_dir)), None)
-    return finish_article(prepared, audio, 0, engine_name, config)
-
-
 def _pair_job(
     prepared: Prepared, blob: bytes, cache_dir: str, factors: dict[str, float], config: AudioConfig
 ) -> tuple[str, AudioResult]:
@@ -1125,18 +1117,21 @@ def _speak_jobs(
             if progress:
                 progress(index, len(jobs), f"speaking and encoding {label}")
     else:
-        _, synthesized = synthesize_all(
-            everything,
-            speaker,
-            rate,
-            cache,
-            workers=workers,
-            progress=progress,
-            label="synthesizing",
-            load=False,
-        )
+        # One pair at a time, its sentences over the cores and kept in memory: what is
+        # spoken goes straight into the MP3, never written and read back (issue 14).
+        synthesized = 0
         for index, job in enumerate(jobs, 1):
-            done[job.label] = _encode_job(job, str(cache.folder), speaker.name, config)
+            audio, spoken = synthesize_all(
+                job.sentences,
+                speaker,
+                rate,
+                cache,
+                workers=workers,
+                progress=progress,
+                label=job.label,
+            )
+            done[job.label] = finish_article(job, audio, spoken, speaker.name, config)
+            synthesized += spoken
             if progress:
                 progress(index, len(jobs), f"encoding {job.label}")
     return synthesized
