@@ -282,7 +282,7 @@ class MemoryState:
         """Store the digests as the catalogs are after this update's writes."""
         self.digests.clear()
         for key in self.waiting_keys:
-            state.get(key)["memory"] = self.digest(key.split("/")[0])
+            _store(state, key, self.digest(key.split("/")[0]))
         skipped = {key.split("/")[0] for key in self.skipped_keys}
         grown = {  # parsed only where a catalog that waits was skipped: nowhere, mostly
             key.split("/")[0]
@@ -292,7 +292,13 @@ class MemoryState:
         for key in self.skipped_keys:
             locale = key.split("/")[0]
             if locale not in grown:
-                state.get(key)["memory"] = self.digest(locale)
+                _store(state, key, self.digest(locale))
+
+
+def _store(state: StageState, key: str, memory_digest: str) -> None:
+    """Remember the memory's digest beside `key`'s file hashes (set, so a stored row is
+    written back, not only the copy read)."""
+    state.set(key, {**(state.get(key) or {}), "memory": memory_digest})
 
 
 def memory_files(paths: ProjectPaths, locale: str) -> list[Path]:
