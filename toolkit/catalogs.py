@@ -163,6 +163,7 @@ def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entr
                 line=_msgid_line(lines, entry.linenum),
                 kind=kind,
                 source_line=int(source_line) if str(source_line).isdigit() else 0,
+                flags=tuple(f for f in entry.flags if f != "fuzzy"),
             )
         )
     return out

@@ -14,6 +14,9 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
+
+from .vocab import TIMES, Vocabulary
 
 # Unit symbols (and their usual spellings in other scripts) -> one canonical symbol. Only
 # symbols count: spelled-out names ("milligrams") are words a translator translates.
@@ -40,6 +43,8 @@ _UNITS: dict[str, str] = {
     "٪": "%",
     "°c": "°C",
     "°f": "°F",
+    "°": "°",  # an angle or a temperature: "180°" is not "180" (a pofilter case)
+    "mm hg": "mmHg",
     "cm": "cm",
     "mm": "mm",
     "kcal": "kcal",
@@ -96,6 +101,11 @@ _PERCENT_BEFORE = re.compile(r"[%٪]\s?$")  # Turkish and others write %50
 _ARABIC_DECIMAL, _ARABIC_GROUP = "\u066b", "\u066c"
 _TYPOGRAPHIC_GROUP = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d)")
 _SPACE_MARK = "\ue000"  # a private-use character NFKC leaves alone
+# a phone number spelled in groups (9-1-1, 1-800-273-8255) is one digit string
+_PHONE = re.compile(r"(?<![\w.,\-/])\d{1,4}(?:[-\u2010\u2011]\d{1,4}){2,}(?![\w\-/])")
+_NUMBER_BEFORE = re.compile(r"\d[\s\u00a0]?$")
+# a decimal without its leading zero (".5 mg", an ISMP do-not-use style)
+_NAKED = re.compile(r"(?<![\w.,])[.,](?=\d)")
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,8 @@ class Quantity:
     value: Decimal
     unit: str  #: canonical unit symbol, "" for a bare number
     written: str  #: as written, for messages
+    digits: bool = True  #: False for a number written in words ("dos", "两", "twice")
+    position: int = 0  #: where it starts in the text
 
     def label(self) -> str:
         return f"{self.written} {self.unit}".strip() if self.unit else self.written
@@ -127,26 +139,104 @@ def _number_pattern(decimal: str, group: str) -> re.Pattern[str]:
     return re.compile(rf"\d+(?:(?:[.,'’{_ARABIC_DECIMAL}{_ARABIC_GROUP}{_SPACE_MARK}]{space})\d+)*")
 
 
-def quantities(text: str, locale: str) -> list[Quantity]:
-    """Every number in `text` (already stripped of URLs and code) with its unit, if any."""
+def normalized(text: str) -> str:
+    """`text` as the number readers see it: typographic group spaces marked, NFKC forms."""
     # no-break and thin spaces between digits always group thousands (10\u202f000); NFKC would
     # make them plain spaces, so they are marked first
     text = _TYPOGRAPHIC_GROUP.sub(_SPACE_MARK, text)
-    text = unicodedata.normalize("NFKC", text)  # fullwidth digits, ㎎, ℃ -> plain forms
+    return unicodedata.normalize("NFKC", text)  # fullwidth digits, ㎎, ℃ -> plain forms
+
+
+def quantities(text: str, locale: str, vocab: Vocabulary | None = None) -> list[Quantity]:
+    """Every number in `text` (already stripped of URLs and code) with its unit, if any.
+
+    Units are symbols (`mg`, `%`, `°`) and, with `vocab`, the locale's unit names (CLDR's
+    and the data file's: `miligramos`, `phút`, `mm Hg`, `por ciento`).
+    """
+    return list(_quantities(text, locale, vocab))
+
+
+@lru_cache(maxsize=8192)
+def _quantities(text: str, locale: str, vocab: Vocabulary | None) -> tuple[Quantity, ...]:
+    text = normalized(text)
     decimal, group = separators(locale)
     found: list[Quantity] = []
+    phones = {m.start(): m for m in _PHONE.finditer(text)}
+    skip_to = -1
     for match in _number_pattern(decimal, group).finditer(text):
+        if match.start() < skip_to:
+            continue
+        phone = phones.get(match.start())
+        if phone is not None:
+            skip_to = phone.end()
+            digits = "".join(str(unicodedata.decimal(ch)) for ch in phone.group() if ch.isdecimal())
+            found.append(Quantity(Decimal(digits), "", phone.group(), True, match.start()))
+            continue
         written = match.group().replace(_SPACE_MARK, "\u202f")
-        unit_match = _UNIT.match(text, match.end())
-        unit = _UNITS[_unit_key(unit_match.group("unit"))] if unit_match else ""
-        if unit_match and "/" in unit_match.group("unit"):
-            per = unit_match.group("unit").split("/", 1)[1].lower()
-            unit += "/" + _UNITS.get(per, per)
+        naked = match.start() > 0 and _NAKED.match(text, match.start() - 1) is not None
+        unit = unit_after(text, match.end(), vocab)
         if not unit and _PERCENT_BEFORE.search(text, 0, match.start()):
             unit = "%"
-        for value in read_number(written, decimal, group):
-            found.append(Quantity(value, unit, written))
-    return found
+        if naked:
+            written = text[match.start() - 1] + written
+            values = [_plain(Decimal("0." + re.sub(r"\D", "", match.group())))]
+        else:
+            values = read_number(written, decimal, group)
+        for value in values:
+            found.append(Quantity(value, unit, written, True, match.start()))
+    return tuple(found)
+
+
+def unit_after(text: str, pos: int, vocab: Vocabulary | None) -> str:
+    """The canonical unit written right after `pos`, or ""."""
+    unit_match = _UNIT.match(text, pos)
+    if unit_match:
+        unit = _UNITS[_unit_key(unit_match.group("unit"))]
+        if "/" in unit_match.group("unit"):
+            per = unit_match.group("unit").split("/", 1)[1].lower()
+            unit += "/" + _UNITS.get(per, per)
+        return unit
+    if vocab is not None:
+        named = vocab.unit_at(text, pos)
+        if named is not None:
+            return named[0]
+    return ""
+
+
+def word_quantities(text: str, vocab: Vocabulary) -> list[Quantity]:
+    """Numbers written in words (`dos`, `veinticinco`, `两`, `二点五`, Arabic duals, `twice`),
+    each with the unit written after it."""
+    return list(_word_quantities(text, vocab))
+
+
+@lru_cache(maxsize=8192)
+def _word_quantities(text: str, vocab: Vocabulary) -> tuple[Quantity, ...]:
+    text = normalized(text)
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    if vocab.implicit_pattern is not None:
+        for match in vocab.implicit_pattern.finditer(text):
+            key = " ".join(match.group(1).casefold().split())
+            value, unit = vocab.implicit.get(key, (None, ""))
+            if value is None:
+                continue
+            if _NUMBER_BEFORE.search(text, 0, match.start()):
+                continue  # "2 مرة": the word is the unit of the number before it
+            found.append(Quantity(value, unit, match.group(1), False, match.start()))
+            taken.append((match.start(), match.end()))
+    regex = vocab.number_word_pattern
+    if regex is not None:
+        for match in regex.finditer(text):
+            if any(a <= match.start() < b for a, b in taken):
+                continue
+            written = match.group(match.lastindex or 0)
+            value = vocab.number_value(written)
+            if value is None:
+                continue
+            unit = unit_after(text, match.end(), vocab)
+            found.append(Quantity(_plain(value), unit, written, False, match.start()))
+    found.sort(key=lambda q: q.position)
+    return tuple(found)
 
 
 def _unit_key(unit: str) -> str:
@@ -201,25 +291,57 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def compare(
-    source: list[Quantity], target: list[Quantity]
+    source: list[Quantity],
+    target: list[Quantity],
+    source_words: list[Quantity] = (),  # type: ignore[assignment]
+    target_words: list[Quantity] = (),  # type: ignore[assignment]
 ) -> tuple[list[str], list[str], list[str]]:
-    """(numbers missing from target, numbers extra in target, units lost or changed)."""
-    src_values = Counter(q.value for q in source)
-    tgt_values = Counter(q.value for q in target)
-    missing = _written(source, src_values - tgt_values)
-    extra = _written(target, tgt_values - src_values)
-    units: list[str] = []
-    if not missing and not extra:
-        src_pairs = Counter((q.value, q.unit) for q in source)
-        tgt_pairs = Counter((q.value, q.unit) for q in target)
-        for value, unit in sorted((src_pairs - tgt_pairs).elements(), key=str):
-            before = next(q for q in source if q.value == value and q.unit == unit)
-            after = [q for q in target if q.value == value and (q.value, q.unit) not in src_pairs]
-            if after and after[0].unit:
-                units.append(f'"{before.label()}" became "{after[0].label()}"')
-            else:
-                units.append(f'"{before.label()}" lost its unit {unit}')
-    return missing, extra, units
+    """(numbers missing from target, numbers extra in target, units lost or changed).
+
+    Numbers in digits must be matched; a number in words on the other side matches one of
+    the same value ("2" and "dos", "两", an Arabic dual), but a number in words is never
+    required (Spanish "una" is also the article). Counts of times ("3 times") are left to
+    the frequency check.
+    """
+    source = [q for q in source if q.unit != TIMES]
+    target = [q for q in target if q.unit != TIMES]
+    source_words = [q for q in source_words if q.unit != TIMES]
+    target_words = [q for q in target_words if q.unit != TIMES]
+    src_digits = Counter(q.value for q in source)
+    tgt_digits = Counter(q.value for q in target)
+    src_all = src_digits + Counter(q.value for q in source_words)
+    tgt_all = tgt_digits + Counter(q.value for q in target_words)
+    missing = _written(source, Counter({v: n - tgt_all[v] for v, n in src_digits.items()}))
+    extra = _written(target, Counter({v: n - src_all[v] for v, n in tgt_digits.items()}))
+    return missing, extra, unit_changes(source, target + list(target_words), source_words)
+
+
+def unit_changes(
+    source: list[Quantity],
+    target: list[Quantity],
+    source_words: list[Quantity] = (),  # type: ignore[assignment]
+    with_units: bool = False,
+) -> list[Any]:
+    """Units of the source's numbers that the translation lost or changed: "5 minutes" became
+    "5 horas" (a unit the translation adds to a bare number is no error)."""
+    available = Counter((q.value, q.unit) for q in target)
+    changes = []
+    spelled = [q for q in source_words if q.unit]
+    for q in [*source, *spelled]:
+        if not q.unit or q.unit == TIMES:
+            continue
+        if available[(q.value, q.unit)] > 0:
+            available[(q.value, q.unit)] -= 1
+            continue
+        other = [t for t in target if t.value == q.value and t.unit != q.unit]
+        if other and other[0].unit and other[0].unit != TIMES:
+            change = f'"{q.label()}" became "{other[0].label()}"'
+        elif other and q.digits:
+            change = f'"{q.label()}" lost its unit {q.unit}'
+        else:
+            continue
+        changes.append((q.unit, change) if with_units else change)
+    return changes
 
 
 def _written(found: list[Quantity], counts: Counter[Decimal]) -> list[str]:

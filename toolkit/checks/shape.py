@@ -24,8 +24,16 @@ INLINE_KINDS = {
     "hardbreak": "line breaks",
 }
 
-# bare URLs in running text (Markdown links are taken from the parse instead)
-_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`]+", re.IGNORECASE)
+# bare URLs, e-mail addresses and web addresses in running text (Markdown links are taken
+# from the parse instead): the urls check compares them, and their digits (988lifeline.org)
+# are not numbers for the numbers check
+_BARE_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>()\[\]\"'`]+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\w@.-])(?:[a-z0-9-]+\.)+(?:org|com|net|gov|edu|info|health|int|io)(?:/[^\s<>()\[\]\"'`]*)?"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
 _TRAILING = ".,;:!?。、，；：！？)]}»”’"
 
 
@@ -78,7 +86,7 @@ def parse_shape(source: str) -> Shape:
         if token.type != "inline":
             blocks.append(token.type)
             continue
-        in_autolink = False
+        in_autolink = in_link = False
         for child in token.children or []:
             kind = child.type
             if kind in INLINE_KINDS:
@@ -86,8 +94,9 @@ def parse_shape(source: str) -> Shape:
             if kind == "link_open":
                 urls[str(child.attrs.get("href", ""))] += 1
                 in_autolink = child.info == "auto"
+                in_link = True
             elif kind == "link_close":
-                in_autolink = False
+                in_autolink = in_link = False
             elif kind == "image":
                 urls[str(child.attrs.get("src", ""))] += 1
                 text.append(child.content)  # the alt text is read (and translated)
@@ -101,8 +110,9 @@ def parse_shape(source: str) -> Shape:
             elif kind == "text":
                 plain.append(child.content)
                 if not in_autolink:
-                    for url in bare_urls(child.content):
-                        urls[url] += 1
+                    if not in_link:  # a link's text is checked through its target
+                        for url in bare_urls(child.content):
+                            urls[url] += 1
                     text.append(_BARE_URL.sub(" ", child.content))
             elif kind in ("softbreak", "hardbreak"):
                 text.append(" ")
