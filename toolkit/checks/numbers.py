@@ -103,6 +103,8 @@ _TYPOGRAPHIC_GROUP = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d)")
 _SPACE_MARK = "\ue000"  # a private-use character NFKC leaves alone
 # a phone number spelled in groups (9-1-1, 1-800-273-8255) is one digit string
 _PHONE = re.compile(r"(?<![\w.,\-/])\d{1,4}(?:[-\u2010\u2011]\d{1,4}){2,}(?![\w\-/])")
+#: dose forms a sentence names once for several numbers ("2 tablets ... and 1 at night")
+ELIDED_UNITS = frozenset({"tablet", "drop", "puff"})
 _NUMBER_BEFORE = re.compile(r"\d[\s\u00a0]?$")
 # a decimal without its leading zero (".5 mg", an ISMP do-not-use style)
 _NAKED = re.compile(r"(?<![\w.,])[.,](?=\d)")
@@ -337,6 +339,8 @@ def unit_changes(
         if other and other[0].unit and other[0].unit != TIMES:
             change = f'"{q.label()}" became "{other[0].label()}"'
         elif other and q.digits:
+            if q.unit in ELIDED_UNITS and any(t.unit == q.unit for t in target):
+                continue  # "2 tablets in the morning and 1 [tablet] at night"
             change = f'"{q.label()}" lost its unit {q.unit}'
         else:
             continue
