@@ -218,6 +218,20 @@ def schedule(text: str, locale: str, vocab: Vocabulary) -> dict[str, Decimal]:
         for q in [*numbers.quantities(text, locale, vocab), *numbers.word_quantities(text, vocab)]
         if q.unit != TIMES
     ]
+    events = sorted(
+        [(q.position, "n", q.value) for q in found] + [(a, "t", name) for a, _, name in tags],
+        key=lambda e: e[0],
+    )
+    kinds = [kind for _, kind, _ in events]
+    if len(events) >= 4 and len(events) % 2 == 0 and all(
+        kinds[i] != kinds[i + 1] for i in range(len(kinds) - 1)
+    ):
+        # "1 … morning … 2 … night" or "morning … 1 … night … 2": pair them in turn
+        plan = {}
+        for first, second in zip(events[0::2], events[1::2], strict=True):
+            number, when = (first, second) if first[1] == "n" else (second, first)
+            plan.setdefault(str(when[2]), Decimal(number[2]))
+        return plan
     time_first = bool(vocab.data.get("script", {}).get("time_first", False))
     plan: dict[str, Decimal] = {}
     bounds = [0, *(m.end() for m in _CLAUSE.finditer(text_n)), len(text_n) + 1]

@@ -176,7 +176,7 @@ def _quantities(text: str, locale: str, vocab: Vocabulary | None) -> tuple[Quant
             continue
         written = match.group().replace(_SPACE_MARK, "\u202f")
         naked = match.start() > 0 and _NAKED.match(text, match.start() - 1) is not None
-        unit = unit_after(text, match.end(), vocab)
+        unit = unit_after(text, match.end(), vocab) or unit_before(text, match.start(), vocab)
         if not unit and _PERCENT_BEFORE.search(text, 0, match.start()):
             unit = "%"
         if naked:
@@ -202,6 +202,16 @@ def unit_after(text: str, pos: int, vocab: Vocabulary | None) -> str:
         named = vocab.unit_at(text, pos)
         if named is not None:
             return named[0]
+    return ""
+
+
+def unit_before(text: str, pos: int, vocab: Vocabulary | None) -> str:
+    """A unit written before its number (Chinese 百分之二十, 20 %), from `[units.prefixes]`."""
+    if vocab is None:
+        return ""
+    for prefix, unit in vocab.unit_prefixes.items():
+        if text.endswith(prefix, 0, pos):
+            return unit
     return ""
 
 
@@ -235,7 +245,7 @@ def _word_quantities(text: str, vocab: Vocabulary) -> tuple[Quantity, ...]:
             value = vocab.number_value(written)
             if value is None:
                 continue
-            unit = unit_after(text, match.end(), vocab)
+            unit = unit_after(text, match.end(), vocab) or unit_before(text, match.start(), vocab)
             found.append(Quantity(_plain(value), unit, written, False, match.start()))
     found.sort(key=lambda q: q.position)
     return tuple(found)

@@ -245,9 +245,15 @@ class Vocabulary:
         """Every spelled unit name of the locale (folded) -> canonical symbol."""
         names = dict(_cldr_unit_names(self.locale))
         for symbol, spellings in self.data.get("units", {}).items():
+            if symbol == "prefixes":
+                continue
             for spelling in spellings:
                 names[_fold(spelling)] = symbol
         return names
+
+    @cached_property
+    def unit_prefixes(self) -> dict[str, str]:
+        return dict(self.data.get("units", {}).get("prefixes", {}))
 
     @cached_property
     def unit_pattern(self) -> re.Pattern[str]:
