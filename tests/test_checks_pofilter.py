@@ -146,13 +146,17 @@ def our_checks(source: str, target: str, locale: str) -> set[str]:
     return {f.check for f in entry_findings(entry, locale=locale, file="x.po")}
 
 
-@pytest.mark.parametrize(("test", "ours", "src", "tgt", "pf", "we", "locale", "why"), CASES, ids=IDS)
+@pytest.mark.parametrize(
+    ("test", "ours", "src", "tgt", "pf", "we", "locale", "why"), CASES, ids=IDS
+)
 def test_pofilter_verdict_is_what_translate_toolkit_says(test, ours, src, tgt, pf, we, locale, why):
     pytest.importorskip("translate")
     assert pofilter_fails(test, src, tgt, locale) is pf
 
 
-@pytest.mark.parametrize(("test", "ours", "src", "tgt", "pf", "we", "locale", "why"), CASES, ids=IDS)
+@pytest.mark.parametrize(
+    ("test", "ours", "src", "tgt", "pf", "we", "locale", "why"), CASES, ids=IDS
+)
 def test_our_verdict(test, ours, src, tgt, pf, we, locale, why):
     assert (ours in our_checks(src, tgt, locale)) is we
     assert we == pf or why, "a verdict that differs from pofilter's must say why"
@@ -166,8 +170,10 @@ def test_untranslated_entries_are_counted_and_block_publishing():
     assert not entry.translated
     assert entry_findings(entry, locale="af", file="x.po") == []
     translated = Entry("I am translated", "Ek is vertaal", None, False, 1, "paragraph", 1)
-    assert translated.translated and pofilter_fails("untranslated", "I am translated",
-                                                    "Ek is vertaal", "af") is False
+    assert (
+        translated.translated
+        and pofilter_fails("untranslated", "I am translated", "Ek is vertaal", "af") is False
+    )
 
 
 @pytest.mark.parametrize(

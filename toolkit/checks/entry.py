@@ -208,13 +208,23 @@ def _unit_changes(pair: _Pair) -> list[tuple[str, str]]:
 
 def check_negation(pair: _Pair, source_locale: str) -> list[str]:
     return meaning.negation(
-        pair.source.text, pair.target.text, pair.source_vocab, pair.vocab, source_locale, pair.locale
+        pair.source.text,
+        pair.target.text,
+        pair.source_vocab,
+        pair.vocab,
+        source_locale,
+        pair.locale,
     )
 
 
 def check_frequency(pair: _Pair, source_locale: str) -> list[str]:
     return meaning.frequency(
-        pair.source.text, pair.target.text, pair.source_vocab, pair.vocab, source_locale, pair.locale
+        pair.source.text,
+        pair.target.text,
+        pair.source_vocab,
+        pair.vocab,
+        source_locale,
+        pair.locale,
     )
 
 
@@ -224,7 +234,12 @@ def check_comparison(pair: _Pair, _: str) -> list[str]:
 
 def check_order(pair: _Pair, source_locale: str) -> list[str]:
     return meaning.order(
-        pair.source.text, pair.target.text, pair.source_vocab, pair.vocab, source_locale, pair.locale
+        pair.source.text,
+        pair.target.text,
+        pair.source_vocab,
+        pair.vocab,
+        source_locale,
+        pair.locale,
     )
 
 
@@ -247,10 +262,16 @@ def check_dose_format(pair: _Pair, _: str) -> list[str]:
             continue
         written = q.written
         if written[0] in ".,":
-            bad.append(f'"{written} {q.unit}" has no zero before the decimal sign: write 0{written}')
-        elif re.search(r"[.,٫]\d*0$", written) and not re.fullmatch(r"\d{1,3}([.,]\d{3})+", written):
-            bad.append(f'"{written} {q.unit}" ends in a trailing zero: it can be read ten times '
-                       "too large; write it without the zero")
+            bad.append(
+                f'"{written} {q.unit}" has no zero before the decimal sign: write 0{written}'
+            )
+        elif re.search(r"[.,٫]\d*0$", written) and not re.fullmatch(
+            r"\d{1,3}([.,]\d{3})+", written
+        ):
+            bad.append(
+                f'"{written} {q.unit}" ends in a trailing zero: it can be read ten times '
+                "too large; write it without the zero"
+            )
     return bad and [
         "dose written in a style that causes ten-fold errors (ISMP's do-not-use list): "
         + "; ".join(bad)

@@ -28,11 +28,18 @@ COMPARATOR_NAMES = {
     "before": "before",
     "after": "after",
 }
-PERIOD_NAMES = {"day": "a day", "week": "a week", "month": "a month", "other-day": "every other day"}
+PERIOD_NAMES = {
+    "day": "a day",
+    "week": "a week",
+    "month": "a month",
+    "other-day": "every other day",
+}
 _MAYBE_SEVERAL = re.compile(r"[.!?…。．！？؟।]\S*\s*\S")
 _CLAUSE = re.compile(r"[,;:，；、：]")
 _SLASH = re.compile(r"(?<![\d.,/])(\d+(?:[.,٫]\d+)?)\s?/\s?(\d+(?:[.,٫]\d+)?)(?![\d/]|[.,٫]\d)")
-_RANGE = re.compile(r"(?<![\d.,\-–])(\d+(?:[.,٫]\d+)?)\s?[-–—]\s?(\d+(?:[.,٫]\d+)?)(?![\d\-–]|[.,٫]\d)")
+_RANGE = re.compile(
+    r"(?<![\d.,\-–])(\d+(?:[.,٫]\d+)?)\s?[-–—]\s?(\d+(?:[.,٫]\d+)?)(?![\d\-–]|[.,٫]\d)"
+)
 
 
 @lru_cache(maxsize=16384)
@@ -223,8 +230,10 @@ def schedule(text: str, locale: str, vocab: Vocabulary) -> dict[str, Decimal]:
         key=lambda e: e[0],
     )
     kinds = [kind for _, kind, _ in events]
-    if len(events) >= 4 and len(events) % 2 == 0 and all(
-        kinds[i] != kinds[i + 1] for i in range(len(kinds) - 1)
+    if (
+        len(events) >= 4
+        and len(events) % 2 == 0
+        and all(kinds[i] != kinds[i + 1] for i in range(len(kinds) - 1))
     ):
         # "1 … morning … 2 … night" or "morning … 1 … night … 2": pair them in turn
         plan = {}
@@ -254,9 +263,7 @@ def schedule(text: str, locale: str, vocab: Vocabulary) -> dict[str, Decimal]:
 # --- sentences ----------------------------------------------------------------------------
 
 
-def sentence_count(
-    source: str, target: str, src_loc: str, loc: str
-) -> tuple[int, int] | None:
+def sentence_count(source: str, target: str, src_loc: str, loc: str) -> tuple[int, int] | None:
     """(source, translation) sentence counts when the translation has fewer, else None."""
     src = len(sentences(source, src_loc))
     if src < 2:

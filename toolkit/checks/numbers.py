@@ -102,7 +102,8 @@ _ARABIC_DECIMAL, _ARABIC_GROUP = "\u066b", "\u066c"
 _TYPOGRAPHIC_GROUP = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d)")
 _SPACE_MARK = "\ue000"  # a private-use character NFKC leaves alone
 # a phone number spelled in groups (9-1-1, 1-800-273-8255) is one digit string
-_PHONE = re.compile(r"(?<![\w.,\-/])\d{1,4}(?:[-\u2010\u2011]\d{1,4}){2,}(?![\w\-/])")
+# (a digit, Latin letter or separator next to it makes it something else; CJK text may touch)
+_PHONE = re.compile(r"(?<![\dA-Za-z.,\-/])\d{1,4}(?:[-\u2010\u2011]\d{1,4}){2,}(?![\dA-Za-z\-/])")
 #: dose forms a sentence names once for several numbers ("2 tablets ... and 1 at night")
 ELIDED_UNITS = frozenset({"tablet", "drop", "puff"})
 _NUMBER_BEFORE = re.compile(r"\d[\s\u00a0]?$")

@@ -140,7 +140,9 @@ class Vocabulary:
         prefixes = self.data.get("script", {}).get("prefixes", [])
         if not prefixes:
             return ""
-        return "(?:" + "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True)) + ")?"
+        return (
+            "(?:" + "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True)) + ")?"
+        )
 
     def pattern(self, phrases: list[str], capture: bool = True) -> re.Pattern[str] | None:
         """One regex for `phrases` (longest first); None when there are none."""
@@ -151,7 +153,9 @@ class Vocabulary:
             words = [re.escape(w) for w in body.split()]
             regex = r"[\s\u00a0]+".join(words)
             if self.spaced:
-                regex = r"(?<![\w])" + self._prefix + regex + (r"(?!\w)" if body[-1].isalnum() else "")
+                regex = (
+                    r"(?<![\w])" + self._prefix + regex + (r"(?!\w)" if body[-1].isalnum() else "")
+                )
             parts.append(regex + (NUMBER_NEAR if near else ""))
         if not parts:
             return None
