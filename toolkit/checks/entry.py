@@ -20,7 +20,7 @@ from ..models import Entry, Finding
 from . import meaning, numbers
 from .numbers import Quantity
 from .shape import INLINE_KINDS, Shape, shape
-from .vocab import DOSE_UNITS, WORD_UNITS, Vocabulary, load_vocabulary
+from .vocab import DOSE_UNITS, WORD_UNITS, Vocabulary, extended, load_vocabulary
 
 Severity = Literal["error", "warning"]
 
@@ -138,15 +138,19 @@ def entry_findings(
         config or ChecksConfig(),
         source_locale,
         source_vocabulary or load_vocabulary(source_locale),
-        vocabulary or load_vocabulary(locale),
+        extended(
+            vocabulary or load_vocabulary(locale),
+            source_vocabulary or load_vocabulary(source_locale),
+        ),
     )
     same_language = language(locale) == language(source_locale)
     kept = KEEP_FLAG in entry.flags
+    absent = meaning.absent_concepts(pair.source.text, source_locale, pair.source_vocab)
     findings = []
     for name, check in _CHECKS:
         if same_language and name in _SAME_LANGUAGE_SKIPS:
             continue  # en_GB from en: a copy is often right, the words are the same
-        if kept and name in KEEP_SILENCES:
+        if (kept and name in KEEP_SILENCES) or name in absent:
             continue
         for message in check(pair, source_locale):
             severity, check_name = CHECKS[name], name
@@ -349,16 +353,17 @@ def check_html(pair: _Pair, _: str) -> list[str]:
     # issue 11: HTML of the source (tags, comments, <?php ?>, CDATA) kept unchanged in the
     # translation is the author's, never the translator's error; translated alt and title
     # texts are translations, not changed HTML. HTML the translation adds or drops is.
-    source_raw = _CODE_SPAN.sub(" ", pair.entry.msgid)
-    target_raw = _CODE_SPAN.sub(" ", pair.entry.msgstr)
-    source_items = Counter(_norm_tag(t) for t in _HTML_ITEM.findall(source_raw))
-    target_items = Counter(_norm_tag(t) for t in _HTML_ITEM.findall(target_raw))
-    source_active = Counter(m.group().strip().lower() for m in _DANGEROUS.finditer(source_raw))
+    msgid, msgstr = pair.entry.msgid, pair.entry.msgstr
+    if "<" not in msgstr and ":" not in msgstr and "=" not in msgstr:
+        return []  # no tag, comment, event attribute or script link: nothing to look at
+    source_raw = _CODE_SPAN.sub(" ", msgid) if "`" in msgid else msgid
+    target_raw = _CODE_SPAN.sub(" ", msgstr) if "`" in msgstr else msgstr
+    source_active = {m.group().strip().lower() for m in _DANGEROUS.finditer(source_raw)}
     dangerous = sorted(
         {
             m.group().strip()
             for m in _DANGEROUS.finditer(target_raw)
-            if source_active[m.group().strip().lower()] == 0
+            if m.group().strip().lower() not in source_active
         }
     )
     if dangerous:
@@ -366,6 +371,10 @@ def check_html(pair: _Pair, _: str) -> list[str]:
             f"script or active content in the translation ({_list(dangerous)}): remove it; "
             "translations may contain only text and Markdown"
         ]
+    if "<" not in target_raw and "<" not in source_raw:
+        return []
+    source_items = Counter(_norm_tag(t) for t in _HTML_ITEM.findall(source_raw))
+    target_items = Counter(_norm_tag(t) for t in _HTML_ITEM.findall(target_raw))
     added = sorted((target_items - source_items).elements())
     lost = sorted((source_items - target_items).elements())
     if added:

@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from . import numbers
-from .vocab import TIMES, Vocabulary, tagged
+from .vocab import TIMES, Vocabulary
 
 COMPARATOR_NAMES = {
     "less": "less than / below / at most",
@@ -34,7 +34,8 @@ PERIOD_NAMES = {
     "month": "a month",
     "other-day": "every other day",
 }
-_MAYBE_SEVERAL = re.compile(r"[.!?…。．！？؟।]\S*\s*\S")
+# a sentence end followed by more text: without one, a text is one sentence (no split needed)
+_MAYBE_SEVERAL = re.compile(r"[.!?…][\"'”’»)\]]*\s+\S|[。．！？؟।]\s*\S")
 _CLAUSE = re.compile(r"[,;:，；、：]")
 _SLASH = re.compile(r"(?<![\d.,/])(\d+(?:[.,٫]\d+)?)\s?/\s?(\d+(?:[.,٫]\d+)?)(?![\d/]|[.,٫]\d)")
 _RANGE = re.compile(
@@ -42,7 +43,7 @@ _RANGE = re.compile(
 )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def sentences(text: str, locale: str) -> tuple[str, ...]:
     """The sentences of one entry's text. Both sides are split by the same rules (after . ! ?
     … before a capital, not after an initial or a title; after 。 ！ ？ ؟ ।), so a count
@@ -54,28 +55,53 @@ def sentences(text: str, locale: str) -> tuple[str, ...]:
     return tuple(s for line in text.splitlines() for s in fallback_segment(line))
 
 
+@lru_cache(maxsize=4096)
+def sentence_total(text: str, locale: str) -> int:
+    """`len(sentences(text))`, without building them when there is only one."""
+    if not _MAYBE_SEVERAL.search(text):
+        return 1 if text.strip() else 0
+    return len(sentences(text, locale))
+
+
+@lru_cache(maxsize=4096)
+def absent_concepts(source: str, locale: str, vocab: Vocabulary) -> frozenset[str]:
+    """The meaning checks a source text gives nothing to compare for (decided once per
+    source, for every locale): no count or period word, no comparator, no ordered numbers,
+    a single sentence. (negation always runs: a translation may add one.)"""
+    absent = set()
+    if sentence_total(source, locale) < 2:
+        absent.add("sentences")
+    if not vocab.mentions_frequency(source):
+        absent.add("frequency")
+    if not vocab.tag(source, "comparison"):
+        absent.add("comparison")
+    if not _tuples(source, locale) and len({n for _, _, n in vocab.tag(source, "schedule")}) < 2:
+        absent.add("order")
+    return frozenset(absent)
+
+
 # --- negation -----------------------------------------------------------------------------
 
 
 def negation(
     source: str, target: str, source_vocab: Vocabulary, vocab: Vocabulary, src_loc: str, loc: str
 ) -> list[str]:
-    if vocab.negation is None or source_vocab.negation is None:
+    if not vocab.known or vocab.negation is None or source_vocab.negation is None:
         return []
-    src = sum(source_vocab.negated(s) for s in sentences(source, src_loc))
-    tgt = sum(vocab.negated(s) for s in sentences(target, loc))
+    src = negated_sentences(source, src_loc, source_vocab)
+    tgt = negated_sentences(target, loc, vocab) if src else 0
     if src and not tgt:
         return [
             f"negation: the source says not / never / do not ({_count(src, 'sentence')}), the "
             "translation has no negation: the advice is turned around. Translate the negation "
             "(a missing 'no' changes 'do not stop' into 'stop')"
         ]
-    implied = source_vocab.implied_negation
     if (
         not src
-        and not (implied and implied.search(source))
-        and any(vocab.negated(s, strong=True) for s in sentences(target, loc))
+        and not source_vocab.implies_negation(source)
+        and negated_sentences(target, loc, vocab, strong=True)
     ):
+        tgt = negated_sentences(target, loc, vocab)
         return [
             f"negation: the translation negates ({_count(tgt, 'sentence')}) where the source "
             "has no negation: check that it does not forbid what the source advises"
@@ -88,13 +114,23 @@ def negation(
     return []
 
 
+@lru_cache(maxsize=4096)
+def negated_sentences(text: str, locale: str, vocab: Vocabulary, strong: bool = False) -> int:
+    """How many sentences of `text` hold a negation (0 without a sentence split when none)."""
+    if not vocab.negated(text, strong):
+        return 0
+    if sentence_total(text, locale) < 2:
+        return 1
+    return sum(vocab.negated(s, strong) for s in sentences(text, locale))
+
+
 # --- frequency ----------------------------------------------------------------------------
 
 
 def counts(text: str, locale: str, vocab: Vocabulary) -> list[Decimal]:
     """Values of every count of times: "3 times", "dos veces", "两次", "twice", "مرتين"."""
-    if vocab.frequency_ignore is not None:
-        text = vocab.frequency_ignore.sub(" ", text)
+    for start, end, _ in reversed(vocab.frequency_ignore.find(text)):
+        text = text[:start] + " " * (end - start) + text[end:]
     found = [
         q
         for q in [*numbers.quantities(text, locale, vocab), *numbers.word_quantities(text, vocab)]
@@ -107,9 +143,15 @@ def frequency(
     source: str, target: str, source_vocab: Vocabulary, vocab: Vocabulary, src_loc: str, loc: str
 ) -> list[str]:
     messages: list[str] = []
-    if not vocab.data or not source_vocab.data:
+    if not vocab.known or not source_vocab.known:
         return messages  # no vocabulary for this language: nothing to compare with
-    src, tgt = Counter(counts(source, src_loc, source_vocab)), Counter(counts(target, loc, vocab))
+    if not source_vocab.mentions_frequency(source):
+        return messages  # no count of times and no period in the source
+    if source_vocab.mentions_times(source):
+        src = Counter(counts(source, src_loc, source_vocab))
+        tgt = Counter(counts(target, loc, vocab)) if src else Counter()
+    else:
+        src = tgt = Counter()
     if src and not tgt:
         # no count word at all: only an error if the number itself is gone too (a language
         # whose count words the vocabulary lacks still writes "2")
@@ -125,8 +167,12 @@ def frequency(
             "times (once, twice, three times…) exactly as in the source"
         )
     if vocab.periods and source_vocab.periods:
-        src_periods = {name for _, _, name in tagged(source, source_vocab.periods)}
-        tgt_periods = {name for _, _, name in tagged(target, vocab.periods)}
+        src_periods = {name for _, _, name in source_vocab.tag(source, "frequency.periods")}
+        tgt_periods = (
+            {name for _, _, name in vocab.tag(target, "frequency.periods")}
+            if src_periods
+            else set()
+        )
         lost = sorted(src_periods - tgt_periods)
         # a swap (a day -> a week) is an error; a period the vocabulary does not find at all
         # may be worded another way, so it is not
@@ -146,12 +192,12 @@ def frequency(
 def comparison(
     source: str, target: str, source_vocab: Vocabulary, vocab: Vocabulary, *_: str
 ) -> list[str]:
-    if not vocab.comparison or not source_vocab.comparison:
+    if not vocab.known or not vocab.comparison or not source_vocab.comparison:
         return []
-    src = tagged(source, source_vocab.comparison)
+    src = source_vocab.tag(source, "comparison")
     if not src:
         return []
-    tgt = tagged(target, vocab.comparison)
+    tgt = vocab.tag(target, "comparison")
     src_classes = {name: source[a:b] for a, b, name in src}
     tgt_classes = {name: target[a:b] for a, b, name in tgt}
     messages = []
@@ -176,7 +222,7 @@ def order(
 ) -> list[str]:
     messages = []
     src_tuples = _tuples(source, src_loc)
-    tgt_tuples = _tuples(target, loc)
+    tgt_tuples = _tuples(target, loc) if src_tuples else set()
     for pair in src_tuples:
         if pair[0] != pair[1] and pair not in tgt_tuples and pair[::-1] in tgt_tuples:
             messages.append(
@@ -184,7 +230,7 @@ def order(
                 f"translation {_num(pair[1])}/{_num(pair[0])}: keep the numbers of a reading or "
                 "range in the source's order"
             )
-    src_plan = schedule(source, src_loc, source_vocab)
+    src_plan = schedule(source, src_loc, source_vocab) if vocab.known else {}
     if len(src_plan) >= 2:
         tgt_plan = schedule(target, loc, vocab)
         common = [k for k in src_plan if k in tgt_plan]
@@ -199,7 +245,10 @@ def order(
     return messages
 
 
-def _tuples(text: str, locale: str) -> set[tuple[Decimal, Decimal]]:
+@lru_cache(maxsize=4096)
+def _tuples(text: str, locale: str) -> frozenset[tuple[Decimal, Decimal]]:
+    if "/" not in text and "-" not in text and "–" not in text and "—" not in text:
+        return frozenset()
     text = numbers.normalized(text)
     decimal, group = numbers.separators(locale)
     out = set()
@@ -209,14 +258,23 @@ def _tuples(text: str, locale: str) -> set[tuple[Decimal, Decimal]]:
             b = numbers.read_number(match.group(2), decimal, group)
             if len(a) == 1 and len(b) == 1:
                 out.add((a[0], b[0]))
-    return out
+    return frozenset(out)
 
 
 def schedule(text: str, locale: str, vocab: Vocabulary) -> dict[str, Decimal]:
     """Time of day -> the number given for it ("1 in the morning and 2 at night")."""
+    return dict(_schedule(text, locale, vocab))
+
+
+@lru_cache(maxsize=4096)
+def _schedule(text: str, locale: str, vocab: Vocabulary) -> tuple[tuple[str, Decimal], ...]:
     if not vocab.schedule:
-        return {}
-    tags = tagged(text, vocab.schedule)
+        return ()
+    return tuple(_plan(text, locale, vocab).items())
+
+
+def _plan(text: str, locale: str, vocab: Vocabulary) -> dict[str, Decimal]:
+    tags = vocab.tag(text, "schedule")
     if len({name for _, _, name in tags}) < 2:
         return {}
     text_n = numbers.normalized(text)
@@ -265,10 +323,10 @@ def schedule(text: str, locale: str, vocab: Vocabulary) -> dict[str, Decimal]:
 
 def sentence_count(source: str, target: str, src_loc: str, loc: str) -> tuple[int, int] | None:
     """(source, translation) sentence counts when the translation has fewer, else None."""
-    src = len(sentences(source, src_loc))
+    src = sentence_total(source, src_loc)
     if src < 2:
         return None
-    tgt = len(sentences(target, loc))
+    tgt = sentence_total(target, loc)
     return (src, tgt) if tgt < src else None
 
 

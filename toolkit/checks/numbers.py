@@ -159,12 +159,13 @@ def quantities(text: str, locale: str, vocab: Vocabulary | None = None) -> list[
     return list(_quantities(text, locale, vocab))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _quantities(text: str, locale: str, vocab: Vocabulary | None) -> tuple[Quantity, ...]:
     text = normalized(text)
     decimal, group = separators(locale)
     found: list[Quantity] = []
-    phones = {m.start(): m for m in _PHONE.finditer(text)}
+    dashed = "-" in text or "\u2010" in text or "\u2011" in text
+    phones = {m.start(): m for m in _PHONE.finditer(text)} if dashed else {}
     skip_to = -1
     for match in _number_pattern(decimal, group).finditer(text):
         if match.start() < skip_to:
@@ -222,32 +223,21 @@ def word_quantities(text: str, vocab: Vocabulary) -> list[Quantity]:
     return list(_word_quantities(text, vocab))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _word_quantities(text: str, vocab: Vocabulary) -> tuple[Quantity, ...]:
     text = normalized(text)
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
-    if vocab.implicit_pattern is not None:
-        for match in vocab.implicit_pattern.finditer(text):
-            key = " ".join(match.group(1).casefold().split())
-            value, unit = vocab.implicit.get(key, (None, ""))
-            if value is None:
-                continue
-            if _NUMBER_BEFORE.search(text, 0, match.start()):
+    for start, end, kind in vocab.number_spans(text):
+        read = vocab.word_value(text[start:end])
+        if read is None:
+            continue
+        value, unit = read
+        if kind == "i":
+            if _NUMBER_BEFORE.search(text, 0, start):
                 continue  # "2 مرة": the word is the unit of the number before it
-            found.append(Quantity(value, unit, match.group(1), False, match.start()))
-            taken.append((match.start(), match.end()))
-    regex = vocab.number_word_pattern
-    if regex is not None:
-        for match in regex.finditer(text):
-            if any(a <= match.start() < b for a, b in taken):
-                continue
-            written = match.group(match.lastindex or 0)
-            value = vocab.number_value(written)
-            if value is None:
-                continue
-            unit = unit_after(text, match.end(), vocab) or unit_before(text, match.start(), vocab)
-            found.append(Quantity(_plain(value), unit, written, False, match.start()))
+        else:
+            unit = unit_after(text, end, vocab) or unit_before(text, start, vocab)
+        found.append(Quantity(_plain(value), unit, text[start:end], False, start))
     found.sort(key=lambda q: q.position)
     return tuple(found)
 
@@ -316,6 +306,13 @@ def compare(
     required (Spanish "una" is also the article). Counts of times ("3 times") are left to
     the frequency check.
     """
+    # the usual case: the same numbers with the same units, nothing to pair
+    if (
+        not source_words
+        and not target_words
+        and sorted((q.value, q.unit) for q in source) == sorted((q.value, q.unit) for q in target)
+    ):
+        return [], [], []
     source = [q for q in source if q.unit != TIMES]
     target = [q for q in target if q.unit != TIMES]
     source_words = [q for q in source_words if q.unit != TIMES]
@@ -337,6 +334,8 @@ def unit_changes(
 ) -> list[Any]:
     """Units of the source's numbers that the translation lost or changed: "5 minutes" became
     "5 horas" (a unit the translation adds to a bare number is no error)."""
+    if not source_words and all(not q.unit for q in source):
+        return []
     available = Counter((q.value, q.unit) for q in target)
     changes = []
     spelled = [q for q in source_words if q.unit]

@@ -267,6 +267,8 @@ def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckR
     articles = project.articles(slugs)  # validates the slugs (and every selected source)
     if len(articles) >= MIN_PARALLEL_JOBS:
         load_dictionaries([project.source_locale, *selected])
+        for locale in [project.source_locale, *selected]:  # loaded once, before the fork
+            _vocabulary(project, locale).warm()
     run = CheckRun()
     for reports in in_parallel(_check_article, [(project, a, selected) for a in articles]):
         run.reports.extend(reports)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -61,6 +61,7 @@ SHIPPED_LOCALES = (
     "en", "es", "fr", "de", "pt", "it", "ru", "ar", "zh_Hans", "vi", "tl", "ko",
 )  # fmt: skip
 NUMBER_NEAR = r"(?=[^.!?。！？\n]{0,24}?[\d零〇一二两三四五六七八九十百])"
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f' .-]+")
 _CJK_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万]+(?:点[零〇一二三四五六七八九]+)?")
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CJK_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
@@ -124,12 +125,56 @@ def _vocabulary(locale: str, extra_text: str, shown: str) -> Vocabulary:
     return Vocabulary(locale, data)
 
 
+@lru_cache(maxsize=64)
+def extended(vocab: Vocabulary, fallback: Vocabulary) -> Vocabulary:
+    """`vocab` that also knows `fallback`'s words (the source language's), for reading a
+    translation: a term left in the source language ("twice" in a Spanish text) still says
+    what it says. Adding a negation is judged by `vocab`'s own words only."""
+    if vocab.locale == fallback.locale or not vocab.data:
+        return vocab
+    base = {k: v for k, v in fallback.data.items() if k != "script"}
+    return Vocabulary(vocab.locale, merge(base, vocab.data), own=vocab)
+
+
 @dataclass(frozen=True, eq=False)
 class Vocabulary:
     locale: str
     data: Mapping[str, Any] = field(repr=False)
+    own: Vocabulary | None = field(default=None, repr=False)  #: before `extended`
+
+    def warm(self) -> None:
+        """Build every table now (number words, CLDR unit names, matchers), e.g. before
+        worker processes are forked, so that each does not build its own."""
+        tables = [self.unit_pattern, self.number_words, self.implicit, self.negation]
+        tables += [self._ignore, self.implied_negation, self._frequency_any, self._times_any]
+        tables += [self.frequency_ignore, self._strong()]
+        self.number_spans("")
+        for section in ("comparison", "schedule", "frequency.periods"):
+            self.matcher(section)
+
+    @property
+    def known(self) -> bool:
+        """Whether the locale has a vocabulary of its own (else no meaning checks)."""
+        return bool((self.own or self).data)
 
     # --- matching ------------------------------------------------------------------------
+
+    def matcher(self, name: str, classes: Mapping[str, list[str]] | None = None) -> Matcher:
+        """The (cached) matcher of a section ("comparison", "frequency.periods"), or of
+        `classes` under `name`."""
+        cache = self.__dict__.setdefault("_matchers", {})
+        if name not in cache:
+            if classes is None:
+                table: Any = self.data
+                for key in name.split("."):
+                    table = table.get(key, {})
+                classes = {n: list(ps) for n, ps in table.items() if isinstance(ps, list)}
+            cache[name] = Matcher(self, classes)
+        return cache[name]
+
+    def tag(self, text: str, section: str) -> list[tuple[int, int, str]]:
+        """(start, end, class) of the section's phrases in `text`."""
+        return self.matcher(section).find(text)
 
     @cached_property
     def spaced(self) -> bool:
@@ -152,7 +197,11 @@ class Vocabulary:
             body = phrase[:-2] if near else phrase
             words = [re.escape(w) for w in body.split()]
             regex = r"[\s\u00a0]+".join(words)
-            if self.spaced:
+            if not self.spaced and _LATIN.fullmatch(body):
+                # a Latin word in Chinese or Korean text ("no" of the source language) must
+                # still be a whole word: not the "no" in "lisinopril"
+                regex = r"(?<![A-Za-z\u00c0-\u024f])" + regex + r"(?![A-Za-z\u00c0-\u024f])"
+            elif self.spaced:
                 regex = (
                     r"(?<![\w])" + self._prefix + regex + (r"(?!\w)" if body[-1].isalnum() else "")
                 )
@@ -168,46 +217,89 @@ class Vocabulary:
     # --- negation ------------------------------------------------------------------------
 
     @cached_property
-    def negation(self) -> re.Pattern[str] | None:
+    def _negation_section(self) -> Mapping[str, Any]:
+        return self.data.get("negation", {})
+
+    @cached_property
+    def negation(self) -> Matcher | None:
         """Every negation, strong ("not", "never") and weak ("without")."""
-        section = self.data.get("negation", {})
+        section = self._negation_section
         words = [*section.get("words", []), *section.get("weak", [])]
-        return self._negation(words, list(section.get("patterns", [])))
+        return self.matcher("negation:all", {"neg": words}) if words or self._patterns else None
 
     @cached_property
-    def strong_negation(self) -> re.Pattern[str] | None:
-        """Negations a translation may not add: "sin moverse" may well say "sit still"."""
-        section = self.data.get("negation", {})
-        return self._negation(list(section.get("words", [])), list(section.get("patterns", [])))
+    def _patterns(self) -> re.Pattern[str] | None:
+        patterns = list(self._negation_section.get("patterns", []))
+        return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
-    def _negation(self, words: list[str], patterns: list[str]) -> re.Pattern[str] | None:
-        literal = self.pattern(words, capture=False)
-        regexes = [literal.pattern] if literal else []
-        regexes += patterns
-        return re.compile("|".join(regexes), re.IGNORECASE) if regexes else None
+    def _strong(self) -> Matcher:
+        own = self.own or self
+        return own._strong_matcher
 
     @cached_property
-    def implied_negation(self) -> re.Pattern[str] | None:
+    def _strong_matcher(self) -> Matcher:
+        return self.matcher(
+            "negation:strong", {"neg": list(self._negation_section.get("words", []))}
+        )
+
+    @cached_property
+    def implied_negation(self) -> Matcher:
         """Words that say "not" without a negation ("avoid", "stop", "prevent"): a
         translation may render them with one."""
-        return self.pattern(list(self.data.get("negation", {}).get("implied", [])), capture=False)
+        return self.matcher(
+            "negation:implied", {"i": list(self._negation_section.get("implied", []))}
+        )
+
+    def implies_negation(self, text: str) -> bool:
+        return bool(self.implied_negation.find(text))
 
     @cached_property
-    def frequency_ignore(self) -> re.Pattern[str] | None:
-        """Phrases with a count word that count nothing ("at once")."""
-        return self.pattern(list(self.data.get("frequency", {}).get("ignore", [])), capture=False)
-
-    @cached_property
-    def negation_ignore(self) -> re.Pattern[str] | None:
-        return self.pattern(list(self.data.get("negation", {}).get("ignore", [])), capture=False)
+    def _ignore(self) -> Matcher:
+        return self.matcher(
+            "negation:ignore", {"x": list(self._negation_section.get("ignore", []))}
+        )
 
     def negated(self, sentence: str, strong: bool = False) -> bool:
-        regex = self.strong_negation if strong else self.negation
-        if regex is None:
+        matcher = self._strong() if strong else self.negation
+        if matcher is None:
             return False
-        if self.negation_ignore is not None:
-            sentence = self.negation_ignore.sub(" ", sentence)
-        return bool(regex.search(sentence))
+        hits = matcher.find(sentence)
+        patterns = (self.own or self)._patterns if strong else self._patterns
+        if patterns is not None and ("'" in sentence or "’" in sentence or not self.spaced):
+            hits += [(m.start(), m.end(), "neg") for m in patterns.finditer(sentence)]
+        if not hits:
+            return False
+        ignored = self._ignore.find(sentence)
+        return any(not any(a <= start < b for a, b, _ in ignored) for start, _, _ in hits)
+
+    @cached_property
+    def frequency_ignore(self) -> Matcher:
+        """Phrases with a count word that count nothing ("at once")."""
+        return self.matcher(
+            "frequency:ignore", {"x": list(self.data.get("frequency", {}).get("ignore", []))}
+        )
+
+    @cached_property
+    def _frequency_any(self) -> Matcher:
+        words = [
+            *self.data.get("units", {}).get("times", []),
+            *self.implicit,
+            *(p for ps in self.data.get("frequency", {}).get("periods", {}).values() for p in ps),
+        ]
+        return self.matcher("frequency:any", {"f": words})
+
+    @cached_property
+    def _times_any(self) -> Matcher:
+        words = [*self.data.get("units", {}).get("times", []), *self.implicit]
+        return self.matcher("frequency:times", {"t": words})
+
+    def mentions_times(self, text: str) -> bool:
+        """Any word for "times" or a word such as "twice"."""
+        return bool(self._times_any.find(text))
+
+    def mentions_frequency(self, text: str) -> bool:
+        """Any count or period word at all: most texts have none, and need no more work."""
+        return bool(self._frequency_any.find(text))
 
     # --- numbers in words ----------------------------------------------------------------
 
@@ -226,16 +318,33 @@ class Vocabulary:
         table = self.data.get("numbers", {}).get("implicit", {})
         return {_fold(w): (Decimal(str(v[0])), str(v[1])) for w, v in table.items()}
 
-    @cached_property
-    def number_word_pattern(self) -> re.Pattern[str] | None:
-        words = list(self.number_words)
+    def number_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, kind) of the number words ("n") and implicit words ("i") in `text`."""
         if self.locale.startswith("zh"):
-            return _CJK_NUMERAL
-        return self.pattern(words)
+            spans = [(m.start(), m.end(), "n") for m in _CJK_NUMERAL.finditer(text)]
+            implicit = self.matcher("numbers:implicit", {"i": list(self.implicit)}).find(text)
+            taken = [(a, b) for a, b, _ in implicit]
+            return implicit + [s for s in spans if not any(a <= s[0] < b for a, b in taken)]
+        return self.matcher(
+            "numbers:words", {"n": list(self.number_words), "i": list(self.implicit)}
+        ).find(text)
 
-    @cached_property
-    def implicit_pattern(self) -> re.Pattern[str] | None:
-        return self.pattern(list(self.implicit))
+    def word_value(self, written: str) -> tuple[Decimal, str] | None:
+        """The value (and unit, for an implicit word) of a matched number word."""
+        folded = _fold(written)
+        candidates = [folded]
+        for prefix in self.data.get("script", {}).get("prefixes", []):
+            if folded.startswith(prefix):
+                candidates.append(folded[len(prefix) :])
+        for word in candidates:
+            if word in self.implicit:
+                return self.implicit[word]
+            if word in self.number_words:
+                return self.number_words[word], ""
+        if self.locale.startswith("zh"):
+            value = chinese_number(written)
+            return (value, "") if value is not None else None
+        return None
 
     def number_value(self, written: str) -> Decimal | None:
         if self.locale.startswith("zh"):
@@ -280,39 +389,138 @@ class Vocabulary:
 
     # --- frequency, comparison, schedule ---------------------------------------------------
 
-    @cached_property
-    def periods(self) -> dict[str, re.Pattern[str]]:
-        table = self.data.get("frequency", {}).get("periods", {})
-        out = {}
-        for name, phrases in table.items():
-            regex = self.pattern(list(phrases))
-            if regex is not None:
-                out[name] = regex
-        return out
+    @property
+    def periods(self) -> Matcher:
+        return self.matcher("frequency.periods")
 
-    def classes(self, section: str) -> dict[str, re.Pattern[str]]:
-        return _classes(self, section)
+    @property
+    def comparison(self) -> Matcher:
+        return self.matcher("comparison")
 
-    @cached_property
-    def comparison(self) -> dict[str, re.Pattern[str]]:
-        return self.classes("comparison")
-
-    @cached_property
-    def schedule(self) -> dict[str, re.Pattern[str]]:
-        return self.classes("schedule")
+    @property
+    def schedule(self) -> Matcher:
+        return self.matcher("schedule")
 
 
-def _classes(vocab: Vocabulary, section: str) -> dict[str, re.Pattern[str]]:
-    out = {}
-    for name, phrases in vocab.data.get(section, {}).items():
-        regex = vocab.pattern(list(phrases))
-        if regex is not None:
-            out[name] = regex
-    return out
+_TOKEN = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?。！？\n]")
 
 
-def tagged(text: str, classes: Mapping[str, re.Pattern[str]]) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, class) matches of every class, longest match first."""
+@lru_cache(maxsize=4096)
+def _token_set(text: str) -> frozenset[str]:
+    return frozenset(_TOKEN.findall(text.casefold()))
+
+
+@lru_cache(maxsize=4096)
+def _token_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    folded = text.casefold()
+    if len(folded) != len(text):  # casefold changed lengths (ß -> ss): fold word by word
+        return tuple((m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(text))
+    return tuple((m.start(), m.end(), m.group()) for m in _TOKEN.finditer(folded))
+
+
+class Matcher:
+    """Finds the phrases of named classes in a text.
+
+    In scripts written with spaces the text is split into words once and phrases are looked up
+    by their first word (fast: no regular expression per phrase); elsewhere (Chinese, Korean)
+    one regular expression per class runs. Longest phrase first, matches do not overlap.
+    """
+
+    def __init__(self, vocab: Vocabulary, classes: Mapping[str, list[str]]):
+        self.spaced = vocab.spaced
+        prefixes = vocab.data.get("script", {}).get("prefixes", [])
+        self.prefixes = sorted(prefixes, key=len, reverse=True)
+        self.index: dict[str, list[tuple[tuple[str, ...], str, bool, str]]] = {}
+        self.regexes: dict[str, re.Pattern[str]] = {}
+        for name, phrases in classes.items():
+            if self.spaced:
+                for phrase in phrases:
+                    near = phrase.endswith(" #")
+                    body = phrase.removesuffix(" #").strip()
+                    words = tuple(_TOKEN.findall(_fold(body)))
+                    # a phrase ending in punctuation ("không?", a question) needs it after it
+                    follow = body[len(body.rstrip("?!.,;:？！。")) :]
+                    if words:
+                        self.index.setdefault(words[0], []).append((words, name, near, follow))
+            else:
+                regex = vocab.pattern(list(phrases))
+                if regex is not None:
+                    self.regexes[name] = regex
+        for candidates in self.index.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+        self.names = frozenset(c[1] for cs in self.index.values() for c in cs)
+        self.first_words = frozenset(self.index)
+        # the longest word of each phrase: a text with none of them has no phrase at all
+        # ("a day" needs "day": most texts have an "a")
+        self.gate_words = frozenset(max(c[0], key=len) for cs in self.index.values() for c in cs)
+        self.names |= frozenset(self.regexes)
+        parts = [r.pattern for r in self.regexes.values()]
+        self.any = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+    def __bool__(self) -> bool:
+        return bool(self.index or self.regexes)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        return list(_find(self, text))
+
+    def _candidates(self, word: str) -> list[tuple[tuple[str, ...], str, bool, str]]:
+        found = list(self.index.get(word, ()))
+        for prefix in self.prefixes:
+            if word.startswith(prefix) and len(word) > len(prefix) + 1:
+                found += self.index.get(word[len(prefix) :], ())
+        return found
+
+    def _scan(self, text: str) -> tuple[tuple[int, int, str], ...]:
+        if not self.spaced:
+            return _regex_find(text, self.regexes, self.any)
+        if self.prefixes:  # Arabic: a clitic may be written onto any word
+            tokens = _token_spans(text)
+            starts: Iterable[int] = range(len(tokens))
+        else:
+            present = _token_set(text)
+            if present.isdisjoint(self.gate_words):
+                return ()  # the usual case, decided by one set operation
+            tokens = _token_spans(text)
+            hits = present & self.first_words
+            starts = [i for i, token in enumerate(tokens) if token[2] in hits]
+        out = []
+        after = -1  # matches do not overlap
+        for i in starts:
+            if i < after:
+                continue
+            for phrase, name, near, follow in self._candidates(tokens[i][2]):
+                n = len(phrase)
+                if i + n > len(tokens) or any(tokens[i + k][2] != phrase[k] for k in range(1, n)):
+                    continue
+                end = tokens[i + n - 1][1]
+                if near and not _number_near(text, end):
+                    continue
+                if follow and not text[end:].lstrip().startswith(follow):
+                    continue
+                out.append((tokens[i][0], end, name))
+                after = i + n
+                break
+        return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _find(matcher: Matcher, text: str) -> tuple[tuple[int, int, str], ...]:
+    return matcher._scan(text)
+
+
+def _number_near(text: str, end: int) -> bool:
+    after = text[end : end + 25]
+    stop = _SENTENCE_END.search(after)
+    after = after[: stop.start()] if stop else after
+    return any(ch.isdigit() or ch in "零〇一二两三四五六七八九十百" for ch in after)
+
+
+def _regex_find(
+    text: str, classes: Mapping[str, re.Pattern[str]], any_: re.Pattern[str] | None
+) -> tuple[tuple[int, int, str], ...]:
+    if any_ is None or not any_.search(text):
+        return ()
     found = []
     for name, regex in classes.items():
         for match in regex.finditer(text):
@@ -324,10 +532,7 @@ def tagged(text: str, classes: Mapping[str, re.Pattern[str]]) -> list[tuple[int,
         if start >= end:
             out.append((start, stop, name))
             end = stop
-        elif stop - start > out[-1][1] - out[-1][0] and start == out[-1][0]:
-            out[-1] = (start, stop, name)
-            end = stop
-    return out
+    return tuple(out)
 
 
 def _fold(text: str) -> str:
