@@ -406,12 +406,12 @@ _TOKEN = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.!?。！？\n]")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # only needed while one entry is checked: small keeps memory low
 def _token_set(text: str) -> frozenset[str]:
     return frozenset(_TOKEN.findall(text.casefold()))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _token_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     folded = text.casefold()
     if len(folded) != len(text):  # casefold changed lengths (ß -> ss): fold word by word
