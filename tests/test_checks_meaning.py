@@ -328,3 +328,29 @@ def test_planted_defect_keeps_the_sample_pair_unpublished(
     assessment = assess(Project.load(sample), article, locale)
     assert not assessment.publishable
     assert check in {f.check for f in assessment.findings if f.severity == "error"}
+
+
+def test_a_translator_comment_marks_a_copy_as_intended_and_survives_gettext(sample):
+    import subprocess
+
+    from toolkit.project import Project
+    from toolkit.publishing import assess
+
+    slug, msgid = "ketamine-for-depression", "Do not eat for 2 hours before your dose."
+    path = sample / "locales" / "es" / "LC_MESSAGES" / f"{slug}.po"
+    po = polib.pofile(str(path))
+    [entry] = [e for e in po if e.msgid == msgid]
+    entry.msgstr = msgid  # English left in the Spanish page
+    po.save(str(path))
+    article = Project.load(sample).article(slug)
+    copied = assess(Project.load(sample), article, "es")
+    assert not copied.publishable
+    assert "identical" in {f.check for f in copied.findings if f.severity == "error"}
+
+    entry.tcomment = "toolkit-keep"
+    po.save(str(path))
+    # GNU msgcat (what translators' tools behave like) keeps the comment as written
+    rewritten = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True)
+    assert "# toolkit-keep\n" in rewritten.stdout
+    path.write_text(rewritten.stdout, encoding="utf-8")
+    assert assess(Project.load(sample), article, "es").publishable

@@ -29,6 +29,15 @@ class ReadabilityConfig:
 
 
 @dataclass(frozen=True)
+class CoachingConfig:
+    """`[tool.toolkit.coaching]`: plain-language coaching for authors (toolkit/coaching.py)."""
+
+    #: per language, medical term -> plain words, added to the shipped list:
+    #: {"en": {"myocardial infarction": "heart attack"}}
+    plain_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ChecksConfig:
     """`[tool.toolkit.checks]`."""
 
@@ -64,6 +73,10 @@ class AudioConfig:
     #: seconds; gTTS requests never wait forever
     gtts_timeout: float = 15.0
     gtts_retries: int = 4
+    #: numbers always read digit by digit besides the lexicon's (local crisis lines, codes)
+    phone_numbers: tuple[str, ...] = ()
+    #: per locale: the engine that speaks it ({"en": "piper"}); others use `engine`
+    engines: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,15 +90,21 @@ class Config:
     source_locale: str = "en"
     #: empty means: every folder under locales/ besides templates/
     locales: tuple[str, ...] = ()
-    wrap_width: int = 76
+    wrap_width: int = 79
     #: percent of entries that must be translated for a pair to be published
     min_translated: float = 100.0
     readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    coaching: CoachingConfig = field(default_factory=CoachingConfig)
 
 
-_SECTIONS = {"readability": ReadabilityConfig, "checks": ChecksConfig, "audio": AudioConfig}
+_SECTIONS = {
+    "readability": ReadabilityConfig,
+    "checks": ChecksConfig,
+    "audio": AudioConfig,
+    "coaching": CoachingConfig,
+}
 
 
 def load_config(root: Path, **overrides: Any) -> Config:

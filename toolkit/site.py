@@ -67,6 +67,8 @@ def _engine_name(project: Project, engine: str | None) -> str:
 
 
 def _pair_key(project: Project, article: Article, locale: str, engine: str) -> str:
+    from .audio.pipeline import lexicon_digests
+
     paths = project.paths
     source = locale == project.source_locale
     voice = project.config.audio.voices.get(engine, {}).get(locale, "")
@@ -74,7 +76,7 @@ def _pair_key(project: Project, article: Article, locale: str, engine: str) -> s
         article.path.read_bytes(),
         "" if source else (file_digest(paths.catalog(locale, article.slug)) or "-"),
         "" if source else (file_digest(paths.glossary(locale)) or "-"),
-        file_digest(paths.lexicon(locale)) or "-",
+        *lexicon_digests(paths, locale),  # lexicon/pt.toml and lexicon/pt_BR.toml
         voice,
     )
 
@@ -102,6 +104,10 @@ def build(
 ) -> StageResult:
     """Compile, check, render, speak, page and bundle every publishable pair that changed."""
     engine_name = _engine_name(project, engine)
+    from .audio.pipeline import check_voices
+
+    # every locale's engine and voice, checked before any work (issue 10)
+    check_voices(project, _site_locales(project, locales), engine)
     state = _state(project, engine_name)
     if force:
         state.items = {}
@@ -250,10 +256,10 @@ def _readability(project: Project, locale: str, pair: Any) -> dict[str, Any] | N
     """The pair's readability, scored exactly as `check` scores it: the translated blocks
     (or all blocks of the source), code left out. Scored here rather than through
     `run_checks` so a build does not redo the QA checks and the source's score per pair."""
-    from .readability import score_text
+    from .readability import blocks_text, score_text
 
     source = locale == project.source_locale
-    text = "\n".join(b.text for b in pair.blocks if b.kind != "code" and (source or b.lang is None))
+    text = blocks_text(b for b in pair.blocks if b.kind != "code" and (source or b.lang is None))
     if not text.strip():
         return None
     try:
@@ -297,9 +303,10 @@ def _make_audio(
 ) -> dict[str, Any]:
     """Speak the pair into `folder` (audio.mp3, captions.vtt, chapters.vtt)."""
     from .audio import resolve_voice, synthesize_article
+    from .audio.pipeline import engine_for
 
     config = project.config.audio
-    speaker = _speaker(project, _engine_name(project, engine))
+    speaker = _speaker(project, engine_for(config, locale, engine))
     paths = project.paths
     clip = synthesize_article(
         pair.blocks,
@@ -467,7 +474,27 @@ class StatusReport:
             + "  "
             + row[-1]
             for row in rows
-        ]
+        ] + _coaching_summary(self.pairs)
+
+
+def _coaching_summary(pairs: list[dict[str, Any]]) -> list[str]:
+    """One line per article and language with plain-language coaching (issue 16)."""
+    lines = []
+    seen: set[str] = set()
+    for p in pairs:
+        for key, locale, found in (
+            (p["slug"], "source", p.get("source_coaching") or []),
+            (f"{p['locale']}/{p['slug']}", p["locale"], p.get("coaching") or []),
+        ):
+            if found and key not in seen:
+                seen.add(key)
+                rules = ", ".join(sorted({c["rule"] for c in found}))
+                lines.append(f"coaching {key} ({locale}): {len(found)} hint(s): {rules}")
+    if lines:
+        lines.insert(
+            0, "plain-language coaching (PEMAT-informed warnings; `toolkit check` lists them):"
+        )
+    return lines
 
 
 def status(project: Project) -> StatusReport:
@@ -478,7 +505,7 @@ def status(project: Project) -> StatusReport:
     state = _state(project, engine)
     locales = project.locales()
     articles = project.articles()
-    readability = _all_readability(project, locales)
+    readability, coaching = _all_readability(project, locales)
     report = StatusReport()
     for article in articles:
         for locale in locales:
@@ -504,6 +531,8 @@ def status(project: Project) -> StatusReport:
                     "errors": len(a.errors),
                     "warnings": len(a.findings) - len(a.errors),
                     "readability": readability.get((article.slug, locale)),
+                    "coaching": coaching.get((article.slug, locale), ([], []))[0],
+                    "source_coaching": coaching.get((article.slug, locale), ([], []))[1],
                     "audio_up_to_date": audio_ok,
                     "publishable": a.publishable,
                     "reasons": "; ".join(a.reasons),
@@ -512,10 +541,18 @@ def status(project: Project) -> StatusReport:
     return report
 
 
-def _all_readability(project: Project, locales: list[str]) -> dict[tuple[str, str], Any]:
+def _all_readability(
+    project: Project, locales: list[str]
+) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
+    """Readability and (translation, source) coaching per (slug, locale), from one check run."""
     from .checks import run_checks
 
     if not locales:
-        return {}
+        return {}, {}
     reports = run_checks(project, locales, []).as_dict()["reports"]
-    return {(r["slug"], r["locale"]): _score_dict(r.get("readability")) for r in reports}
+    readability = {(r["slug"], r["locale"]): _score_dict(r.get("readability")) for r in reports}
+    coaching = {
+        (r["slug"], r["locale"]): (r.get("coaching", []), r.get("source_coaching", []))
+        for r in reports
+    }
+    return readability, coaching

@@ -43,8 +43,8 @@ CHECKS: dict[str, Severity] = {
     "glossary": "warning",
     "dose-format": "warning",
 }
-#: the `#,` flag a translator sets on an entry that is right although a check says otherwise:
-#: a copy of the source that must stay a copy, or a translation that joins sentences
+#: the mark (a translator comment `# toolkit-keep`, or a `#,` flag) on an entry that is right
+#: although a check says otherwise: a copy that must stay a copy, or joined sentences
 KEEP_FLAG = "toolkit-keep"
 #: checks that KEEP_FLAG silences (never the ones about numbers, doses or meaning)
 KEEP_SILENCES = frozenset({"identical", "sentences"})
@@ -254,8 +254,8 @@ def check_sentences(pair: _Pair, source_locale: str) -> list[str]:
     src, tgt = counted
     return [
         f"the source has {src} sentences, the translation {tgt}: a sentence may be missing. "
-        f"Translate every sentence; if joining them is right, mark the entry with the flag "
-        f"'#, {KEEP_FLAG}'"
+        f"Translate every sentence; if joining them is right, add the translator comment "
+        f"'# {KEEP_FLAG}' to the entry"
     ]
 
 
@@ -407,8 +407,8 @@ def check_identical(pair: _Pair, _: str) -> list[str]:
         return []
     return [
         "the translation is a copy of the source text, so readers (and the voice) get the "
-        f"source language: translate it. If it must stay as is, mark the entry with the flag "
-        f"'#, {KEEP_FLAG}' or ask the coordinator to add it to no_translate"
+        f"source language: translate it. If it must stay as is, add the translator comment "
+        f"'# {KEEP_FLAG}' to the entry or ask the coordinator to add it to no_translate"
     ]
 
 
