@@ -145,7 +145,7 @@ class Vocabulary:
     def warm(self) -> None:
         """Build every table now (number words, CLDR unit names, matchers), e.g. before
         worker processes are forked, so that each does not build its own."""
-        tables = [self.unit_pattern, self.number_words, self.implicit, self.negation]
+        tables = [self.unit_pattern, self._unit_first_words, self.number_words, self.implicit, self.negation]
         tables += [self._ignore, self.implied_negation, self._frequency_any, self._times_any]
         tables += [self.frequency_ignore, self._strong()]
         self.number_spans("")
@@ -365,6 +365,10 @@ class Vocabulary:
         return names
 
     @cached_property
+    def _unit_first_words(self) -> frozenset[str]:
+        return frozenset(w[0] for name in self.unit_names if (w := _TOKEN.findall(name)))
+
+    @cached_property
     def unit_prefixes(self) -> dict[str, str]:
         return dict(self.data.get("units", {}).get("prefixes", {}))
 
@@ -382,6 +386,12 @@ class Vocabulary:
         """(canonical unit, end) of a unit name starting at `pos` (after optional space)."""
         if not self.unit_names:
             return None
+        if self.spaced:
+            # the big alternation runs only when the next word can start a unit name
+            start = pos + 1 if text[pos : pos + 1] in (" ", "\u00a0") else pos
+            word = _TOKEN.match(text, start)
+            if word is not None and word.group().casefold() not in self._unit_first_words:
+                return None
         match = self.unit_pattern.match(text, pos)
         if match is None:
             return None
