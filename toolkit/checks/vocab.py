@@ -145,7 +145,13 @@ class Vocabulary:
     def warm(self) -> None:
         """Build every table now (number words, CLDR unit names, matchers), e.g. before
         worker processes are forked, so that each does not build its own."""
-        tables = [self.unit_pattern, self._unit_first_words, self.number_words, self.implicit, self.negation]
+        tables = [
+            self.unit_pattern,
+            self._unit_first_words,
+            self.number_words,
+            self.implicit,
+            self.negation,
+        ]
         tables += [self._ignore, self.implied_negation, self._frequency_any, self._times_any]
         tables += [self.frequency_ignore, self._strong()]
         self.number_spans("")
