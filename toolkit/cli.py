@@ -363,6 +363,6 @@ def verify(ctx: click.Context, bundle: Path) -> None:
 
         toolkit verify build/bundles/es.zip
     """
-    from .bundle import verify as run
+    from .verify import verify as run
 
     _emit(run(bundle))
