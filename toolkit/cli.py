@@ -40,11 +40,18 @@ class ToolkitGroup(click.Group):
     show_default=True,
     help="The project folder (holding source_articles/ and, optionally, pyproject.toml).",
 )
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Let build_dir lie outside the project folder (refused otherwise).",
+)
 @click.option("-v", "--verbose", count=True, help="Say more on stderr (repeat for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
 @click.version_option(__version__, prog_name="toolkit")
 @click.pass_context
-def main(ctx: click.Context, project_dir: Path, verbose: int, quiet: bool) -> None:
+def main(
+    ctx: click.Context, project_dir: Path, allow_outside: bool, verbose: int, quiet: bool
+) -> None:
     """Accessible, multilingual patient-education material: catalogs, checks, audio, bundles.
 
     Example:
@@ -57,12 +64,14 @@ def main(ctx: click.Context, project_dir: Path, verbose: int, quiet: bool) -> No
         else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     )
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
-    ctx.obj = {"project_dir": project_dir, "quiet": quiet}
+    ctx.obj = {"project_dir": project_dir, "quiet": quiet, "allow_outside": allow_outside}
 
 
 def _project(ctx: click.Context, **overrides: Any) -> Any:
     from .project import Project
 
+    if ctx.obj.get("allow_outside"):
+        overrides["integrity"] = {"allow_outside": True}
     return Project.load(ctx.obj["project_dir"], **overrides)
 
 
