@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import pages
+from . import outputs, pages
 from .bundle import write_bundle
 from .errors import ToolkitError
 from .files import write_if_changed
@@ -138,7 +138,7 @@ def _build(
         for article in articles:
             key = _pair_key(project, article, locale, engine_name)
             stored = state.get(f"pair:{locale}/{article.slug}")
-            if stored and stored["key"] == key and _outputs_present(project, locale, stored):
+            if stored and stored["key"] == key and _outputs_match(project, locale, stored):
                 if stored["published"]:
                     result.unchanged += 1
                 else:  # said again, as a note: nothing was redone to learn it
@@ -176,14 +176,17 @@ def _build(
     return result
 
 
-def _outputs_present(project: Project, locale: str, stored: dict[str, Any]) -> bool:
+def _outputs_match(project: Project, locale: str, stored: dict[str, Any]) -> bool:
+    """True when the pair's files are the ones its state recorded (a build killed after it
+    rewrote them, or a hand edit, makes the pair stale even when its inputs match again)."""
     if not stored["published"]:
         return True
     folder = project.paths.article_site(locale, stored["record"]["slug"])
-    needed = ["index.html", "article.txt"]
-    if stored["record"].get("audio_seconds") is not None:
-        needed.append("audio.mp3")
-    return all((folder / name).exists() for name in needed)
+    return outputs.matches(stored.get("outputs"), _pair_files(folder))
+
+
+def _pair_files(folder: Path) -> dict[str, Path]:
+    return {name: folder / name for name in PAIR_FILES}
 
 
 def _write(path: Path, data: bytes, project: Project, result: StageResult) -> None:
@@ -249,7 +252,11 @@ def _build_pair(
         fallback_lang=None if source else project.source_locale,
     )
     _write(folder / "index.html", html.encode("utf-8"), project, result)
-    state.set(f"pair:{name}", {"key": work.key, "published": True, "record": record})
+    recorded = outputs.record(_pair_files(folder))
+    state.set(
+        f"pair:{name}",
+        {"key": work.key, "published": True, "record": record, "outputs": recorded},
+    )
 
 
 def _readability(project: Project, locale: str, pair: Any) -> dict[str, Any] | None:
@@ -391,9 +398,14 @@ def _locale_outputs(
     bundle_path = paths.bundle(locale)
     key = digest(
         index,
-        *[json.dumps(state.get(f"pair:{locale}/{a.slug}"), sort_keys=True) for a in articles],
+        *[_bundle_part(state.get(f"pair:{locale}/{a.slug}")) for a in articles],
     )
-    if state.get(f"bundle:{locale}") == key and bundle_path.exists():
+    stored = state.get(f"bundle:{locale}")
+    if (
+        isinstance(stored, dict)
+        and stored.get("key") == key
+        and outputs.matches(stored.get("outputs"), {"bundle": bundle_path})
+    ):
         return
     files = {"index.html": index}
     for record in records:
@@ -418,7 +430,17 @@ def _locale_outputs(
     ]
     if write_bundle(bundle_path, locale, files, manifest_articles):
         result.written.append(paths.relative(bundle_path))
-    state.set(f"bundle:{locale}", key)
+    state.set(f"bundle:{locale}", {"key": key, "outputs": outputs.record({"bundle": bundle_path})})
+
+
+def _bundle_part(stored: Any) -> str:
+    """What of a pair's state shapes the bundle: its record and its files' hashes (not their
+    stat signatures, which change when a file is only touched)."""
+    if not isinstance(stored, dict):
+        return json.dumps(stored)
+    files = stored.get("outputs") or {}
+    hashes = {name: entry and entry.get("sha256") for name, entry in files.items()}
+    return json.dumps({**stored, "outputs": hashes}, sort_keys=True)
 
 
 # --- status ---------------------------------------------------------------------------------

@@ -681,7 +681,8 @@ def prepare_article(
     stored = None
     if state_path is not None and not force:
         state = _read_state(state_path)
-        if state.get("inputs") == inputs and all(f.is_file() for f in files):
+        # the files must be the ones recorded: a run killed after it rewrote them is stale
+        if state.get("inputs") == inputs and _outputs_match(state, files):
             stored = state["result"]
     return Prepared(
         tuple(blocks),
@@ -756,6 +757,7 @@ def finish_article(
             "inputs": prepared.inputs,
             "quick": prepared.quick,
             "result": {**result, "synthesized": 0},
+            "outputs": _record_outputs(prepared.files),
         }
         data = json.dumps(state, indent=1, sort_keys=True).encode() + b"\n"
         write_atomic(prepared.state_path, data)
@@ -839,6 +841,18 @@ def _chapters(
         stop = starts[i + 1][1] if i + 1 < len(starts) else end
         chapters.append(Chapter(heading, start, stop))
     return chapters
+
+
+def _outputs_match(state: dict[str, Any], files: Sequence[Path]) -> bool:
+    from .. import outputs
+
+    return outputs.matches(state.get("outputs"), {Path(f).name: Path(f) for f in files})
+
+
+def _record_outputs(files: Sequence[Path]) -> dict[str, Any]:
+    from .. import outputs
+
+    return outputs.record({Path(f).name: Path(f) for f in files})
 
 
 def _read_state(path: Path) -> dict[str, Any]:
@@ -1179,8 +1193,8 @@ def generate_audio(
             if (
                 not force
                 and not script  # the script needs the plan: a pair is planned, not spoken
-                and _read_state(state_path).get("quick") == quick
-                and all((site / name).is_file() for name in OUTPUTS)
+                and (stored_state := _read_state(state_path)).get("quick") == quick
+                and _outputs_match(stored_state, [site / name for name in OUTPUTS])
             ):
                 result.unchanged += 1
                 continue
@@ -1215,7 +1229,12 @@ def generate_audio(
             if prepared.stored is not None:
                 result.unchanged += 1
                 # the files changed but not what is said: remember them, for the fast path
-                state = {"inputs": prepared.inputs, "quick": quick, "result": prepared.stored}
+                state = {
+                    "inputs": prepared.inputs,
+                    "quick": quick,
+                    "result": prepared.stored,
+                    "outputs": _record_outputs(prepared.files),
+                }
                 data = json.dumps(state, indent=1, sort_keys=True).encode() + b"\n"
                 write_atomic(state_path, data)
             else:
