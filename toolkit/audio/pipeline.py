@@ -365,7 +365,9 @@ def _get_pool(count: int) -> ProcessPoolExecutor:
         import multiprocessing
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        _pool = ProcessPoolExecutor(count, multiprocessing.get_context(method))
+        from ..workers import process_pool
+
+        _pool = process_pool(count, multiprocessing.get_context(method))
         _pool_size = count
     return _pool
 
