@@ -75,6 +75,8 @@ KILLER = textwrap.dedent(
     """
 )
 SEEDS = (1, 2, 3)
+#: seed 6 once caught a temporary file left by a worker killed mid-write
+AUDIO_SEEDS = (1, 6, 7)
 
 
 def _build_in_subprocess(root: Path, tmp: Path, kill_at: int) -> tuple[int, int]:
@@ -182,3 +184,128 @@ def test_a_build_killed_after_a_po_edit_that_is_then_withdrawn_is_rebuilt(
     site.build(Project.load(root))
     assert _outputs(root) == _outputs(clean)
     assert WITHDRAWN not in (root / "build/site/es/hands/article.txt").read_text()
+
+
+AUDIO_ARTICLES = {
+    "fever": (
+        "Fever in adults",
+        "A fever is a body temperature of 38 degrees or more. Most fevers pass in two or "
+        "three days. Drink plenty of water and rest. You can take paracetamol to feel "
+        "better. Call your doctor if the fever lasts more than three days, or if you have "
+        "a stiff neck, a rash or trouble breathing.",
+    ),
+    "sleep": (
+        "Sleeping well",
+        "Go to bed and get up at the same time every day. Keep your bedroom dark, quiet "
+        "and cool. Avoid coffee after lunch and large meals late in the evening. If you "
+        "cannot sleep after twenty minutes, get up and do something calm until you feel "
+        "tired again.",
+    ),
+    "walking": (
+        "Walking for health",
+        "Walking is one of the easiest ways to stay active. Try to walk for thirty minutes "
+        "on most days. Start slowly and build up over a few weeks. Wear comfortable shoes "
+        "and take water with you on warm days. Walking with a friend can help you keep "
+        "going.",
+    ),
+    "teeth": (
+        "Caring for your teeth",
+        "Brush your teeth twice a day for two minutes with a fluoride toothpaste. Clean "
+        "between your teeth once a day. Cut down on sugary drinks and snacks. Visit your "
+        "dentist for a check-up at least once a year, or sooner if your gums bleed or a "
+        "tooth hurts.",
+    ),
+}
+
+#: as KILLER, but every process (the parent and its pool's workers) counts into one file, and
+#: the process that makes the N-th replace kills the parent; its workers must then die too
+AUDIO_KILLER = textwrap.dedent(
+    """\
+    import os, signal, sys
+    kill_at, count_file = int(sys.argv[2]), sys.argv[3]
+    real_replace, parent = os.replace, os.getpid()
+
+    def replace(src, dst, *args, **kwargs):
+        real_replace(src, dst, *args, **kwargs)
+        fd = os.open(count_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        try:
+            os.write(fd, b"x")
+            done = os.lseek(fd, 0, os.SEEK_CUR)
+        finally:
+            os.close(fd)
+        if done == kill_at:
+            os.kill(parent, signal.SIGKILL)
+
+    os.replace = replace
+    from toolkit.cli import main
+    main(["--project", sys.argv[1], "-q", "audio"], standalone_mode=False)
+    """
+)
+
+
+def _audio_in_subprocess(root: Path, tmp: Path, kill_at: int) -> tuple[int, int]:
+    script, count = tmp / "audio_killer.py", tmp / "count.txt"
+    script.write_text(AUDIO_KILLER, encoding="utf-8")
+    count.unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(Path(site.__file__).parents[1])}
+    proc = subprocess.run(
+        [sys.executable, str(script), str(root), str(kill_at), str(count)],
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
+    done = count.stat().st_size if count.exists() else 0
+    return proc.returncode, done
+
+
+@pytest.fixture(scope="module")
+def audio_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """Four English articles (enough for the pool of workers and a stored pace), spoken once."""
+    tmp = tmp_path_factory.mktemp("audio-kill")
+    root = tmp / "clean"
+    (root / "source_articles").mkdir(parents=True)
+    for slug, (title, text) in AUDIO_ARTICLES.items():
+        body = f"---\ntitle: {title}\n---\n\n# {title}\n\n{text}\n"
+        (root / "source_articles" / f"{slug}.md").write_text(body, encoding="utf-8")
+    code, replaces = _audio_in_subprocess(root, tmp, 0)
+    assert code == 0 and replaces > 10
+    assert (root / "build" / ".cache" / "audio" / "pace.json").exists()
+    return root, replaces
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the pool path needs two cores")
+@pytest.mark.parametrize("seed", AUDIO_SEEDS)
+def test_an_audio_run_killed_at_a_random_point_leaves_no_wrong_pace(
+    audio_reference: tuple[Path, int], tmp_path: Path, seed: int
+) -> None:
+    from toolkit.audio import generate_audio
+
+    clean, replaces = audio_reference
+    root = _fresh(clean, tmp_path / "p")
+    kill_at = random.Random(seed).randint(1, replaces - 1)
+    code, _ = _audio_in_subprocess(root, tmp_path, kill_at)
+    assert code == -signal.SIGKILL, f"the run was not killed at replace {kill_at}"
+    generate_audio(Project.load(root))
+    assert _outputs(root) == _outputs(clean)
+
+
+def test_a_same_size_source_edit_with_its_mtime_restored_is_extracted_again(
+    tmp_path: Path,
+) -> None:
+    from toolkit.pipeline import extract
+
+    root = tmp_path / "p"
+    (root / "source_articles").mkdir(parents=True)
+    source = root / "source_articles" / "hands.md"
+    source.write_text(ARTICLE, encoding="utf-8")
+    extract(Project.load(root))
+    pot = root / "locales" / "templates" / "hands.pot"
+    assert "20 seconds" in pot.read_text(encoding="utf-8")
+    before = os.stat(source)
+    source.write_text(ARTICLE.replace("20 seconds", "40 seconds"), encoding="utf-8")
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(source).st_size == before.st_size
+    assert os.stat(source).st_mtime_ns == before.st_mtime_ns
+    result = extract(Project.load(root))
+    assert result.written == ["locales/templates/hands.pot"]
+    assert "40 seconds" in pot.read_text(encoding="utf-8")

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +74,35 @@ def matches(recorded: Any, files: Mapping[str, Path]) -> bool:
             return False
         entry["stat"] = stat
     return True
+
+
+#: left in the build folder while a run writes; found at the start of the next run, it means
+#: the last one was killed, and the temporary files of its unfinished writes are swept away
+MARKER = ".running"
+
+
+@contextmanager
+def run_in(build_dir: Path) -> Iterator[None]:
+    """Mark a run writing into `build_dir`; sweep a killed run's temporary files first."""
+    marker = build_dir / MARKER
+    if marker.exists():
+        sweep_temporaries(build_dir)
+    created = not build_dir.exists()
+    build_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_bytes(b"")
+    try:
+        yield
+    finally:
+        marker.unlink(missing_ok=True)
+        if created and not any(build_dir.iterdir()):
+            build_dir.rmdir()  # a run that wrote nothing leaves nothing, not even build/
+
+
+def sweep_temporaries(folder: Path) -> int:
+    """Remove the `.<name>.<random>.tmp` files `write_atomic` leaves when killed mid-write."""
+    removed = 0
+    for path in folder.rglob(".*.tmp"):
+        if path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

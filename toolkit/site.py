@@ -112,7 +112,10 @@ def build(
     if force:
         state.items = {}
     try:
-        result = _build(project, state, _site_locales(project, locales), engine, progress, force)
+        with outputs.run_in(project.paths.build_dir):
+            result = _build(
+                project, state, _site_locales(project, locales), engine, progress, force
+            )
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise

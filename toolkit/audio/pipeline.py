@@ -1178,7 +1178,16 @@ def _speak_jobs(
     return synthesized
 
 
-def generate_audio(
+def generate_audio(project: Any, *args: Any, **kwargs: Any) -> StageResult:
+    """`_generate_audio`, marked as running in the build folder (a killed run's temporary
+    files are swept by the next one)."""
+    from ..outputs import run_in
+
+    with run_in(project.paths.build_dir):
+        return _generate_audio(project, *args, **kwargs)
+
+
+def _generate_audio(
     project: Any,
     locales: Sequence[str] | None = None,
     slugs: Sequence[str] | None = None,
