@@ -199,9 +199,12 @@ def check(
         toolkit check --strict
     """
     from .checks import run_checks
+    from .checkstore import store
     from .errors import GateFailed
 
-    result = run_checks(_project(ctx), list(locales), list(articles))
+    project = _project(ctx)
+    result = run_checks(project, list(locales), list(articles))
+    store(project, result)  # so `status` reads them instead of checking again
     _emit(result, fmt)
     if strict and result.gate_failed:
         raise GateFailed(result.gate_message())

@@ -503,18 +503,19 @@ class StatusReport:
 
 
 def status(project: Project) -> StatusReport:
-    """Assess every (article, locale) without writing anything."""
-    from .publishing import assess
+    """Assess every (article, locale) without writing anything: the results `check` stored
+    are read, and only pairs changed since are checked again."""
+    from .checkstore import summaries
 
     engine = project.config.audio.engine
     state = _state(project, engine)
     locales = project.locales()
     articles = project.articles()
-    readability = _all_readability(project, locales)
+    checked = summaries(project, locales, [a.slug for a in articles])
     report = StatusReport()
     for article in articles:
         for locale in locales:
-            a = assess(project, article, locale)
+            a = checked[article.slug, locale]
             stored = state.get(f"pair:{locale}/{article.slug}")
             key = _pair_key(project, article, locale, engine)
             audio_ok = bool(
@@ -528,26 +529,17 @@ def status(project: Project) -> StatusReport:
                 {
                     "slug": article.slug,
                     "locale": locale,
-                    "translated": round(a.translated_share, 4),
-                    "translated_percent": round(a.translated_share * 100, 1),
-                    "total": a.total,
-                    "fuzzy": a.fuzzy,
-                    "untranslated": a.untranslated,
-                    "errors": len(a.errors),
-                    "warnings": len(a.findings) - len(a.errors),
-                    "readability": readability.get((article.slug, locale)),
+                    "translated": round(a["share"], 4),
+                    "translated_percent": round(a["share"] * 100, 1),
+                    "total": a["total"],
+                    "fuzzy": a["fuzzy"],
+                    "untranslated": a["untranslated"],
+                    "errors": a["errors"],
+                    "warnings": a["warnings"],
+                    "readability": _score_dict(a["readability"]),
                     "audio_up_to_date": audio_ok,
-                    "publishable": a.publishable,
-                    "reasons": "; ".join(a.reasons),
+                    "publishable": a["publishable"],
+                    "reasons": a["reasons"],
                 }
             )
     return report
-
-
-def _all_readability(project: Project, locales: list[str]) -> dict[tuple[str, str], Any]:
-    from .checks import run_checks
-
-    if not locales:
-        return {}
-    reports = run_checks(project, locales, []).as_dict()["reports"]
-    return {(r["slug"], r["locale"]): _score_dict(r.get("readability")) for r in reports}
