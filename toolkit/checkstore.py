@@ -29,6 +29,7 @@ def _state(project: Project) -> StageState:
         "min_translated": config.min_translated,
         "readability": dataclasses.asdict(config.readability),
         "checks": dataclasses.asdict(config.checks),
+        "coaching": dataclasses.asdict(config.coaching),
     }
     settings = json.loads(json.dumps(settings, sort_keys=True, default=str))
     return StageState(project.paths.state_dir / "checks.json", settings)
@@ -46,7 +47,8 @@ def pair_key(project: Project, source: Path, slug: str, locale: str) -> str:
 
 def summary(report: PairReport) -> dict[str, Any]:
     """What `status` shows of one pair's check."""
-    readability = report.as_dict()["readability"]
+    shown = report.as_dict()
+    readability = shown["readability"]
     return {
         "share": report.translated_share,
         "total": report.total,
@@ -61,6 +63,8 @@ def summary(report: PairReport) -> dict[str, Any]:
         },
         "publishable": report.publishable,
         "reasons": "; ".join(report.reasons),
+        "coaching": shown.get("coaching", []),
+        "source_coaching": shown.get("source_coaching", []),
     }
 
 
