@@ -49,7 +49,7 @@ def test_status_after_check_only_reads_and_rechecks_what_changed(
     assert not (small / "build").exists(), "status wrote something"
     result = CliRunner().invoke(main, ["--project", str(small), "check"])
     assert result.exit_code == 0, result.output
-    stored = small / "build" / ".state" / "checks.json"
+    stored = small / "build" / ".state" / "checks.sqlite"
     before = stored.read_bytes()
     calls = _spy(monkeypatch)
     assert site.status(Project.load(small)).as_dict() == fresh
