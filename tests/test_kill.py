@@ -309,3 +309,19 @@ def test_a_same_size_source_edit_with_its_mtime_restored_is_extracted_again(
     result = extract(Project.load(root))
     assert result.written == ["locales/templates/hands.pot"]
     assert "40 seconds" in pot.read_text(encoding="utf-8")
+
+
+def test_a_touched_page_is_left_alone_and_a_tampered_one_rebuilt(
+    reference: tuple[Path, int], tmp_path: Path
+) -> None:
+    clean, _ = reference
+    root = tmp_path / "p"
+    shutil.copytree(clean, root)  # every output with a new inode and ctime, same bytes
+    page = root / "build/site/es/hands/index.html"
+    os.utime(page, ns=(1, 1))
+    result = site.build(Project.load(root))
+    assert result.written == [] and result.unchanged == 2
+    page.write_text("<p>edited by hand</p>", encoding="utf-8")
+    result = site.build(Project.load(root))
+    assert "build/site/es/hands/index.html" in result.written
+    assert _outputs(root) == _outputs(clean)

@@ -146,6 +146,9 @@ def _build(
             key = _pair_key(project, article, locale, engine_name)
             stored = state.get(f"pair:{locale}/{article.slug}")
             if stored and stored["key"] == key and _outputs_match(project, locale, stored):
+                if stored.get("refreshed"):  # touched, same bytes: keep the new signatures
+                    del stored["refreshed"]
+                    state.set(f"pair:{locale}/{article.slug}", stored)
                 if stored["published"]:
                     result.unchanged += 1
                 else:  # said again, as a note: nothing was redone to learn it
@@ -199,7 +202,12 @@ def _outputs_match(project: Project, locale: str, stored: dict[str, Any]) -> boo
     if not stored["published"]:
         return True
     folder = project.paths.article_site(locale, stored["record"]["slug"])
-    return outputs.matches(stored.get("outputs"), _pair_files(folder))
+    before = json.dumps(stored.get("outputs"), sort_keys=True)
+    if not outputs.matches(stored.get("outputs"), _pair_files(folder)):
+        return False
+    if json.dumps(stored.get("outputs"), sort_keys=True) != before:
+        stored["refreshed"] = True
+    return True
 
 
 def _pair_files(folder: Path) -> dict[str, Path]:
