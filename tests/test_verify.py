@@ -89,6 +89,8 @@ def test_symlink_entry_is_refused(tmp_path: Path) -> None:
         ("/etc/", "folder"),
         ("../evil.txt", "file"),
         ("a/../../evil.txt", "file"),
+        ("docs/index.html:stream", "file"),
+        ("a\x1b[2Jb.html", "file"),
     ],
 )
 def test_traversal_of_any_entry_type_is_refused(tmp_path: Path, name: str, kind: str) -> None:
@@ -98,7 +100,7 @@ def test_traversal_of_any_entry_type_is_refused(tmp_path: Path, name: str, kind:
     )
     assert _message(path) == (
         f"{path}: bundle does not match its manifest: unsafe path {name!r} "
-        f"({kind} entry absolute or with '..')"
+        f"({kind} entry: absolute, '..', ':' or a control character)"
     )
 
 

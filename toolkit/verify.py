@@ -122,9 +122,14 @@ def _check_entries(fail: str, infos: list[zipfile.ZipInfo]) -> None:
     for info in infos:
         name = info.filename
         plain = name[:-1] if info.is_dir() else name
-        if not is_safe_member(plain):
+        # ':' makes a drive or an NTFS stream on Windows; control characters fool terminals
+        odd = ":" in plain or any(ord(c) < 0x20 or ord(c) == 0x7F for c in plain)
+        if odd or not is_safe_member(plain):
             kind = "folder" if info.is_dir() else "file"
-            raise BundleError(f"{fail}: unsafe path {name!r} ({kind} entry absolute or with '..')")
+            raise BundleError(
+                f"{fail}: unsafe path {name!r} ({kind} entry: absolute, '..', ':' or a control "
+                "character)"
+            )
         mode = info.external_attr >> 16
         if info.create_system == 3 and stat.S_ISLNK(mode):
             raise BundleError(f"{fail}: {name} is a symbolic link; bundles hold only files")
