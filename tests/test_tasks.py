@@ -85,3 +85,19 @@ def test_extract_gives_the_same_bytes_on_every_executor(tmp_path: Path) -> None:
 def test_an_unknown_executor_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"unknown executor 'dask' \(known: inprocess, local\)"):
         executor("dask")
+
+
+def test_cli_extract_takes_an_executor(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    outputs = []
+    for name in ("inprocess", "local"):
+        root = tmp_path / name
+        (root / "source_articles").mkdir(parents=True)
+        (root / "source_articles" / "fever.md").write_text("---\ntitle: Fever\n---\n\nRest.\n")
+        result = CliRunner().invoke(main, ["--project", str(root), "extract", "--executor", name])
+        assert result.exit_code == 0, result.output
+        outputs.append((root / "locales" / "templates" / "fever.pot").read_bytes())
+    assert outputs[0] == outputs[1]

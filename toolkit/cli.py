@@ -118,8 +118,15 @@ format_option = click.option(
 
 @main.command()
 @click.argument("slugs", nargs=-1)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "inprocess"]),
+    default="local",
+    show_default=True,
+    help="Where the tasks run: worker processes on every core, or this process.",
+)
 @click.pass_context
-def extract(ctx: click.Context, slugs: tuple[str, ...]) -> None:
+def extract(ctx: click.Context, slugs: tuple[str, ...], executor: str) -> None:
     """Extract source articles into templates (locales/templates/<slug>.pot).
 
     Example:
@@ -128,8 +135,9 @@ def extract(ctx: click.Context, slugs: tuple[str, ...]) -> None:
         toolkit extract ketamine-for-depression
     """
     from .pipeline import extract as run
+    from .tasks import executor as runner
 
-    _emit(run(_project(ctx), list(slugs)))
+    _emit(run(_project(ctx), list(slugs), runner=runner(executor)))
 
 
 @main.command()
