@@ -62,3 +62,14 @@ def test_status_after_check_only_reads_and_rechecks_what_changed(
     es = next(p for p in after if p["locale"] == "es")
     assert es["fuzzy"] == 1 and es["publishable"] is False and "1 fuzzy" in es["reasons"]
     assert stored.read_bytes() == before, "status wrote its results"
+
+
+def test_a_project_vocabulary_edit_makes_its_pairs_stale(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert CliRunner().invoke(main, ["--project", str(small), "check"]).exit_code == 0
+    calls = _spy(monkeypatch)
+    (small / "qa").mkdir(exist_ok=True)
+    (small / "qa" / "ar.toml").write_text("", encoding="utf-8")
+    site.status(Project.load(small))
+    assert calls == [(["ar"], [SLUG])]

@@ -2,9 +2,10 @@
 
 `check` stores, per (article, locale), what `status` shows (counts, errors, warnings,
 readability, publishable and why not) under a key hashing everything a check reads: the
-source, the catalog and the locale's glossary; the tool version and the check and
-readability settings sit in the state's settings (a change throws every result away). A pair
-whose key does not match is checked again by `status`, which never writes.
+source, the catalog, the locale's glossary and both languages' project vocabularies
+(`qa/<locale>.toml`); the tool version and the check, readability and coaching settings sit
+in the state's settings (a change throws every result away). A pair whose key does not
+match is checked again by `status`, which never writes.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def pair_key(project: Project, source: Path, slug: str, locale: str) -> str:
         file_digest(source) or "-",
         file_digest(paths.catalog(locale, slug)) or "-",
         file_digest(paths.glossary(locale)) or "-",
+        # the project's meaning-check vocabularies of both languages (qa/<locale>.toml)
+        *[
+            file_digest(project.root / project.config.checks.qa_dir / f"{code}.toml") or "-"
+            for code in (locale, project.source_locale)
+        ],
     )
 
 
