@@ -61,6 +61,16 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class SiteConfig:
+    """`[tool.toolkit.site]`."""
+
+    #: the order of the languages on the root page (locale codes); the rest follow, by code
+    languages: tuple[str, ...] = ()
+    #: short crisis and emergency numbers made `tel:` links wherever they stand alone
+    crisis_lines: tuple[str, ...] = ("911", "988")
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one project."""
 
@@ -77,9 +87,15 @@ class Config:
     readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
 
 
-_SECTIONS = {"readability": ReadabilityConfig, "checks": ChecksConfig, "audio": AudioConfig}
+_SECTIONS = {
+    "readability": ReadabilityConfig,
+    "checks": ChecksConfig,
+    "audio": AudioConfig,
+    "site": SiteConfig,
+}
 
 
 def load_config(root: Path, **overrides: Any) -> Config:

@@ -1,0 +1,194 @@
+"""The site's own page text ("Listen to this page", "All articles"): a gettext domain.
+
+The templates mark their strings for Jinja2's i18n extension; Babel extracts them (and the
+few in `pages.py`) into `toolkit/data/ui/toolkit.pot`, and `toolkit/data/ui/<locale>.po`
+ship the translations. A project can override or add translations with `ui/<locale>.po`
+in its own folder: its translated, non-fuzzy entries win over the shipped ones.
+
+Catalogs are read and merged at run time (no compiled `.mo` to keep in step). A locale
+with no complete translation gets English page text, marked `lang="en"` on the page, and a
+warning from `build` and `status`.
+
+Run `python -m toolkit.ui` after changing a template's strings: it rewrites the `.pot`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import CatalogError
+from .locales import language, normalize_locale
+
+DOMAIN = "toolkit"
+UI_FOLDER = "ui"  #: in a project: `ui/<locale>.po`
+
+
+def _shipped_dir() -> Path:
+    return Path(str(resources.files("toolkit") / "data" / "ui"))
+
+
+@dataclass(frozen=True)
+class UiCatalog:
+    """The page text of one locale: msgid -> msgstr, and what is missing."""
+
+    locale: str
+    messages: dict[str, str] = field(default_factory=dict)
+    total: int = 0  #: msgids in the template
+    sources: tuple[str, ...] = ()  #: the .po files it was read from
+
+    @property
+    def missing(self) -> int:
+        return self.total - len(self.messages)
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.missing == 0
+
+    @property
+    def english(self) -> bool:
+        """True when the page text is (at least partly) English: mark it `lang="en"`."""
+        return not self.complete and language(self.locale) != "en"
+
+    def gettext(self, message: str) -> str:
+        return self.messages.get(message) or message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        # no plural msgids in the templates today; English's rule if one is ever added
+        return self.gettext(singular) if n == 1 else self.gettext(plural)
+
+    def digest(self) -> str:
+        data = "\0".join(f"{k}\0{v}" for k, v in sorted(self.messages.items()))
+        return hashlib.sha256(f"{self.locale}\0{data}".encode()).hexdigest()
+
+
+def template_msgids() -> list[str]:
+    """Every msgid of the shipped template, in file order."""
+    return [str(m.id) for m in _read(_shipped_dir() / f"{DOMAIN}.pot") if m.id]
+
+
+def shipped_locales() -> list[str]:
+    return sorted(p.stem for p in _shipped_dir().glob("*.po"))
+
+
+def catalog(locale: str, project_root: Path | None = None) -> UiCatalog:
+    """The page text for `locale`: shipped translation (exact locale, else its language),
+    overridden by the project's `ui/<locale>.po` (or `ui/<language>.po`)."""
+    locale = normalize_locale(locale)
+    ids = template_msgids()
+    if language(locale) == "en":
+        return UiCatalog(locale, {i: i for i in ids}, len(ids))
+    candidates = [_shipped_dir() / f"{name}.po" for name in _names(locale)]
+    if project_root is not None:
+        candidates += [project_root / UI_FOLDER / f"{name}.po" for name in _names(locale)]
+    messages: dict[str, str] = {}
+    used = []
+    for path in candidates:  # later files win: language, then locale; shipped, then project
+        if path.is_file():
+            messages.update(_translations(path, set(ids)))
+            used.append(str(path))
+    return UiCatalog(locale, messages, len(ids), tuple(used))
+
+
+def _names(locale: str) -> list[str]:
+    """`pt_BR` -> [`pt`, `pt_BR`]: the language's file first, so the locale's wins."""
+    lang = language(locale)
+    return [lang, locale] if lang != locale else [locale]
+
+
+def _translations(path: Path, known: set[str]) -> dict[str, str]:
+    return {
+        str(m.id): str(m.string)
+        for m in _read(path)
+        if m.id in known and m.string and not m.fuzzy and isinstance(m.string, str)
+    }
+
+
+def _read(path: Path) -> list:
+    stat = path.stat()
+    return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _read_cached(path: str, mtime: int, size: int) -> list:
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        with open(path, "rb") as handle:
+            return list(read_po(handle, abort_invalid=True))
+    except (PoFileError, UnicodeDecodeError, ValueError) as exc:
+        raise CatalogError(f"{path}: not a valid page-text catalog ({exc}): fix the file") from None
+
+
+def warning(cat: UiCatalog) -> str | None:
+    """What to tell the coordinator about `cat`, or None when it is complete."""
+    if cat.english:
+        if not cat.messages:
+            shipped = ", ".join(shipped_locales())
+            return (
+                f"{cat.locale}: no translation of the page text (toolkit ships {shipped}): "
+                f'its pages show English buttons and labels, marked lang="en"; to translate '
+                f"them, copy toolkit/data/ui/{DOMAIN}.pot to {UI_FOLDER}/{cat.locale}.po"
+            )
+        return (
+            f"{cat.locale}: {cat.missing} of {cat.total} page-text strings untranslated: its pages "
+            f'show them in English, marked lang="en"; complete {UI_FOLDER}/{cat.locale}.po'
+        )
+    return None
+
+
+# --- extraction (maintainers, after changing templates) ------------------------------------
+
+
+def extract_template() -> bytes:
+    """The `.pot` of the templates' and `pages.py`'s strings, as Babel extracts them."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir, extract_from_file
+    from babel.messages.pofile import write_po
+
+    package = Path(__file__).parent
+    template = Catalog(
+        project="toolkit",
+        domain=DOMAIN,
+        charset="utf-8",
+        fuzzy=False,
+        header_comment="# The toolkit's page text (buttons, labels, headings of the site).\n"
+        "# Translate it to ui/<locale>.po in a project; see docs/coordinators.md.",
+    )
+    found = list(
+        extract_from_dir(
+            str(package / "templates"),
+            [("**.html", "jinja2.ext:babel_extract")],
+            {"**.html": {"trimmed": "true"}},
+            comment_tags=("Translators:",),
+        )
+    )
+    found = [(f"templates/{name}", *rest) for name, *rest in found]
+    found += [
+        ("pages.py", *rest)
+        for rest in extract_from_file(
+            "python",
+            str(package / "pages.py"),
+            keywords={"gettext": None},
+            comment_tags=("Translators:",),
+        )
+    ]
+    for filename, lineno, message, comments, context in found:
+        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    buffer = io.BytesIO()
+    write_po(buffer, template, width=76, sort_output=False, include_lineno=False)
+    lines = buffer.getvalue().split(b"\n")
+    # no dates: the file changes only when a string does
+    lines = [x for x in lines if not x.startswith(b'"POT-Creation-Date:')]
+    return b"\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m toolkit.ui
+    from .files import write_if_changed
+
+    out = _shipped_dir() / f"{DOMAIN}.pot"
+    print(("wrote " if write_if_changed(out, extract_template()) else "unchanged ") + str(out))
