@@ -47,7 +47,7 @@
         if (ch.length === 2) i++;
       }
     });
-    var pieces = [], at = 0;
+    var pieces = [], at = 0, lastNode = null, lastEnd = 0;
     for (var c = 0; c < cues.length; c++) {
       var wanted = squash(cues[c].getCueAsHTML().textContent), found = wanted ? flat.indexOf(wanted, at) : -1;
       starts.push(cues[c].startTime);
@@ -56,6 +56,14 @@
       if (found < 0) continue;  // a sentence that is not on the page as said: no highlight
       at = found + wanted.length;
       var first = where[found], last = where[at - 1], node = first[0], from = first[1];
+      // take in the punctuation around the words ("¿…?", "…。"), up to a space or a
+      // neighbour's piece
+      var floor = node === lastNode ? lastEnd : 0;
+      while (from > floor && /[^\s\p{L}\p{N}\p{M}]/u.test(node.data[from - 1])) from--;
+      var stop = last[2], tail = last[0].data;
+      while (stop < tail.length && /[^\s\p{L}\p{N}\p{M}]/u.test(tail[stop])) stop++;
+      lastNode = last[0];
+      lastEnd = stop;
       for (var j = found; j < at; j++) {  // one piece per text node the sentence covers
         if (where[j][0] !== node) {
           pieces.push([node, from, where[j - 1][2], c]);
@@ -63,7 +71,7 @@
           from = where[j][1];
         }
       }
-      pieces.push([node, from, last[2], c]);
+      pieces.push([node, from, stop, c]);
     }
     // wrap from the end backwards, so the offsets of earlier pieces stay right
     for (var p = pieces.length - 1; p >= 0; p--) {
