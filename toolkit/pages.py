@@ -121,6 +121,7 @@ def markdown_html(
         ):
             token.attrSet("lang", bcp47(fallback_lang))
             token.attrSet("dir", "rtl" if is_rtl(fallback_lang) else "ltr")
+    _label_cells(tokens)
     out: list[Token] = []
     heading = ""
     for i, token in enumerate(tokens):
@@ -137,6 +138,37 @@ def markdown_html(
         if token.type == "table_close":
             out.append(_html("</div>\n"))
     return Markup(md.renderer.render(out, md.options, {}))
+
+
+_TABLE_ROLES = {
+    "table_open": "table",
+    "thead_open": "rowgroup",
+    "tbody_open": "rowgroup",
+    "tr_open": "row",
+    "th_open": "columnheader",
+    "td_open": "cell",
+}
+
+
+def _label_cells(tokens: list[Token]) -> None:
+    """Give each body cell its column's header as `data-label`, so a phone can show the
+    table as stacked rows ("Who: 988 Lifeline"); the explicit roles keep it a table for
+    screen readers when CSS changes its display."""
+    headers: list[str] = []
+    column = 0
+    for i, token in enumerate(tokens):
+        if token.type in _TABLE_ROLES:
+            token.attrSet("role", _TABLE_ROLES[token.type])
+        if token.type == "table_open":
+            headers = []
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "th_open" and i + 1 < len(tokens):
+            headers.append(_plain(tokens[i + 1]))
+        elif token.type == "td_open":
+            if column < len(headers) and headers[column]:
+                token.attrSet("data-label", headers[column])
+            column += 1
 
 
 def _html(content: str) -> Token:
