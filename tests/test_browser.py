@@ -195,6 +195,11 @@ def test_read_along_highlights_the_sentence_being_spoken(
         # tap the fifth sentence: the audio goes to its cue's start (8 s)
         page.evaluate("() => document.querySelector('.ra[data-cue=\"4\"]').click()")
         assert 8.0 <= page.evaluate("() => document.querySelector('audio').currentTime") < 8.5
+        # from the keyboard: the "next sentence" button goes to the sixth cue (10 s)
+        page.focus(".ra-nav button[data-step='1']")
+        page.keyboard.press("Enter")
+        assert 10.0 <= page.evaluate("() => document.querySelector('audio').currentTime") < 10.5
+        assert page.evaluate("() => document.querySelector('.ra-on').dataset.cue") == "5"
         # the highlight is a class, not a live region: nothing is announced per sentence
         assert page.evaluate("() => document.querySelectorAll('[aria-live]').length") == 0
     finally:
@@ -207,7 +212,7 @@ def test_with_scripts_off_the_page_is_unchanged(browser: Any, sample_site: Path)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(html.as_uri())
-    spans = page.evaluate("() => document.querySelectorAll('.ra').length")
+    spans = page.evaluate("() => document.querySelectorAll('.ra, .ra-nav, button').length")
     context.close()
     assert spans == 0
 

@@ -86,6 +86,18 @@
       spans[piece[3]].unshift(span);
     }
     article.classList.add("readalong");
+    // the keyboard's way to "tap a sentence": buttons to the previous and next one
+    var nav = document.getElementById("ra-nav");
+    if (nav) {
+      audio.after(nav.content.cloneNode(true));
+      audio.parentNode.querySelectorAll(".ra-nav button").forEach(function (button) {
+        button.addEventListener("click", function () {
+          var from = current >= 0 ? current : active(audio.currentTime);
+          var to = Math.min(Math.max(from + +button.getAttribute("data-step"), 0), starts.length - 1);
+          playFrom(to);
+        });
+      });
+    }
     update();
   }
 
@@ -114,10 +126,14 @@
   article.addEventListener("click", function (event) {
     var span = event.target.closest && event.target.closest(".ra");
     if (!span || event.target.closest("a") || String(window.getSelection())) return;
-    audio.currentTime = starts[+span.getAttribute("data-cue")] + 0.01;
+    playFrom(+span.getAttribute("data-cue"));
+  });
+  function playFrom(cue) {
+    audio.currentTime = starts[cue] + 0.01;
     var playing = audio.play();
     if (playing && playing.catch) playing.catch(function () {});
-  });
+    update();
+  }
   ["timeupdate", "seeked", "play"].forEach(function (name) {
     audio.addEventListener(name, update);
   });
