@@ -255,3 +255,29 @@ def test_files_follow_the_umask_and_po_keeps_its_mode(crisis: Path) -> None:
         assert stat.S_IMODE(po.stat().st_mode) == 0o640
     finally:
         os.umask(old)
+
+
+def test_a_broken_page_text_catalog_is_one_clear_error(crisis: Path) -> None:
+    (crisis / "ui").mkdir()
+    (crisis / "ui" / "es.po").write_text('msgid "Listen to this page"\nmsgstr "Escuche\n', "utf-8")
+    out = CliRunner().invoke(main, ["--project", str(crisis), "build"])
+    assert out.exit_code == 1
+    assert out.output == (
+        f"Error: {crisis / 'ui' / 'es.po'}:3: syntax error in catalog "  # msgfmt's line
+        "(end-of-line within string): fix it (msgfmt --check)\n"
+    )
+    assert out.output.count("\n") == 1
+
+
+def test_removed_article_takes_its_pages_along(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = copy_sample(tmp_path / "proj", slugs=(SLUG, "ketamine-for-depression"))
+    install_fake_audio(monkeypatch)
+    site.build(Project.load(root))
+    (root / "source_articles" / "ketamine-for-depression.md").unlink()
+    site.build(Project.load(root))
+    built = root / "build"
+    assert not list(built.glob("site/*/ketamine-for-depression"))
+    assert not list(built.glob(".state/pages/*/ketamine-for-depression.json"))
+    assert "ketamine-for-depression" not in (built / "site/es/index.html").read_text()

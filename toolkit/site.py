@@ -226,6 +226,15 @@ def _switcher(
     return [pages.switcher_entry(c, href(c), c == locale) for c in order if c in present]
 
 
+def _published_in(published: dict[str, list[dict[str, Any]]]) -> dict[str, set[str]]:
+    """slug -> the locales it is published in."""
+    where: dict[str, set[str]] = {}
+    for locale, records in published.items():
+        for record in records:
+            where.setdefault(record["slug"], set()).add(locale)
+    return where
+
+
 def _article_pages(
     project: Project,
     state: StageState,
@@ -237,9 +246,10 @@ def _article_pages(
     """Each published article page of `locale`, re-rendered when its pair or the set of
     languages it is published in changed (its switcher and `hreflang` links)."""
     paths = project.paths
+    where = _published_in(published)
     for record in published.get(locale, []):
         slug = record["slug"]
-        present = {c for c, records in published.items() if any(r["slug"] == slug for r in records)}
+        present = where[slug]
         switcher = _switcher(locale, order, present, lambda c, s=slug: f"../../{c}/{s}/index.html")
         pair = state.get(f"pair:{locale}/{slug}") or {}
         key = digest(pair.get("key", ""), json.dumps(switcher, sort_keys=True))
@@ -493,8 +503,12 @@ def _clean_locale(
 ) -> None:
     """Remove folders and state of articles that no longer exist."""
     for key in list(state.items):
-        if key.startswith(f"pair:{locale}/") and key.split("/", 1)[1] not in slugs:
-            state.discard(key)
+        if key.startswith((f"pair:{locale}/", f"page:{locale}/")):
+            slug = key.split("/", 1)[1]
+            if slug not in slugs:
+                state.discard(key)
+                if SLUG.match(slug):
+                    project.paths.page_inputs(locale, slug).unlink(missing_ok=True)
     folder = project.paths.locale_site(locale)
     if not folder.is_dir():
         return

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from .errors import CatalogError
 from .locales import language, normalize_locale
+from .models import Entry
 
 DOMAIN = "toolkit"
 UI_FOLDER = "ui"  #: in a project: `ui/<locale>.po`
@@ -68,7 +70,7 @@ class UiCatalog:
 
 def template_msgids() -> list[str]:
     """Every msgid of the shipped template, in file order."""
-    return [str(m.id) for m in _read(_shipped_dir() / f"{DOMAIN}.pot") if m.id]
+    return [e.msgid for e in _read(_shipped_dir() / f"{DOMAIN}.pot")]
 
 
 def shipped_locales() -> list[str]:
@@ -89,6 +91,8 @@ def catalog(locale: str, project_root: Path | None = None) -> UiCatalog:
     used = []
     for path in candidates:  # later files win: language, then locale; shipped, then project
         if path.is_file():
+            if project_root is not None and project_root in path.parents:
+                _check_with_msgfmt(path)
             messages.update(_translations(path, set(ids)))
             used.append(str(path))
     return UiCatalog(locale, messages, len(ids), tuple(used))
@@ -100,28 +104,51 @@ def _names(locale: str) -> list[str]:
     return [lang, locale] if lang != locale else [locale]
 
 
+def _check_with_msgfmt(path: Path) -> None:
+    stat = path.stat()
+    _msgfmt_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _msgfmt_cached(path: str, mtime: int, size: int) -> None:
+    """A coordinator's file is checked as gettext checks it: polib reads some broken files
+    without a word (an unterminated msgstr loses its last letter). Without msgfmt on the
+    machine, polib's own checks are all there is."""
+    import re
+    import shutil
+    import subprocess
+
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return
+    done = subprocess.run(
+        [msgfmt, "--check-format", "-o", os.devnull, path], capture_output=True, text=True
+    )
+    if done.returncode == 0:
+        return
+    first = next((x for x in done.stderr.splitlines() if x.startswith(path + ":")), "")
+    match = re.match(re.escape(path) + r":(\d+):(?:\d+:)? ?(.*)", first)
+    where, why = (f"{path}:{match.group(1)}", match.group(2)) if match else (path, "rejected")
+    raise CatalogError(f"{where}: syntax error in catalog ({why}): fix it (msgfmt --check)")
+
+
 def _translations(path: Path, known: set[str]) -> dict[str, str]:
-    return {
-        str(m.id): str(m.string)
-        for m in _read(path)
-        if m.id in known and m.string and not m.fuzzy and isinstance(m.string, str)
-    }
+    return {e.msgid: e.msgstr for e in _read(path) if e.msgid in known and e.translated}
 
 
-def _read(path: Path) -> list:
+def _read(path: Path) -> list[Entry]:
     stat = path.stat()
     return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=64)
-def _read_cached(path: str, mtime: int, size: int) -> list:
-    from babel.messages.pofile import PoFileError, read_po
+def _read_cached(path: str, mtime: int, size: int) -> list[Entry]:
+    """A catalog read strictly (a translator's file may be broken: the error names its
+    line), through the same reader as the articles' catalogs."""
+    from .catalogs import read_entries
 
-    try:
-        with open(path, "rb") as handle:
-            return list(read_po(handle, abort_invalid=True))
-    except (PoFileError, UnicodeDecodeError, ValueError) as exc:
-        raise CatalogError(f"{path}: not a valid page-text catalog ({exc}): fix the file") from None
+    entries = read_entries(Path(path), "en", path)
+    return [e for e in entries if e.msgid]
 
 
 def warning(cat: UiCatalog) -> str | None:
