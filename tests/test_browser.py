@@ -200,6 +200,21 @@ def test_read_along_highlights_the_sentence_being_spoken(
         page.keyboard.press("Enter")
         assert 10.0 <= page.evaluate("() => document.querySelector('audio').currentTime") < 10.5
         assert page.evaluate("() => document.querySelector('.ra-on').dataset.cue") == "5"
+        # while it plays, the spoken sentence is scrolled into view (the last one here)
+        page.set_viewport_size({"width": 320, "height": 480})
+        page.emulate_media(reduced_motion="reduce")  # no smooth scrolling: it jumps at once
+        page.evaluate("() => window.scrollTo(0, 0)")
+        last = len(cues) - 1
+        in_view = page.evaluate(
+            """last => { const a = document.querySelector('audio');
+            Object.defineProperty(a, 'paused', {get: () => false});
+            a.currentTime = 2 * last + 1; a.dispatchEvent(new Event('timeupdate'));
+            const box = document.querySelector('.ra-on').getBoundingClientRect();
+            return [document.querySelector('.ra-on').dataset.cue, box.top >= 0 &&
+                    box.bottom <= window.innerHeight, window.scrollY > 0] }""",
+            last,
+        )
+        assert in_view == [str(last), True, True]
         # the highlight is a class, not a live region: nothing is announced per sentence
         assert page.evaluate("() => document.querySelectorAll('[aria-live]').length") == 0
     finally:
