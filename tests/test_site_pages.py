@@ -281,3 +281,24 @@ def test_removed_article_takes_its_pages_along(
     assert not list(built.glob("site/*/ketamine-for-depression"))
     assert not list(built.glob(".state/pages/*/ketamine-for-depression.json"))
     assert "ketamine-for-depression" not in (built / "site/es/index.html").read_text()
+
+
+def test_bundle_pages_have_no_links_out_of_the_zip(crisis: Path) -> None:
+    import posixpath
+    import zipfile
+
+    site.build(Project.load(crisis))
+    with zipfile.ZipFile(crisis / "build/bundles/es.zip") as archive:
+        names = set(archive.namelist())
+        html_files = {n: archive.read(n).decode() for n in names if n.endswith(".html")}
+    assert set(html_files) == {"index.html", f"{SLUG}/index.html"}
+    for name, html in html_files.items():
+        for href in re.findall(r'(?:href|src)="([^"]+)"', html):
+            if re.match(r"(https?|tel|mailto):|#", href):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), href))
+            assert target in names, (name, href)
+        assert "hreflang" not in html
+    # the site's own copy keeps its switcher
+    assert 'hreflang="ar"' in (crisis / "build/site/es" / SLUG / "index.html").read_text()
+    assert "Todos los artículos" in html_files[f"{SLUG}/index.html"]

@@ -501,6 +501,30 @@ def report_page(
     )
 
 
+# What leads out of one language's folder: fine on the site, dead links in its bundle.
+_OTHER_LANGUAGES = (
+    re.compile(rb'^<link rel="alternate" [^\n]*\n', re.MULTILINE),
+    re.compile(rb'<nav class="switcher".*?</nav>\n', re.DOTALL),
+    # a locale index's only crumb, "All languages" (before an article's second crumb goes,
+    # so an article keeps its "All articles")
+    re.compile(rb'<nav class="crumbs"[^>]*><a href="\.\./index\.html">[^<]*</a></nav>\n'),
+    re.compile(rb' <a href="\.\./\.\./index\.html">[^<]*</a>'),
+)
+
+
+def for_bundle(html: bytes) -> bytes:
+    """A page as its locale's bundle holds it: without the links to other languages (the
+    switcher, `hreflang` alternates, "All languages"), which lead outside the zip.
+
+    Only the page's head and header are touched (they are the templates' own markup);
+    the article body, translators' text, is left as it is."""
+    at = html.find(b"<main")
+    head, rest = (html, b"") if at < 0 else (html[:at], html[at:])
+    for pattern in _OTHER_LANGUAGES:
+        head = pattern.sub(b"", head)
+    return head + rest
+
+
 def _number(value: Any) -> str:
     number = float(value)
     return str(int(number)) if number.is_integer() else f"{number:.1f}"

@@ -554,12 +554,15 @@ def _locale_outputs(
     )
     if state.get(f"bundle:{locale}") == key and bundle_path.exists():
         return
-    files = {"index.html": index}
+    files = {"index.html": pages.for_bundle(index)}
     for record in records:
         folder = paths.article_site(locale, record["slug"])
         for name in PAIR_FILES:
             if (folder / name).exists():
-                files[f"{record['slug']}/{name}"] = (folder / name).read_bytes()
+                data = (folder / name).read_bytes()
+                if name == "index.html":
+                    data = pages.for_bundle(data)
+                files[f"{record['slug']}/{name}"] = data
     manifest_articles = [
         {
             k: r.get(k)
