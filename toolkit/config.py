@@ -29,6 +29,15 @@ class ReadabilityConfig:
 
 
 @dataclass(frozen=True)
+class CoachingConfig:
+    """`[tool.toolkit.coaching]`: plain-language coaching for authors (toolkit/coaching.py)."""
+
+    #: per language, medical term -> plain words, added to the shipped list:
+    #: {"en": {"myocardial infarction": "heart attack"}}
+    plain_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ChecksConfig:
     """`[tool.toolkit.checks]`."""
 
@@ -91,6 +100,7 @@ class Config:
     readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    coaching: CoachingConfig = field(default_factory=CoachingConfig)
     site: SiteConfig = field(default_factory=SiteConfig)
 
 
@@ -98,6 +108,7 @@ _SECTIONS = {
     "readability": ReadabilityConfig,
     "checks": ChecksConfig,
     "audio": AudioConfig,
+    "coaching": CoachingConfig,
     "site": SiteConfig,
 }
 
