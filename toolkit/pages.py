@@ -390,6 +390,24 @@ def locale_page(
     switcher: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """`<locale>/index.html`: the locale's published articles, with summary and audio length."""
+    return locale_pages(locale, infos, max(1, len(infos)), ui, switcher)[0][1]
+
+
+def page_name(number: int) -> str:
+    """The file of a language index's page `number` (1 is index.html)."""
+    return "index.html" if number == 1 else f"page-{number}.html"
+
+
+def locale_pages(
+    locale: str,
+    infos: Sequence[Mapping[str, Any]],
+    per_page: int,
+    ui: UiCatalog,
+    switcher: Sequence[Mapping[str, Any]] = (),
+) -> list[tuple[str, str]]:
+    """(file name, HTML) of every page of the locale's index, `per_page` articles each in
+    title order with summary and audio length, each linking to all the pages (one page
+    when they all fit)."""
     articles = [
         {
             "slug": info["slug"],
@@ -399,17 +417,24 @@ def locale_page(
         }
         for info in sorted(infos, key=lambda i: (str(i["title"]).casefold(), i["slug"]))
     ]
-    return (
-        environment()
-        .get_template("locale.html")
-        .render(
+    chunks = [articles[i : i + per_page] for i in range(0, len(articles), per_page)] or [[]]
+    template = environment().get_template("locale.html")
+    out = []
+    for number, chunk in enumerate(chunks, 1):
+        pager = [
+            {"number": n, "href": page_name(n), "current": n == number}
+            for n in range(1, len(chunks) + 1)
+        ]
+        html = template.render(
             **_base(locale, ui),
             language=display_name(locale),
-            articles=articles,
+            articles=chunk,
+            pager=pager if len(chunks) > 1 else [],
             switcher=switcher,
             alternates=_alternates(switcher),
         )
-    )
+        out.append((page_name(number), html))
+    return out
 
 
 def site_page(source_locale: str, locales: Sequence[str], ui: UiCatalog) -> str:
