@@ -320,18 +320,26 @@ def normalize_for_babel(locale: str) -> str:
 # --- pages ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=512)
 def language_label(locale: str) -> str:
     """The locale's name in itself, capitalized as a label ("Español", "العربية")."""
     name = display_name(locale)
     return name[:1].upper() + name[1:]
 
 
+@lru_cache(maxsize=512)
+def _language(locale: str) -> tuple[str, str, str]:
+    """(BCP 47 tag, direction, name in itself): CLDR lookups, made once per locale."""
+    return bcp47(locale), "rtl" if is_rtl(locale) else "ltr", language_label(locale)
+
+
 def switcher_entry(locale: str, href: str, current: bool) -> dict[str, Any]:
+    lang, direction, name = _language(locale)
     return {
         "locale": locale,
-        "lang": bcp47(locale),
-        "dir": "rtl" if is_rtl(locale) else "ltr",
-        "name": language_label(locale),
+        "lang": lang,
+        "dir": direction,
+        "name": name,
         "href": href,
         "current": current,
     }

@@ -81,6 +81,26 @@ def catalog(locale: str, project_root: Path | None = None) -> UiCatalog:
     """The page text for `locale`: shipped translation (exact locale, else its language),
     overridden by the project's `ui/<locale>.po` (or `ui/<language>.po`)."""
     locale = normalize_locale(locale)
+    files = [_shipped_dir() / f"{DOMAIN}.pot"]
+    files += [_shipped_dir() / f"{name}.po" for name in _names(locale)]
+    if project_root is not None:
+        files += [project_root / UI_FOLDER / f"{name}.po" for name in _names(locale)]
+    # asked for once per page and pair: made again only when one of its files changed
+    return _catalog_cached(locale, project_root, tuple(_stamp(f) for f in files))
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return (str(path), -1, -1)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=128)
+def _catalog_cached(
+    locale: str, project_root: Path | None, stamps: tuple[tuple[str, int, int], ...]
+) -> UiCatalog:
     ids = template_msgids()
     if language(locale) == "en":
         return UiCatalog(locale, {i: i for i in ids}, len(ids))
@@ -143,12 +163,22 @@ def _read(path: Path) -> list[Entry]:
 
 @lru_cache(maxsize=64)
 def _read_cached(path: str, mtime: int, size: int) -> list[Entry]:
-    """A catalog read strictly (a translator's file may be broken: the error names its
-    line), through the same reader as the articles' catalogs."""
-    from .catalogs import read_entries
+    """A catalog's entries. A coordinator's file may be broken: it is read strictly, by the
+    articles' catalog reader (the error names its line); the shipped ones, checked by the
+    tests with msgfmt, are read by Babel, which is quicker."""
+    if Path(path).parent != _shipped_dir():
+        from .catalogs import read_entries
 
-    entries = read_entries(Path(path), "en", path)
-    return [e for e in entries if e.msgid]
+        return [e for e in read_entries(Path(path), "en", path) if e.msgid]
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as handle:
+        catalog = read_po(handle, abort_invalid=True, charset="utf-8")
+    return [
+        Entry(str(m.id), str(m.string or ""), m.context, m.fuzzy, m.lineno, "", 0)
+        for m in catalog
+        if m.id and isinstance(m.id, str)
+    ]
 
 
 def warning(cat: UiCatalog) -> str | None:
