@@ -472,7 +472,6 @@ def report_page(
     held: Sequence[Mapping[str, str]],
     source_titles: Mapping[str, str],
     ui_warnings: Sequence[str],
-    project_name: str,
 ) -> str:
     """`build/report/index.html`, the coordinators' page (English): what is published and
     why not, readability against targets (bars and a table), audio lengths and engines."""
@@ -525,7 +524,6 @@ def report_page(
         .get_template("report.html")
         .render(
             **_base("en", english),
-            generated_for=project_name,
             published=rows,
             held=held_rows,
             charts=charts,
