@@ -80,6 +80,16 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class SiteConfig:
+    """`[tool.toolkit.site]`."""
+
+    #: the order of the languages on the root page (locale codes); the rest follow, by code
+    languages: tuple[str, ...] = ()
+    #: short crisis and emergency numbers made `tel:` links wherever they stand alone
+    crisis_lines: tuple[str, ...] = ("911", "988")
+
+
+@dataclass(frozen=True)
 class IntegrityConfig:
     """`[tool.toolkit.integrity]`: what a project may point at outside itself (nothing, by
     default: a symlink in the sources once put /etc/passwd into a template and a bundle)."""
@@ -125,6 +135,7 @@ class Config:
     audio: AudioConfig = field(default_factory=AudioConfig)
     integrity: IntegrityConfig = field(default_factory=IntegrityConfig)
     coaching: CoachingConfig = field(default_factory=CoachingConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
     pages: PagesConfig = field(default_factory=PagesConfig)
 
@@ -135,6 +146,7 @@ _SECTIONS = {
     "audio": AudioConfig,
     "integrity": IntegrityConfig,
     "coaching": CoachingConfig,
+    "site": SiteConfig,
     "cache": CacheConfig,
     "pages": PagesConfig,
 }
