@@ -196,3 +196,15 @@ def test_sr_latin_gets_its_folder_and_a_catalog_msgfmt_accepts(project: Path) ->
     assert check.returncode == 0, check.stderr
     assert Project.load(project).locales() == ["sr@latin"]
     assert run(project, "update").output == "update: nothing to do (1 up to date)\n"
+
+
+def test_a_voice_of_the_language_may_speak_its_gettext_modifier() -> None:
+    from toolkit.audio.engines.espeak import EspeakEngine
+    from toolkit.audio.pipeline import check_voice
+
+    engine = EspeakEngine()
+    ok, why = engine.available()
+    if not ok:
+        pytest.skip(f"espeak-ng is not available here: {why}")
+    assert check_voice(engine, "sr@latin", "sr") is None  # espeak's Serbian voice
+    assert check_voice(engine, "sr@latin", "de") is not None
