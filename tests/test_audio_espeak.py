@@ -22,7 +22,6 @@ import soundfile
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from conftest import SEED
 from toolkit.audio import engines_report, generate_audio, synthesize_article
 from toolkit.audio.engines.espeak import EspeakEngine
 from toolkit.audio.pipeline import resolve_voice
@@ -141,9 +140,11 @@ def test_real_audio_per_locale(tmp_path: Path, engine: EspeakEngine, locale: str
     assert "120/80" in (tmp_path / "captions.vtt").read_text(encoding="utf-8")
 
 
-def test_seed_article_pace_and_parallel_synthesis(tmp_path: Path, engine: EspeakEngine) -> None:
+def test_seed_article_pace_and_parallel_synthesis(
+    tmp_path: Path, engine: EspeakEngine, seed: Path
+) -> None:
     """The real seed article, synthesized over two worker processes."""
-    lines = SEED.read_text(encoding="utf-8").split("\n\n")
+    lines = seed.read_text(encoding="utf-8").split("\n\n")
     blocks = [TextBlock("title", lines[0].strip())]
     blocks += [TextBlock("paragraph", " ".join(p.split())) for p in lines[1:] if p.strip()]
     seen: list[tuple[int, int, str]] = []

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SEED
+from conftest import REPO, seed_article
 from toolkit.config import ReadabilityConfig
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.readability import (
@@ -34,7 +34,8 @@ CAT = "The cat in the hat ate breakfast."
 
 def seed_text() -> str:
     """The seed article without its page furniture (2 first non-empty lines, the last line)."""
-    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    seed = seed_article().read_text(encoding="utf-8")
+    lines = [line for line in seed.splitlines() if line.strip()]
     return "\n\n".join(lines[2:-1])
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from conftest import REPO, SEED
+from conftest import REPO
 from toolkit.articles import read_article
 from toolkit.cli import main
 from toolkit.project import Project
@@ -50,26 +50,26 @@ def test_identity_translation_gives_the_source_html_for_sample_articles(source: 
     assert fallback == frozenset()
 
 
-def test_identity_translation_of_the_seed_article(tmp_path: Path) -> None:
+def test_identity_translation_of_the_seed_article(tmp_path: Path, seed: Path) -> None:
     (tmp_path / "source_articles").mkdir()
     as_markdown = tmp_path / "source_articles" / "seed.md"
-    shutil.copy(SEED, as_markdown)
+    shutil.copy(seed, as_markdown)
     project = Project.load(tmp_path)
     article = read_article(as_markdown, project.paths)
     body, *_ = translated_markdown(article, identity(article))
-    assert html(body) == html(SEED.read_text(encoding="utf-8"))
+    assert html(body) == html(seed.read_text(encoding="utf-8"))
     assert len(article.segments) == 10  # the title line, 8 paragraphs and the footer line
 
 
-def test_identity_translation_of_the_seed_as_plain_text(tmp_path: Path) -> None:
+def test_identity_translation_of_the_seed_as_plain_text(tmp_path: Path, seed: Path) -> None:
     (tmp_path / "source_articles").mkdir()
     as_text = tmp_path / "source_articles" / "seed.txt"
-    shutil.copy(SEED, as_text)
+    shutil.copy(seed, as_text)
     project = Project.load(tmp_path)
     article = read_article(as_text, project.paths)
     assert article.title == "Breaking the Stigma: Ketamine Treatment for Depression"
     body, title, *_ = translated_markdown(article, identity(article))
-    paragraphs = [p.strip() for p in SEED.read_text().split("\n\n") if p.strip()][1:]
+    paragraphs = [p.strip() for p in seed.read_text().split("\n\n") if p.strip()][1:]
     rendered = re.findall(r"<p>(.*?)</p>", MD.render(body), re.S)
     assert [re.sub(r"&#39;|&quot;", "'", p) for p in rendered] == [
         p.replace('"', "'") for p in paragraphs

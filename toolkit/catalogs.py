@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import struct
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -82,8 +83,9 @@ def plural_forms(locale: str) -> str:
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 
 
-def new_catalog(template: PoFile, locale: str) -> PoFile:
-    """A fresh, empty translation catalog for `locale` from `template` (what msginit does)."""
+def new_catalog(template: PoFile, locale: str, header: Mapping[str, str] | None = None) -> PoFile:
+    """A fresh, empty translation catalog for `locale` from `template` (what msginit does);
+    `header` sets fields of its header (the configured ones: catalog_headers.py)."""
     fields = [
         (name, value)
         for name, value in template.header_fields().items()
@@ -91,6 +93,10 @@ def new_catalog(template: PoFile, locale: str) -> PoFile:
     ]
     fields += [("Language-Team", f"{locale} <LL@li.org>"), ("Language", locale)]
     fields.append(("Plural-Forms", plural_forms(locale)))
+    if header:
+        named = {name for name, _ in fields}
+        fields = [(name, header.get(name, value)) for name, value in fields]
+        fields += [(name, value) for name, value in header.items() if name not in named]
     out = fields
     old = template.header
     header = Message("", _ordered_header(out), comments=list(old.comments) if old else [])
@@ -110,8 +116,14 @@ def new_catalog(template: PoFile, locale: str) -> PoFile:
     return PoFile(header, messages)
 
 
-def new_catalog_bytes(template_data: bytes, locale: str, width: int, shown: str) -> bytes:
-    """The bytes of `new_catalog(template, locale)`, from the template's bytes.
+def new_catalog_bytes(
+    template_data: bytes,
+    locale: str,
+    width: int,
+    shown: str,
+    header: Mapping[str, str] | None = None,
+) -> bytes:
+    """The bytes of `new_catalog(template, locale, header)`, from the template's bytes.
 
     A new catalog's entries are the template's, byte for byte (empty msgstr): only the
     header differs. So only the header is parsed and rewritten and the body is copied, which
@@ -120,9 +132,9 @@ def new_catalog_bytes(template_data: bytes, locale: str, width: int, shown: str)
     """
     head, separator, body = template_data.partition(b"\n\n")
     if not separator or not body or not head.startswith(b"#") and not head.startswith(b"msgid"):
-        return po_bytes(new_catalog(parse_po(template_data, shown), locale), width)
-    header = po_bytes(new_catalog(parse_po(head + b"\n", shown), locale), width)
-    return header.rstrip(b"\n") + b"\n\n" + body
+        return po_bytes(new_catalog(parse_po(template_data, shown), locale, header), width)
+    first = po_bytes(new_catalog(parse_po(head + b"\n", shown), locale, header), width)
+    return first.rstrip(b"\n") + b"\n\n" + body
 
 
 def update_catalog(catalog: PoFile, template: PoFile) -> PoFile:
@@ -311,6 +323,8 @@ def _marks(message: Message) -> tuple[str, ...]:
 
 def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entry]:
     """The active entries of a catalog, as the checks and render see them."""
+    from .memory import is_suggestion
+
     po = read_catalog(path, shown)
     out = []
     for message in po.messages:
@@ -327,6 +341,7 @@ def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entr
                 line=message.line,
                 kind=kind,
                 source_line=int(source_line) if source_line.isdigit() else 0,
+                suggested=message.fuzzy and is_suggestion(message.auto_comments),
                 flags=_marks(message),
             )
         )

@@ -59,6 +59,7 @@ def summary(report: PairReport) -> dict[str, Any]:
         "share": report.translated_share,
         "total": report.total,
         "fuzzy": report.fuzzy,
+        "suggested": report.suggested,
         "untranslated": report.untranslated,
         "errors": report.errors,
         "warnings": sum(

@@ -80,6 +80,24 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class CatalogsConfig:
+    """`[tool.toolkit.catalogs]`: catalog headers and the translation memory."""
+
+    #: `Project-Id-Version` of templates and catalogs (gettext: "NAME VERSION"); `{slug}`: article
+    project_id_version: str = "{slug} 1"
+    #: `Report-Msgid-Bugs-To`: where translators report a problem in the source text
+    report_msgid_bugs_to: str = "EMAIL@ADDRESS"
+    #: `Language-Team` of new catalogs (`{locale}`, `{language}`); a translator's own is kept
+    language_team: str = "{locale} <LL@li.org>"
+    #: `Last-Translator` of new catalogs; a translator's own is kept
+    last_translator: str = "FULL NAME <EMAIL@ADDRESS>"
+    #: suggest translations for new entries from the locale's other catalogs (as fuzzy)
+    memory: bool = True
+    #: lowest similarity (0.5 to 1) of a memory match that is not exact
+    memory_threshold: float = 0.8
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """`[tool.toolkit.site]`."""
 
@@ -133,6 +151,7 @@ class Config:
     readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    catalogs: CatalogsConfig = field(default_factory=CatalogsConfig)
     integrity: IntegrityConfig = field(default_factory=IntegrityConfig)
     coaching: CoachingConfig = field(default_factory=CoachingConfig)
     site: SiteConfig = field(default_factory=SiteConfig)
@@ -144,6 +163,7 @@ _SECTIONS = {
     "readability": ReadabilityConfig,
     "checks": ChecksConfig,
     "audio": AudioConfig,
+    "catalogs": CatalogsConfig,
     "integrity": IntegrityConfig,
     "coaching": CoachingConfig,
     "site": SiteConfig,
@@ -198,6 +218,7 @@ _RANGES = {
     ("cache", "audio_max_mb"): (0, 10_000_000),
     ("pages", "per_page"): (10, 100_000),
     ("readability", "hard_word_share"): (0, 1),
+    ("catalogs", "memory_threshold"): (0.5, 1),
 }
 
 
@@ -224,6 +245,10 @@ def _check_values(values: dict[str, Any]) -> list[str]:
                 normalize_locale(code)
             except ConfigError as exc:
                 problems.append(f"tool.toolkit.{key}: {exc}")
+    if "catalogs" in values:
+        from .catalog_headers import header_problems
+
+        problems += header_problems(values["catalogs"])
     return problems
 
 

@@ -54,6 +54,8 @@ class Entry:
     kind: str  #: from `#. type:`
     source_line: int  #: from `#:`
     flags: tuple[str, ...] = ()  #: the `#,` flags besides fuzzy (e.g. toolkit-keep)
+    #: a translation memory's suggestion waiting for a translator (fuzzy, `#. translation memory`)
+    suggested: bool = False
 
     @property
     def translated(self) -> bool:

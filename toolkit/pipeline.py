@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CatalogError, GateFailed
 from .files import write_atomic
 from .locales import normalize_locale
+from .memory import MemoryState
 from .models import StageResult
 from .parallel import in_parallel
 from .paths import ProjectPaths
@@ -14,9 +17,13 @@ from .project import Project
 from .state import StageState
 from .tasks import Executor
 
+if TYPE_CHECKING:
+    from .po import PoFile
+
 
 def _state(project: Project, name: str) -> StageState:
-    return StageState(project.paths.state_dir / f"{name}.json", {"wrap": project.config.wrap_width})
+    settings = {"wrap": project.config.wrap_width, "catalogs": asdict(project.config.catalogs)}
+    return StageState(project.paths.state_dir / f"{name}.json", settings)
 
 
 def extract(
@@ -68,10 +75,15 @@ def _template_task(job: tuple[ProjectPaths, Path, Path]) -> dict[Path, bytes]:
 def _template_bytes(job: tuple[ProjectPaths, Path]) -> bytes:
     from . import catalogs
     from .articles import read_article
+    from .catalog_headers import template_fields, with_fields
 
     paths, source = job
     article = read_article(source, paths)
-    return catalogs.template_bytes(article, paths.relative(source), paths.config.wrap_width)
+    po = catalogs.template_po(article, paths.relative(source))
+    if po.header is not None:  # the configured fields ([tool.toolkit.catalogs])
+        fields = template_fields(paths.config.catalogs, article.slug)
+        po.header.msgstr = with_fields(po.header.msgstr, fields)
+    return catalogs.catalog_bytes(po, paths.config.wrap_width)
 
 
 def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -> StageResult:
@@ -81,6 +93,7 @@ def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -
     locale = normalize_locale(locale)
     paths = project.paths
     result = StageResult("init")
+    project.locale_folders()  # a folder spelled `es-MX` is refused, not shadowed by `es_MX`
     pending = []  # every template is checked before the first write
     for slug in project.select_slugs(slugs):
         pot, po = paths.template(slug), paths.catalog(locale, slug)
@@ -93,11 +106,40 @@ def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -
             raise CatalogError(f"{paths.relative(pot)} does not exist: run `toolkit extract` first")
         # a broken template stops here, before anything is written
         template = catalogs.read_catalog(pot, shown=paths.relative(pot))
-        pending.append((po, catalogs.new_catalog(template, locale)))
+        pending.append((po, _new_catalog(paths, template, locale, slug)))
     for po, catalog in pending:
         write_atomic(po, catalogs.catalog_bytes(catalog, project.config.wrap_width))
         result.written.append(paths.relative(po))
     return result
+
+
+def _new_catalog(paths: ProjectPaths, template: PoFile, locale: str, slug: str) -> PoFile:
+    """A new catalog for `locale`: the configured header, and the memory's suggestions."""
+    from . import catalogs
+    from .catalog_headers import new_catalog_fields
+    from .memory import fill_from_memory, memory_for
+
+    settings = paths.config.catalogs
+    po = catalogs.new_catalog(template, locale, new_catalog_fields(settings, slug, locale))
+    if settings.memory:
+        fill_from_memory(po, lambda: memory_for(paths, locale), settings.memory_threshold)
+    return po
+
+
+def _new_catalog_bytes(paths: ProjectPaths, locale: str, pot: Path) -> bytes:
+    """`_new_catalog`'s bytes; without suggestions to make, only the header is written anew
+    (the entries are the template's, byte for byte: see catalogs.new_catalog_bytes)."""
+    from . import catalogs
+    from .catalog_headers import new_catalog_fields
+    from .memory import memory_for
+
+    settings, width, shown = paths.config.catalogs, paths.config.wrap_width, paths.relative(pot)
+    if settings.memory and memory_for(paths, locale):
+        template = catalogs.read_catalog(pot, shown=shown)
+        return catalogs.catalog_bytes(_new_catalog(paths, template, locale, pot.stem), width)
+    fields = new_catalog_fields(settings, pot.stem, locale)
+    data = catalogs.read_bytes(pot, shown)
+    return catalogs.new_catalog_bytes(data, locale, width, shown, fields)
 
 
 def update(project: Project, locales: list[str] | None = None, check: bool = False) -> StageResult:
@@ -112,6 +154,9 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
     stale: list[str] = _stale_templates(project) if check else []
     todo: list[tuple[str, Path, Path]] = []
     slugs = project.select_slugs(None)
+    folders = project.locale_folders()
+    result.notes += folders.notes(paths.relative(paths.locales_dir))
+    memory_keys = MemoryState(paths, project.config.catalogs.memory)
     for locale in project.select_locales(locales):
         for slug in slugs:
             pot, po = paths.template(slug), paths.catalog(locale, slug)
@@ -120,7 +165,7 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
                     f"{paths.relative(pot)} does not exist: run `toolkit extract` first"
                 )
             key = f"{locale}/{slug}"
-            if state.unchanged(key, [pot, po]):
+            if state.unchanged(key, [pot, po]) and memory_keys.unchanged(state, key, locale):
                 result.unchanged += 1
             else:
                 todo.append((key, pot, po))
@@ -136,6 +181,7 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
         if old is not None and old == data:
             result.unchanged += 1
             state.remember(key, [pot, po])
+            memory_keys.waiting(key, data)
         elif check:
             stale.append(paths.relative(po))
         elif not _unchanged_on_disk(po, old):
@@ -148,7 +194,9 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
             write_atomic(po, data)
             result.written.append(paths.relative(po))
             state.remember(key, [pot, po])
+            memory_keys.waiting(key, data, old)
     if not check:
+        memory_keys.remember(state)
         state.save()
     if stale:
         raise GateFailed(
@@ -173,16 +221,25 @@ def _merged_catalog(job: tuple[ProjectPaths, str, Path, Path]) -> tuple[bytes | 
     caller sees "unchanged". A merge that would lose a translation is refused.
     """
     from . import catalogs
+    from .catalog_headers import coordinator_fields, with_fields
+    from .memory import carried_notes, fill_from_memory, memory_for
 
     paths, locale, pot, po = job
     width = paths.config.wrap_width
     if not po.exists():  # a new catalog: the template's entries with its own header
-        data = catalogs.read_bytes(pot, paths.relative(pot))
-        return None, catalogs.new_catalog_bytes(data, locale, width, paths.relative(pot))
+        return None, _new_catalog_bytes(paths, locale, pot)
     template = catalogs.read_catalog(pot, shown=paths.relative(pot))
     old = catalogs.read_bytes(po, paths.relative(po))
     catalog = catalogs.parse_po(old, paths.relative(po))
+    notes = carried_notes(catalog)
     merged = catalogs.update_catalog(catalog, template)
+    if merged.header is not None and template.header is not None:
+        # the coordinator's fields follow the template; the translator's stay as written
+        fields = coordinator_fields(template.header.msgstr)
+        merged.header.msgstr = with_fields(merged.header.msgstr, fields)
+    settings = paths.config.catalogs
+    memory = (lambda: memory_for(paths, locale)) if settings.memory else None
+    fill_from_memory(merged, memory, settings.memory_threshold, notes)
     lost = catalogs.translations_lost(catalog, merged)
     if lost:  # never expected: a guard, so a merge bug can never wipe a translator's work
         raise CatalogError(

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, load_config
-from .errors import ArticleError, ConfigError
-from .locales import normalize_locale
+from .errors import ArticleError
+from .locales import LocaleFolders, discover_locales, normalize_locale
 from .models import Article
 from .paths import SOURCE_SUFFIXES, ProjectPaths, check_slug
 
@@ -35,25 +35,19 @@ class Project:
         return normalize_locale(self.config.source_locale)
 
     def locales(self) -> list[str]:
-        """Target locales: from config, else every folder under locales/ but templates/."""
-        if self.config.locales:
-            return sorted({normalize_locale(code) for code in self.config.locales})
+        """Target locales: the configured ones and every locale folder under locales/."""
+        return self.locale_folders().locales
+
+    def locale_folders(self) -> LocaleFolders:
+        """The locales, and the folders a coordinator should hear about (see locales.py)."""
         folder = self.paths.locales_dir
-        if not folder.is_dir():
-            return []
-        found = []
-        for child in sorted(folder.iterdir()):
-            if child.is_dir() and child.name != "templates" and not child.name.startswith("."):
-                try:
-                    found.append(normalize_locale(child.name))
-                except ConfigError as exc:
-                    raise ConfigError(f"{self.paths.relative(child)}: {exc}") from None
-        return found
+        return discover_locales(folder, self.config.locales, self.paths.relative(folder))
 
     def select_locales(self, requested: tuple[str, ...] | list[str] | None) -> list[str]:
         """`requested` (validated), or every locale of the project when empty."""
+        folders = self.locale_folders()  # a misspelled folder is refused before any use
         if not requested:
-            return self.locales()
+            return folders.locales
         return sorted({normalize_locale(code) for code in requested})
 
     def source_files(self) -> dict[str, Path]:

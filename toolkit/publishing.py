@@ -31,6 +31,8 @@ class Assessment:
     untranslated: int
     min_translated: float
     findings: list[Finding] = field(default_factory=list)
+    #: fuzzy entries that are translation-memory suggestions waiting for a translator
+    suggested: int = 0
 
     @property
     def translated_share(self) -> float:
@@ -51,7 +53,8 @@ class Assessment:
             if self.untranslated:
                 out.append(f"{self.untranslated} untranslated")
             if self.fuzzy:
-                out.append(f"{self.fuzzy} fuzzy")
+                waiting = f" ({self.suggested} memory suggestions to confirm)"
+                out.append(f"{self.fuzzy} fuzzy{waiting if self.suggested else ''}")
             if out and not complete:
                 out.append(
                     f"{self.translated_share:.0%} translated, below {self.min_translated:g} %"
@@ -84,13 +87,14 @@ def assess(
     entries = read_entries(po, locale, paths.relative(po)) if po.exists() else []
     by_key = {(e.msgid, e.context): e for e in entries}
     translations: dict[tuple[str, str | None], str] = {}
-    fuzzy = untranslated = 0
+    fuzzy = untranslated = suggested = 0
     for segment in article.segments:
         entry = by_key.get((segment.text, segment.context))
         if entry is not None and entry.translated:
             translations[(segment.text, segment.context)] = entry.msgstr
         elif entry is not None and entry.fuzzy and entry.msgstr:
             fuzzy += 1
+            suggested += entry.suggested
         else:
             untranslated += 1
     threshold = project.config.min_translated if min_translated is None else min_translated
@@ -112,4 +116,5 @@ def assess(
         untranslated=untranslated,
         min_translated=threshold,
         findings=findings,
+        suggested=suggested,
     )

@@ -848,6 +848,7 @@ def status(project: Project) -> StatusReport:
                     "translated_percent": round(a["share"] * 100, 1),
                     "total": a["total"],
                     "fuzzy": a["fuzzy"],
+                    "suggested": a.get("suggested", 0),
                     "untranslated": a["untranslated"],
                     "errors": a["errors"],
                     "warnings": a["warnings"],

@@ -928,7 +928,8 @@ _SAME_LANGUAGE = {"cmn": "zh", "yue": "zh", "iw": "he", "jw": "jv", "tl": "fil",
 
 
 def _language(tag: str) -> str:
-    first = tag.replace("_", "-").split("-")[0].lower()
+    # gettext's modifier too: sr@latin is Serbian
+    first = tag.replace("_", "-").replace("@", "-").split("-")[0].lower()
     return _SAME_LANGUAGE.get(first, first)
 
 

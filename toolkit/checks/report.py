@@ -97,6 +97,8 @@ class PairReport:
     #: plain-language coaching of the translation and of its source (warnings, never a gate)
     coaching: list[Any] = field(default_factory=list)
     source_coaching: list[Any] = field(default_factory=list)
+    #: fuzzy entries that are translation-memory suggestions waiting for a translator
+    suggested: int = 0
 
     @property
     def translated_share(self) -> float:
@@ -315,6 +317,7 @@ def _check_article(job: tuple[Project, Article, list[str]]) -> list[PairReport]:
                 total=assessment.total,
                 translated=assessment.translated,
                 fuzzy=assessment.fuzzy,
+                suggested=assessment.suggested,
                 untranslated=assessment.untranslated,
                 publishable=assessment.publishable,
                 reasons=list(assessment.reasons),
