@@ -41,7 +41,7 @@ def template_for(article: Article, source: str) -> Catalog:
         catalog.add(
             segment.text,
             locations=[(source, segment.line)],
-            auto_comments=[f"type: {segment.kind}"],
+            auto_comments=[f"type: {segment.kind}", *segment.comments],
             context=segment.context,
         )
     return catalog

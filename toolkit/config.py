@@ -61,6 +61,15 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class ArticlesConfig:
+    """`[tool.toolkit.articles]`."""
+
+    #: front matter keys whose values are translated (strings, and the strings inside lists
+    #: and tables of those keys, each entry named by its key path)
+    translate_keys: tuple[str, ...] = ("title", "summary")
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one project."""
 
@@ -77,9 +86,15 @@ class Config:
     readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    articles: ArticlesConfig = field(default_factory=ArticlesConfig)
 
 
-_SECTIONS = {"readability": ReadabilityConfig, "checks": ChecksConfig, "audio": AudioConfig}
+_SECTIONS = {
+    "readability": ReadabilityConfig,
+    "checks": ChecksConfig,
+    "audio": AudioConfig,
+    "articles": ArticlesConfig,
+}
 
 
 def load_config(root: Path, **overrides: Any) -> Config:

@@ -9,7 +9,15 @@ from typing import Any, Literal
 
 #: Kinds of translatable block; also the `#. type:` comment of each catalog entry.
 SegmentKind = Literal[
-    "title", "summary", "heading", "paragraph", "list item", "table cell", "image alt", "blockquote"
+    "title",
+    "summary",
+    "front matter",
+    "heading",
+    "paragraph",
+    "list item",
+    "table cell",
+    "image alt",
+    "blockquote",
 ]
 
 
@@ -24,6 +32,10 @@ class Segment:
     #: where the text sits in the Markdown body, for `render`: (first line, end line, table
     #: column or -1), 0-based; None for front matter and plain-text segments
     span: tuple[int, int, int] | None = None
+    #: more `#.` comments for the translator: the front matter key path, author notes
+    comments: tuple[str, ...] = ()
+    #: front matter segments: the path of the value in the front matter (keys and indexes)
+    key: tuple[str | int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import yaml
 
-from .articles import _row_cells
+from .articles import ATX_PREFIX, LINE_PREFIX, block_parser, cell_spans
 from .files import write_if_changed
 from .models import Article, Segment, StageResult, TextBlock
 from .project import Project
@@ -24,9 +24,13 @@ from .state import digest
 
 Translations = Mapping[tuple[str, str | None], str]
 
-_BLOCK_PREFIX = re.compile(r"^(\s*(?:>\s?|[-+*]\s+|\d{1,9}[.)]\s+|#{1,6}\s+)*)")
-_OPENS_BLOCK = re.compile(r"^(#{1,6}(\s|$)|[>+*-](\s|$)|=+\s*$|-+\s*$|`{3,}|~{3,}|<|\|)")
-_OPENS_LIST = re.compile(r"^(\d{1,9})([.)])(\s|$)")
+_OPENS_BLOCK = re.compile(
+    r"^(#{1,6}([ \t]|$)|[>+*-]([ \t]|$)|=+[ \t]*$|-+[ \t]*$|`{3,}|~{3,}|<|\|)"
+)
+_OPENS_LIST = re.compile(r"^(\d{1,9})([.)])([ \t]|$)")
+_CLOSING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
+_TAG_START = re.compile(r"^(</?[A-Za-z][A-Za-z0-9-]*)[ \t]+")
+_LEADING_BLANK_LINES = re.compile(r"^(?:[ \t]*\n)+")
 
 
 @dataclass(frozen=True)
@@ -42,14 +46,18 @@ class RenderedPair:
     fallback_lines: frozenset[int]  #: 0-based body lines left in the source language
     source_hash: str  #: hash of every input that shaped this rendering
     text: str  #: the whole article as plain text, links with their URLs (article.txt)
+    #: translated front matter values beyond title and summary (`translate_keys`)
+    front_matter: Mapping[str, Any] = field(default_factory=dict)
 
     def article_md(self, lang: str) -> str:
         """The Markdown file with its front matter (article.md)."""
-        meta: dict[str, Any] = {"title": self.title, "lang": lang}
+        meta: dict[str, Any] = {**self.front_matter, "title": self.title, "lang": lang}
         if self.summary:
             meta["summary"] = self.summary
         head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1000)
-        return f"---\n{head}---\n\n{self.markdown.strip()}\n"
+        # only blank lines go: a body that opens with indented code keeps its indentation
+        body = _LEADING_BLANK_LINES.sub("", self.markdown).rstrip()
+        return f"---\n{head}---\n\n{body}\n"
 
 
 def translated_markdown(
@@ -86,18 +94,20 @@ def translated_markdown(
             new = lines[start].replace(f"![{segment.text}](", f"![{alt}](", 1)
             replacements[start] = (end, [new], fallback)
         else:
-            replacements[start] = (end, _substitute(lines[start:end], text, not fallback), fallback)
+            replacements[start] = (end, _substitute(lines[start:end], text), fallback)
     for row, cells in rows.items():
-        raw = _row_cells(lines[row])
+        line = lines[row]
+        spans = cell_spans(line)
         any_fallback = False
-        for segment in cells:
+        # right to left, so the spans of the cells still to replace stay where they are
+        for segment in sorted(cells, key=lambda s: -s.span[2]):  # type: ignore[index]
             text, fallback = pick(segment.text, segment.context)
             any_fallback |= fallback
-            column = segment.span[2]  # type: ignore[index]
-            if column < len(raw):
-                raw[column] = re.sub(r"(?<!\\)\|", r"\\|", text.replace("\n", " "))
-        indent = lines[row][: len(lines[row]) - len(lines[row].lstrip())]
-        replacements[row] = (row + 1, [f"{indent}| " + " | ".join(raw) + " |"], any_fallback)
+            begin, stop = spans[segment.span[2]]  # type: ignore[index]
+            if not fallback:
+                text = re.sub(r"(?<!\\)\|", r"\\|", " ".join(text.split("\n")).strip(" \t"))
+            line = line[:begin] + text + line[stop:]
+        replacements[row] = (row + 1, [line], any_fallback)
     out: list[str] = []
     fallback_lines: set[int] = set()
     i = 0
@@ -114,27 +124,74 @@ def translated_markdown(
     return "\n".join(out), title, summary, frozenset(fallback_lines)
 
 
-def _substitute(block_lines: list[str], text: str, guard: bool) -> list[str]:
-    """The block's lines with its text replaced: the first line's prefix (marker, `>`,
-    indentation) is kept, continuation lines are folded into the one new line."""
+def _substitute(block_lines: list[str], text: str, guard: bool = True) -> list[str]:
+    """The block's lines with its text replaced: the first line's prefix (container markers,
+    heading marker, indentation) is kept, and each hard break of `text` starts a line with
+    the prefix's continuation (`>` kept, markers and indentation as spaces)."""
     first, last = block_lines[0], block_lines[-1]
-    prefix = _BLOCK_PREFIX.match(first).group(1)  # type: ignore[union-attr]
-    suffix = ""
-    closing = re.search(r"\s+#+\s*$", last)
-    if prefix.strip().startswith("#") and closing:
-        suffix = closing.group(0)
+    atx = ATX_PREFIX.match(first)
+    if atx:  # one line: hard breaks cannot live in an ATX heading
+        prefix = atx.group(0)
+        closing = _CLOSING_HASHES.search(last[len(prefix) :])
+        suffix = closing.group(0) if closing and closing.group(0).strip() else ""
+        text = " ".join(part.strip(" \t") for part in text.split("\n"))
+        if guard and not suffix:
+            text = _guard_heading(text)
+        if suffix and not suffix[0].isspace():
+            suffix = " " + suffix
+        return [prefix + text + suffix]
+    prefix = LINE_PREFIX.match(first).group(0)  # type: ignore[union-attr]
+    parts = [part.strip(" \t") for part in text.split("\n")]
     if guard:
-        text = _guard(text)
-    continuation = re.sub(r"[^>\s]", " ", prefix)
-    parts = text.split("\n")
-    new = [prefix + parts[0]] + [continuation + part for part in parts[1:]]
-    new = [line + "\\" for line in new[:-1]] + [new[-1] + suffix]
+        parts = _guard_paragraph(parts)
+    continuation = re.sub(r"[^> \t]", " ", prefix)
+    new: list[str] = []
+    for number, part in enumerate(parts):
+        if number:  # a hard break; a line that ends in a backslash takes the two-space form
+            new[-1] += "  " if new[-1].endswith("\\") else "\\"
+        # a part can hold a soft break of its own (see _guard_paragraph)
+        new += [(continuation if new else prefix) + line for line in part.split("\n")]
     return new
 
 
+def _guard_heading(text: str) -> str:
+    """Escape a trailing run of `#` that would be read as the heading's closing sequence."""
+    match = _CLOSING_HASHES.search(text)
+    if match:
+        at = match.start(2)
+        return text[:at] + "\\" + text[at:]
+    return text
+
+
+def _guard_paragraph(parts: list[str]) -> list[str]:
+    """The lines of a translated paragraph, escaped where they would otherwise open a new
+    block (a msgstr starting with "1." or "#" stays text). Text that is one paragraph on its
+    own is left exactly as written: an autolink, inline HTML or a code span that opens a
+    line is not a block and needs no escape."""
+    if _one_paragraph(parts):
+        return parts
+    tag = _TAG_START.match(parts[0])
+    if tag:  # a line that is one whole tag is an HTML block: a soft break inside the tag is not
+        broken = [f"{tag.group(1)}\n{parts[0][tag.end() :]}", *parts[1:]]
+        if _one_paragraph(broken):
+            return broken
+    guarded = [_guard(part) for part in parts]
+    if _one_paragraph(guarded):
+        return guarded
+    folded = [_guard(" ".join(parts))]
+    if _one_paragraph(folded):
+        return folded
+    return [_TXT_SPECIAL.sub(r"\\\1", " ".join(parts))]
+
+
+def _one_paragraph(parts: list[str]) -> bool:
+    tokens = block_parser().parse("\n".join(parts))
+    return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+
+
 def _guard(text: str) -> str:
-    """Escape a translation that would otherwise open a new block."""
-    text = text.strip()
+    """Escape a line that would otherwise open a new block."""
+    text = text.strip(" \t")
     match = _OPENS_LIST.match(text)
     if match:
         return f"{match.group(1)}\\{match.group(2)}{text[match.end(2) :]}"
