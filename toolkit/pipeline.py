@@ -15,7 +15,12 @@ from .state import StageState
 
 
 def _state(project: Project, name: str) -> StageState:
-    return StageState(project.paths.state_dir / f"{name}.json", {"wrap": project.config.wrap_width})
+    settings = {
+        "wrap": project.config.wrap_width,
+        # which front matter keys are extracted shapes every template
+        "translate_keys": list(project.config.articles.translate_keys),
+    }
+    return StageState(project.paths.state_dir / f"{name}.json", settings)
 
 
 def extract(project: Project, slugs: list[str] | None = None) -> StageResult:

@@ -348,6 +348,29 @@ def plain_text(blocks: tuple[TextBlock, ...] | list[TextBlock]) -> str:
     return text + "\n"
 
 
+def translated_front_matter(article: Article, translations: Translations) -> dict[str, Any]:
+    """The front matter values under `translate_keys` (beyond title and summary), with each
+    translated string put back at its key path; untranslated strings keep the source."""
+    import copy
+
+    out: dict[str, Any] = {}
+    for segment in article.segments:
+        if segment.kind != "front matter" or not segment.key:
+            continue
+        top = str(segment.key[0])
+        if top not in out:
+            out[top] = copy.deepcopy(article.meta.get(top))
+        value = translations.get((segment.text, segment.context)) or segment.text
+        if len(segment.key) == 1:
+            out[top] = value
+            continue
+        holder = out[top]
+        for part in segment.key[1:-1]:
+            holder = holder[part]
+        holder[segment.key[-1]] = value
+    return out
+
+
 def render_article(
     article: Article,
     locale: str,
@@ -372,6 +395,7 @@ def render_article(
         fallback_lines=fallback,
         source_hash=digest(article.source, catalog_hash, locale),
         text=plain_text(with_urls),
+        front_matter=translated_front_matter(article, translations),
     )
 
 
@@ -397,6 +421,7 @@ def render_assessed(project: Project, article: Article, assessment: Any) -> Rend
 
 def render(project: Project, locales: list[str] | None = None) -> StageResult:
     """Write article.md and article.txt for every publishable pair; say why others were skipped."""
+    from .assets import copy_assets
     from .locales import bcp47
     from .publishing import assess
 
@@ -418,4 +443,6 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
                     result.written.append(paths.relative(folder / name))
                 else:
                     result.unchanged += 1
+            _, copied = copy_assets(paths, article, locale, folder)
+            result.written += [paths.relative(path) for path in copied]
     return result

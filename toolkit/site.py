@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import pages
+from .assets import asset_key, copy_assets
 from .bundle import write_bundle
 from .errors import ToolkitError
 from .files import write_if_changed
@@ -76,6 +77,7 @@ def _pair_key(project: Project, article: Article, locale: str, engine: str) -> s
         "" if source else (file_digest(paths.glossary(locale)) or "-"),
         file_digest(paths.lexicon(locale)) or "-",
         voice,
+        asset_key(paths, article, locale),  # images and linked files beside the article
     )
 
 
@@ -177,6 +179,7 @@ def _outputs_present(project: Project, locale: str, stored: dict[str, Any]) -> b
     needed = ["index.html", "article.txt"]
     if stored["record"].get("audio_seconds") is not None:
         needed.append("audio.mp3")
+    needed += stored["record"].get("assets", [])
     return all((folder / name).exists() for name in needed)
 
 
@@ -219,6 +222,8 @@ def _build_pair(
     lang = bcp47(locale)
     _write(folder / "article.md", pair.article_md(lang).encode("utf-8"), project, result)
     _write(folder / "article.txt", pair.text.encode("utf-8"), project, result)
+    assets, copied = copy_assets(project.paths, article, locale, folder)
+    result.written += [project.paths.relative(path) for path in copied]
     readability = _readability(project, locale, pair)
     audio = _make_audio(project, article, pair, locale, engine, folder, force)
     result.written += [project.paths.relative(Path(p)) for p in audio.get("written", ())]
@@ -232,6 +237,7 @@ def _build_pair(
         "voice": audio.get("voice"),
         "audio_bytes": audio.get("audio_bytes"),
         "captions": (folder / "captions.vtt").exists(),
+        "assets": assets,
     }
     html = pages.article_page(
         locale,
@@ -391,7 +397,7 @@ def _locale_outputs(
     files = {"index.html": index}
     for record in records:
         folder = paths.article_site(locale, record["slug"])
-        for name in PAIR_FILES:
+        for name in (*PAIR_FILES, *record.get("assets", ())):
             if (folder / name).exists():
                 files[f"{record['slug']}/{name}"] = (folder / name).read_bytes()
     manifest_articles = [
