@@ -29,6 +29,7 @@ _OPENS_BLOCK = re.compile(
 )
 _OPENS_LIST = re.compile(r"^(\d{1,9})([.)])([ \t]|$)")
 _CLOSING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
+_OTHER_SPACE = re.compile(r"[^\S\n]*")
 _TAG_START = re.compile(r"^(</?[A-Za-z][A-Za-z0-9-]*)[ \t]+")
 _LEADING_BLANK_LINES = re.compile(r"^(?:[ \t]*\n)+")
 
@@ -141,9 +142,14 @@ def _substitute(block_lines: list[str], text: str, guard: bool = True) -> list[s
             suffix = " " + suffix
         return [prefix + text + suffix]
     prefix = LINE_PREFIX.match(first).group(0)  # type: ignore[union-attr]
+    # other Unicode spaces (a no-break space) that open the line are not in the msgid, but
+    # they can be what keeps the line a paragraph (`\u00a0<div>` is not an HTML block)
+    lead = _OTHER_SPACE.match(first, len(prefix)).group(0)  # type: ignore[union-attr]
     parts = [part.strip(" \t") for part in text.split("\n")]
     if guard:
-        parts = _guard_paragraph(parts)
+        parts = _guard_paragraph([lead + parts[0], *parts[1:]])
+    else:
+        parts[0] = lead + parts[0]
     continuation = re.sub(r"[^> \t]", " ", prefix)
     new: list[str] = []
     for number, part in enumerate(parts):
