@@ -200,3 +200,15 @@ def test_reference_links_keep_labels_and_definitions(tmp_path: Path) -> None:
     assert '<a href="https://example.org/sheet.pdf" title="Sheet">folleto</a>' in html
     assert '<a href="https://example.org/faq">FAQ</a>' in html
     assert '[sheet]: https://example.org/sheet.pdf "Sheet"' in body
+    # the definitions travel with the article, so a msgid's reference links parse as links
+    assert article.references == {
+        "SHEET": {"title": "Sheet", "href": "https://example.org/sheet.pdf"},
+        "FAQ": {"title": "", "href": "https://example.org/faq"},
+    }
+    tokens = MD.parseInline(
+        spanish[(article.segments[1].text, None)], {"references": article.references}
+    )
+    assert [c.attrGet("href") for c in tokens[0].children if c.type == "link_open"] == [
+        "https://example.org/sheet.pdf",
+        "https://example.org/faq",
+    ]

@@ -290,7 +290,8 @@ def parse_markdown(
     for msgid, kind, line, key, comments in _front_matter_segments(front, translate_keys):
         add(msgid, kind, line, comments=comments, key=key)
 
-    tokens = block_parser().parse(body)
+    env: dict[str, Any] = {}
+    tokens = block_parser().parse(body, env)
     body_lines = body.split("\n")
     notes = _author_notes(tokens)
     stack: list[str] = []
@@ -339,6 +340,10 @@ def parse_markdown(
         no_translate=tuple(meta.get("no_translate", ())),
         source=text,
         body=body,
+        references={
+            label: {"href": ref["href"], "title": ref["title"]}
+            for label, ref in env.get("references", {}).items()
+        },
     )
 
 

@@ -52,6 +52,10 @@ class Article:
     no_translate: tuple[str, ...] = ()
     source: str = ""  #: the whole source text (what render substitutes into)
     body: str = ""  #: the Markdown body (the source without its front matter)
+    #: link reference definitions of the body, as markdown-it keeps them (normalized label ->
+    #: {"href", "title"}): parse a msgid with `env={"references": …}` to see its reference
+    #: links as links
+    references: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
