@@ -134,6 +134,10 @@ def read_front_matter(text: str, shown: str) -> FrontMatter:
         raise ArticleError(
             f"{shown}:{line}: front matter is not valid YAML: {getattr(exc, 'problem', exc)}"
         ) from None
+    except (ValueError, TypeError) as exc:  # a tag that cannot be built: `!!int abc`
+        raise ArticleError(
+            f"{shown}:2: front matter is not valid YAML ({exc}): fix the value"
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(meta, dict):
@@ -223,7 +227,7 @@ def _front_matter_segments(
         if key not in top:
             continue
         key_node, value_node = top[key]
-        for path, leaf in _string_leaves(value_node, (key,)):
+        for path, leaf in _string_leaves(value_node, (key,), set()):
             text = leaf.value if leaf.style == "|" else " ".join(leaf.value.split())
             if not text.strip():
                 continue
@@ -235,21 +239,28 @@ def _front_matter_segments(
     return out
 
 
-def _string_leaves(node: Any, path: tuple[str | int, ...]) -> list[tuple[Any, Any]]:
-    """(key path, scalar node) of every string value under `node`, in document order."""
+def _string_leaves(node: Any, path: tuple[str | int, ...], seen: set[int]) -> list[tuple[Any, Any]]:
+    """(key path, scalar node) of every string value under `node`, in document order. A
+    node reached again through a YAML alias is not walked twice (an alias can point back
+    at its own parent, or multiply a value a billion times)."""
+    if id(node) in seen:
+        return []
+    seen.add(id(node))
     kind = type(node).__name__
     if kind == "ScalarNode":
         return [(path, node)] if node.tag == "tag:yaml.org,2002:str" else []
     if kind == "SequenceNode":
         return [
-            leaf for i, item in enumerate(node.value) for leaf in _string_leaves(item, (*path, i))
+            leaf
+            for i, item in enumerate(node.value)
+            for leaf in _string_leaves(item, (*path, i), seen)
         ]
     if kind == "MappingNode":
         return [
             leaf
             for key, value in node.value
-            if isinstance(key.value, str)
-            for leaf in _string_leaves(value, (*path, key.value))
+            if key.tag == "tag:yaml.org,2002:str"  # `1: one` has the key 1, not "1"
+            for leaf in _string_leaves(value, (*path, key.value), seen)
         ]
     return []
 

@@ -371,9 +371,12 @@ def translated_front_matter(article: Article, translations: Translations) -> dic
             out[top] = value
             continue
         holder = out[top]
-        for part in segment.key[1:-1]:
-            holder = holder[part]
-        holder[segment.key[-1]] = value
+        try:
+            for part in segment.key[1:-1]:
+                holder = holder[part]
+            holder[segment.key[-1]] = value
+        except (KeyError, IndexError, TypeError):  # YAML a dict cannot mirror (merge keys)
+            continue
     return out
 
 
