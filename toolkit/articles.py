@@ -417,7 +417,9 @@ def join_lines(content: str) -> str:
         else:
             out += " "
         out += line.lstrip(" \t")
-    return out.strip(" \t\n")
+    # a paragraph may open with a hard break (a line that is only `\`): its msgid keeps
+    # the leading newline, so the break is rendered again
+    return out.lstrip(" \t").rstrip(" \t\n")
 
 
 def _hard_breaks(lines: list[str]) -> set[int]:

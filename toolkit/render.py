@@ -181,7 +181,9 @@ def _guard_paragraph(parts: list[str]) -> list[str]:
         broken = [f"{tag.group(1)}\n{parts[0][tag.end() :]}", *parts[1:]]
         if _one_paragraph(broken):
             return broken
-    guarded = [_guard(part) for part in parts]
+    guarded: list[str] = []  # line by line: only a line that opens a block is escaped
+    for part in parts:
+        guarded.append(part if _one_paragraph([*guarded, part]) else _guard(part))
     if _one_paragraph(guarded):
         return guarded
     folded = [_guard(" ".join(parts))]
