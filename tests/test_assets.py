@@ -157,3 +157,19 @@ def test_remote_and_in_page_links_are_not_assets(project: Path) -> None:
         "cuff/index.html",
         "cuff/sheet.pdf",
     ]
+
+
+def test_render_copies_the_assets_too(project: Path) -> None:
+    result = invoke(project, "render", "--locale", "es")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "wrote build/site/es/cuff/article.md\n"
+        "wrote build/site/es/cuff/article.txt\n"
+        "wrote build/site/es/cuff/img/cuff.png\n"
+        "wrote build/site/es/cuff/sheet.pdf\n"
+    )
+    assert (project / "build/site/es/cuff/img/cuff.png").read_bytes() == PNG_ES
+    assert (
+        invoke(project, "render", "--locale", "es").output
+        == "render: nothing to do (2 up to date)\n"
+    )
