@@ -409,14 +409,18 @@ def join_lines(content: str) -> str:
     HTML attribute is not one, so candidates are confirmed with markdown-it."""
     lines = content.split("\n")
     hard = _hard_breaks(lines)
-    out = lines[0].rstrip(" \t") if 0 in hard else lines[0]
-    for number, line in enumerate(lines[1:], start=1):
-        out = out.rstrip(" \t")
-        if number - 1 in hard:
-            out = out.removesuffix("\\").rstrip(" \t") + "\n"
+    out = ""
+    for number, line in enumerate(lines):
+        if number:
+            line = line.lstrip(" \t")
+        if number == len(lines) - 1:
+            out += line
+        elif number in hard:
+            # the two-space form leaves a backslash before the spaces as text
+            marker = line if line.endswith("  ") else line.removesuffix("\\")
+            out += marker.rstrip(" \t") + "\n"
         else:
-            out += " "
-        out += line.lstrip(" \t")
+            out += line.rstrip(" \t") + " "
     # a paragraph may open with a hard break (a line that is only `\`): its msgid keeps
     # the leading newline, so the break is rendered again
     return out.lstrip(" \t").rstrip(" \t\n")
