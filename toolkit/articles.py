@@ -307,6 +307,7 @@ def parse_markdown(
     notes = _author_notes(tokens)
     stack: list[str] = []
     cell = -1
+    row_spans: dict[int, list[tuple[int, int]]] = {}
     for i, token in enumerate(tokens):
         if token.nesting == 1:
             stack.append(token.type)
@@ -324,7 +325,9 @@ def parse_markdown(
         start, end = token.map
         kind = _kind(stack, tokens[i - 1])
         if kind == "table cell":
-            spans = cell_spans(body_lines[start])
+            if start not in row_spans:  # once per row: a row can hold many cells
+                row_spans[start] = cell_spans(body_lines[start])
+            spans = row_spans[start]
             if cell >= len(spans):  # a ragged row (valid GFM): the missing cell is empty
                 continue
             msgid = body_lines[start][spans[cell][0] : spans[cell][1]]  # escapes as written
@@ -427,20 +430,30 @@ def join_lines(content: str) -> str:
 
 
 def _hard_breaks(lines: list[str]) -> set[int]:
-    """Indexes of the lines that end in a real hard line break."""
+    """Indexes of the lines that end in a real hard line break.
+
+    A candidate (a line ending in two spaces or a backslash) is real when removing its
+    marker removes a hard break from the parse. Candidates are tested in halves, so a long
+    paragraph costs a few parses, not one per line.
+    """
     candidates = [n for n, line in enumerate(lines[:-1]) if _HARD_BREAK_END.search(line)]
     if not candidates:
         return set()
-    count = _count_hard_breaks("\n".join(lines))
-    if count == len(candidates):
-        return set(candidates)
-    real = set()
-    for n in candidates:
+    total = _count_hard_breaks("\n".join(lines))
+
+    def real(group: list[int], breaks: int) -> set[int]:
+        if breaks == 0:
+            return set()
+        if breaks == len(group):
+            return set(group)
+        half = group[: len(group) // 2]
         trial = list(lines)
-        trial[n] = _HARD_BREAK_END.sub("", trial[n])
-        if _count_hard_breaks("\n".join(trial)) < count:
-            real.add(n)
-    return real
+        for n in half:
+            trial[n] = _HARD_BREAK_END.sub("", trial[n])
+        in_half = total - _count_hard_breaks("\n".join(trial))
+        return real(half, in_half) | real(group[len(half) :], breaks - in_half)
+
+    return real(candidates, total)
 
 
 def _count_hard_breaks(text: str) -> int:
