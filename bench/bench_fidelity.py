@@ -51,7 +51,7 @@ def ours(sources: dict[int, str], fill: Callable[[str], str]) -> Results:
     import polib
 
     from toolkit.articles import parse_markdown
-    from toolkit.catalogs import catalog_bytes, new_catalog_bytes, template_for
+    from toolkit.catalogs import new_catalog_bytes, template_bytes
     from toolkit.render import translated_markdown
 
     def alarm(signum: int, frame: object) -> None:
@@ -63,8 +63,10 @@ def ours(sources: dict[int, str], fill: Callable[[str], str]) -> Results:
         signal.alarm(TIMEOUT)
         try:
             article = parse_markdown("example", Path("example.md"), source, "example.md")
-            template = catalog_bytes(template_for(article, "example.md"), 76)
-            catalog = polib.pofile(new_catalog_bytes(template, "es", 76).decode("utf-8"))
+            template = template_bytes(article, "example.md", 79)
+            catalog = polib.pofile(
+                new_catalog_bytes(template, "es", 79, "example.pot").decode("utf-8")
+            )
             filled = {(e.msgid, e.msgctxt): fill(e.msgid) for e in catalog}
             out[number] = translated_markdown(article, filled)[0]
         except TimeoutError:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from toolkit.articles import parse_markdown
-from toolkit.catalogs import catalog_bytes, new_catalog_bytes, template_for
+from toolkit.catalogs import new_catalog_bytes, template_bytes
 from toolkit.cli import main
 from toolkit.render import translated_markdown
 
@@ -43,8 +43,8 @@ def squeeze(html: str) -> str:
 def round_trip(markdown: str, fill: Callable[[str], str]) -> str:
     """The rendered Markdown body after extract -> init -> fill every msgstr -> render."""
     article = parse_markdown("example", Path("example.md"), markdown, "example.md")
-    template = catalog_bytes(template_for(article, "example.md"), 76)
-    catalog = polib.pofile(new_catalog_bytes(template, "es", 76).decode("utf-8"))
+    template = template_bytes(article, "example.md", 79)
+    catalog = polib.pofile(new_catalog_bytes(template, "es", 79, "example.pot").decode("utf-8"))
     translations = {(e.msgid, e.msgctxt): fill(e.msgid) for e in catalog}
     assert set(translations) == {(s.text, s.context) for s in article.segments}
     body, *_ = translated_markdown(article, translations)
