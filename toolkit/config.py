@@ -29,6 +29,15 @@ class ReadabilityConfig:
 
 
 @dataclass(frozen=True)
+class CoachingConfig:
+    """`[tool.toolkit.coaching]`: plain-language coaching for authors (toolkit/coaching.py)."""
+
+    #: per language, medical term -> plain words, added to the shipped list:
+    #: {"en": {"myocardial infarction": "heart attack"}}
+    plain_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ChecksConfig:
     """`[tool.toolkit.checks]`."""
 
@@ -91,6 +100,7 @@ class Config:
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     articles: ArticlesConfig = field(default_factory=ArticlesConfig)
+    coaching: CoachingConfig = field(default_factory=CoachingConfig)
 
 
 _SECTIONS = {
@@ -98,6 +108,7 @@ _SECTIONS = {
     "checks": ChecksConfig,
     "audio": AudioConfig,
     "articles": ArticlesConfig,
+    "coaching": CoachingConfig,
 }
 
 

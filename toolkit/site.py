@@ -262,10 +262,10 @@ def _readability(project: Project, locale: str, pair: Any) -> dict[str, Any] | N
     """The pair's readability, scored exactly as `check` scores it: the translated blocks
     (or all blocks of the source), code left out. Scored here rather than through
     `run_checks` so a build does not redo the QA checks and the source's score per pair."""
-    from .readability import score_text
+    from .readability import blocks_text, score_text
 
     source = locale == project.source_locale
-    text = "\n".join(b.text for b in pair.blocks if b.kind != "code" and (source or b.lang is None))
+    text = blocks_text(b for b in pair.blocks if b.kind != "code" and (source or b.lang is None))
     if not text.strip():
         return None
     try:
@@ -480,7 +480,27 @@ class StatusReport:
             + "  "
             + row[-1]
             for row in rows
-        ]
+        ] + _coaching_summary(self.pairs)
+
+
+def _coaching_summary(pairs: list[dict[str, Any]]) -> list[str]:
+    """One line per article and language with plain-language coaching (issue 16)."""
+    lines = []
+    seen: set[str] = set()
+    for p in pairs:
+        for key, locale, found in (
+            (p["slug"], "source", p.get("source_coaching") or []),
+            (f"{p['locale']}/{p['slug']}", p["locale"], p.get("coaching") or []),
+        ):
+            if found and key not in seen:
+                seen.add(key)
+                rules = ", ".join(sorted({c["rule"] for c in found}))
+                lines.append(f"coaching {key} ({locale}): {len(found)} hint(s): {rules}")
+    if lines:
+        lines.insert(
+            0, "plain-language coaching (PEMAT-informed warnings; `toolkit check` lists them):"
+        )
+    return lines
 
 
 def status(project: Project) -> StatusReport:
@@ -491,7 +511,7 @@ def status(project: Project) -> StatusReport:
     state = _state(project, engine)
     locales = project.locales()
     articles = project.articles()
-    readability = _all_readability(project, locales)
+    readability, coaching = _all_readability(project, locales)
     report = StatusReport()
     for article in articles:
         for locale in locales:
@@ -517,6 +537,8 @@ def status(project: Project) -> StatusReport:
                     "errors": len(a.errors),
                     "warnings": len(a.findings) - len(a.errors),
                     "readability": readability.get((article.slug, locale)),
+                    "coaching": coaching.get((article.slug, locale), ([], []))[0],
+                    "source_coaching": coaching.get((article.slug, locale), ([], []))[1],
                     "audio_up_to_date": audio_ok,
                     "publishable": a.publishable,
                     "reasons": "; ".join(a.reasons),
@@ -525,10 +547,18 @@ def status(project: Project) -> StatusReport:
     return report
 
 
-def _all_readability(project: Project, locales: list[str]) -> dict[tuple[str, str], Any]:
+def _all_readability(
+    project: Project, locales: list[str]
+) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
+    """Readability and (translation, source) coaching per (slug, locale), from one check run."""
     from .checks import run_checks
 
     if not locales:
-        return {}
+        return {}, {}
     reports = run_checks(project, locales, []).as_dict()["reports"]
-    return {(r["slug"], r["locale"]): _score_dict(r.get("readability")) for r in reports}
+    readability = {(r["slug"], r["locale"]): _score_dict(r.get("readability")) for r in reports}
+    coaching = {
+        (r["slug"], r["locale"]): (r.get("coaching", []), r.get("source_coaching", []))
+        for r in reports
+    }
+    return readability, coaching
