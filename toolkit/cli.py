@@ -366,3 +366,50 @@ def verify(ctx: click.Context, bundle: Path) -> None:
     from .bundle import verify as run
 
     _emit(run(bundle))
+
+
+@main.group(cls=ToolkitGroup)
+def cache() -> None:
+    """See and trim the audio cache (build/.cache/audio): synthesized sentences kept so an
+    edit re-synthesizes only what changed. Pruning never changes a later build's output.
+
+    Example:
+
+        toolkit cache info
+        toolkit cache prune --max-mb 500
+    """
+
+
+@cache.command(name="info")
+@format_option
+@click.pass_context
+def cache_info(ctx: click.Context, fmt: str) -> None:
+    """Entries and bytes in the audio cache, its limit, and its size against the MP3s.
+
+    Example:
+
+        toolkit cache info --format json
+    """
+    from .audio.cache import cache_report
+
+    _emit(cache_report(_project(ctx)), fmt)
+
+
+@cache.command(name="prune")
+@click.option(
+    "--max-mb",
+    type=click.IntRange(0),
+    default=None,
+    help="Trim to this many MB (default: [tool.toolkit.cache] audio_max_mb); 0 empties it.",
+)
+@click.pass_context
+def cache_prune(ctx: click.Context, max_mb: int | None) -> None:
+    """Remove the least recently used sentences until the audio cache fits its limit.
+
+    Example:
+
+        toolkit cache prune --max-mb 0
+    """
+    from .audio.cache import prune_report
+
+    _emit(prune_report(_project(ctx), max_mb))
