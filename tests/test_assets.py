@@ -173,3 +173,28 @@ def test_render_copies_the_assets_too(project: Path) -> None:
         invoke(project, "render", "--locale", "es").output
         == "render: nothing to do (2 up to date)\n"
     )
+
+
+def test_a_symlinked_asset_or_variant_is_refused(project: Path) -> None:
+    secret = project.parent / "secret.txt"
+    secret.write_text("not yours")
+    image = project / "source_articles/img/cuff.png"
+    image.unlink()
+    image.symlink_to(secret)
+    result = invoke(project, "build")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: source_articles/cuff.md:7: 'img/cuff.png' leaves the project: refused\n"
+    )
+    image.unlink()
+    image.write_bytes(PNG)
+    variant = project / "source_articles/img/cuff.es.png"
+    variant.unlink()
+    variant.symlink_to(image)  # inside the folder, but a link: the sources' own rule
+    result = invoke(project, "build")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: source_articles/cuff.md:7: 'img/cuff.es.png' goes through a symbolic link "
+        "(source_articles/img/cuff.es.png); assets must be real files"
+    )
+    assert not (project / "build/bundles/es.zip").exists()

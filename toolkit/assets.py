@@ -36,7 +36,7 @@ class Asset:
     url: str  #: as written in the article
     line: int  #: 1-based line of the block that references it, in the source file
     path: str  #: POSIX path relative to the article's folder (source and page alike)
-    file: Path  #: the file in the source folder
+    file: Path  #: the file in the source folder (as referenced: links are checked, not resolved)
 
 
 def local_url(url: str) -> str | None:
@@ -98,23 +98,55 @@ def article_assets(paths: ProjectPaths, article: Article) -> list[Asset]:
                 f"{where}: {url!r} has the name of a file the toolkit writes into every page "
                 "folder: rename it"
             )
+        _refuse_links(paths, where, url, folder, PurePosixPath(normal))
         if not target.is_file():
             raise ArticleError(
                 f"{where}: {url!r} not found ({paths.relative(target)}): add "
                 "the file or fix the path"
             )
-        found.setdefault(normal, Asset(url, line, normal, target))
+        found.setdefault(normal, Asset(url, line, normal, folder / normal))
     return [found[key] for key in sorted(found)]
 
 
-def variant(asset: Asset, locale: str) -> Path:
+def _refuse_links(
+    paths: ProjectPaths, where: str, url: str, folder: Path, relative: PurePosixPath
+) -> None:
+    """A symbolic link on the way to an asset is refused unless `integrity.follow_symlinks`
+    is on (the sources' own rule), and then only when it stays inside the source folder."""
+    integrity = getattr(paths.config, "integrity", None)
+    follow = bool(integrity and integrity.follow_symlinks)
+    step = folder
+    for part in relative.parts:
+        step = step / part
+        if not step.is_symlink():
+            continue
+        if not follow:
+            raise ArticleError(
+                f"{where}: {url!r} goes through a symbolic link ({paths.relative(step)}); "
+                "assets must be real files: replace the link with the file, or set "
+                "integrity.follow_symlinks = true to follow links that stay inside the project"
+            )
+        if not step.resolve().is_relative_to(folder.resolve()):
+            raise ArticleError(
+                f"{where}: {url!r} goes through a symbolic link to "
+                f"{step.resolve()}, outside {paths.relative(folder)}/: copy the file in instead"
+            )
+
+
+def variant(paths: ProjectPaths, article: Article, asset: Asset, locale: str) -> Path:
     """The file to ship for `locale`: `cuff.es.png` (or `cuff.pt.png` for pt_BR) when it
-    exists, else the asset itself."""
+    exists, else the asset itself. A variant is held to the asset's own rules."""
     code = normalize_locale(locale)
     stem, suffix = asset.file.stem, asset.file.suffix
     for tag in dict.fromkeys((code, code.split("_")[0])):
         candidate = asset.file.with_name(f"{stem}.{tag}{suffix}")
-        if candidate.is_file():
+        if candidate.is_file() or candidate.is_symlink():
+            name = posixpath.join(posixpath.dirname(asset.path), candidate.name)
+            where = f"{paths.relative(article.path)}:{asset.line}"
+            folder = article.path.parent
+            _refuse_links(paths, where, name, folder, PurePosixPath(name))
+            if not candidate.resolve().is_relative_to(folder.resolve()):
+                raise ArticleError(f"{where}: {name!r} leaves {paths.relative(folder)}/: refused")
             return candidate
     return asset.file
 
@@ -125,7 +157,7 @@ def asset_key(paths: ProjectPaths, article: Article, locale: str) -> str:
 
     parts: list[str | bytes] = []
     for asset in article_assets(paths, article):
-        parts += [asset.path, variant(asset, locale).read_bytes()]
+        parts += [asset.path, variant(paths, article, asset, locale).read_bytes()]
     return digest(*parts)
 
 
@@ -136,7 +168,8 @@ def copy_assets(
     (every asset's path relative to `folder`, the files that were written)."""
     shipped, written = [], []
     for asset in article_assets(paths, article):
-        if write_if_changed(folder / asset.path, variant(asset, locale).read_bytes()):
+        data = variant(paths, article, asset, locale).read_bytes()
+        if write_if_changed(folder / asset.path, data):
             written.append(folder / asset.path)
         shipped.append(asset.path)
     return shipped, written

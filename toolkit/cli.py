@@ -40,11 +40,18 @@ class ToolkitGroup(click.Group):
     show_default=True,
     help="The project folder (holding source_articles/ and, optionally, pyproject.toml).",
 )
+@click.option(
+    "--allow-outside",
+    is_flag=True,
+    help="Let build_dir lie outside the project folder (refused otherwise).",
+)
 @click.option("-v", "--verbose", count=True, help="Say more on stderr (repeat for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
 @click.version_option(__version__, prog_name="toolkit")
 @click.pass_context
-def main(ctx: click.Context, project_dir: Path, verbose: int, quiet: bool) -> None:
+def main(
+    ctx: click.Context, project_dir: Path, allow_outside: bool, verbose: int, quiet: bool
+) -> None:
     """Accessible, multilingual patient-education material: catalogs, checks, audio, bundles.
 
     Example:
@@ -57,12 +64,14 @@ def main(ctx: click.Context, project_dir: Path, verbose: int, quiet: bool) -> No
         else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
     )
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
-    ctx.obj = {"project_dir": project_dir, "quiet": quiet}
+    ctx.obj = {"project_dir": project_dir, "quiet": quiet, "allow_outside": allow_outside}
 
 
 def _project(ctx: click.Context, **overrides: Any) -> Any:
     from .project import Project
 
+    if ctx.obj.get("allow_outside"):
+        overrides["integrity"] = {"allow_outside": True}
     return Project.load(ctx.obj["project_dir"], **overrides)
 
 
@@ -109,8 +118,15 @@ format_option = click.option(
 
 @main.command()
 @click.argument("slugs", nargs=-1)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "inprocess"]),
+    default="local",
+    show_default=True,
+    help="Where the tasks run: worker processes on every core, or this process.",
+)
 @click.pass_context
-def extract(ctx: click.Context, slugs: tuple[str, ...]) -> None:
+def extract(ctx: click.Context, slugs: tuple[str, ...], executor: str) -> None:
     """Extract source articles into templates (locales/templates/<slug>.pot).
 
     Example:
@@ -119,8 +135,9 @@ def extract(ctx: click.Context, slugs: tuple[str, ...]) -> None:
         toolkit extract ketamine-for-depression
     """
     from .pipeline import extract as run
+    from .tasks import executor as runner
 
-    _emit(run(_project(ctx), list(slugs)))
+    _emit(run(_project(ctx), list(slugs), runner=runner(executor)))
 
 
 @main.command()
@@ -190,9 +207,12 @@ def check(
         toolkit check --strict
     """
     from .checks import run_checks
+    from .checkstore import store
     from .errors import GateFailed
 
-    result = run_checks(_project(ctx), list(locales), list(articles))
+    project = _project(ctx)
+    result = run_checks(project, list(locales), list(articles))
+    store(project, result)  # so `status` reads them instead of checking again
     _emit(result, fmt)
     if strict and result.gate_failed:
         raise GateFailed(result.gate_message())
@@ -363,7 +383,7 @@ def verify(ctx: click.Context, bundle: Path) -> None:
 
         toolkit verify build/bundles/es.zip
     """
-    from .bundle import verify as run
+    from .verify import verify as run
 
     _emit(run(bundle))
 

@@ -16,12 +16,12 @@ import dataclasses
 import json
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import pages
+from . import outputs, pages
 from .assets import asset_key, copy_assets
 from .bundle import write_bundle
 from .errors import ToolkitError
@@ -114,9 +114,10 @@ def build(
     if force:
         state.reset()
     try:
-        result = _build(
-            project, state, _site_locales(project, locales), engine, progress, force, speakers
-        )
+        with outputs.run_in(project.paths.build_dir):
+            result = _build(
+                project, state, _site_locales(project, locales), engine, progress, force, speakers
+            )
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise
@@ -146,7 +147,10 @@ def _build(
         for article in articles:
             key = _pair_key(project, article, locale, engine_name)
             stored = state.get(f"pair:{locale}/{article.slug}")
-            if stored and stored["key"] == key and _outputs_present(project, locale, stored):
+            if stored and stored["key"] == key and _outputs_match(project, locale, stored):
+                if stored.get("refreshed"):  # touched, same bytes: keep the new signatures
+                    del stored["refreshed"]
+                    state.set(f"pair:{locale}/{article.slug}", stored)
                 if stored["published"]:
                     result.unchanged += 1
                 else:  # said again, as a note: nothing was redone to learn it
@@ -194,15 +198,24 @@ def _build(
     return result
 
 
-def _outputs_present(project: Project, locale: str, stored: dict[str, Any]) -> bool:
+def _outputs_match(project: Project, locale: str, stored: dict[str, Any]) -> bool:
+    """True when the pair's files are the ones its state recorded (a build killed after it
+    rewrote them, or a hand edit, makes the pair stale even when its inputs match again)."""
     if not stored["published"]:
         return True
     folder = project.paths.article_site(locale, stored["record"]["slug"])
-    needed = ["index.html", "article.txt"]
-    if stored["record"].get("audio_seconds") is not None:
-        needed.append("audio.mp3")
-    needed += stored["record"].get("assets", [])
-    return all((folder / name).exists() for name in needed)
+    before = json.dumps(stored.get("outputs"), sort_keys=True)
+    assets = stored["record"].get("assets", ())
+    if not outputs.matches(stored.get("outputs"), _pair_files(folder, assets)):
+        return False
+    if json.dumps(stored.get("outputs"), sort_keys=True) != before:
+        stored["refreshed"] = True
+    return True
+
+
+def _pair_files(folder: Path, assets: Sequence[str] = ()) -> dict[str, Path]:
+    """The files of a pair's folder: the toolkit's own and the article's images and files."""
+    return {name: folder / name for name in (*PAIR_FILES, *assets)}
 
 
 def _write(path: Path, data: bytes, project: Project, result: StageResult) -> None:
@@ -333,7 +346,11 @@ def _finish_pair(
         fallback_lang=None if source else project.source_locale,
     )
     _write(folder / "index.html", html.encode("utf-8"), project, result)
-    state.set(f"pair:{item.name}", {"key": work.key, "published": True, "record": record})
+    recorded = outputs.record(_pair_files(folder, item.assets))
+    state.set(
+        f"pair:{item.name}",
+        {"key": work.key, "published": True, "record": record, "outputs": recorded},
+    )
 
 
 def _readability(project: Project, locale: str, pair: Any) -> dict[str, Any] | None:
@@ -492,9 +509,14 @@ def _locale_outputs(
     bundle_path = paths.bundle(locale)
     key = digest(
         *index_pages.values(),
-        *[json.dumps(state.get(f"pair:{locale}/{a.slug}"), sort_keys=True) for a in articles],
+        *[_bundle_part(state.get(f"pair:{locale}/{a.slug}")) for a in articles],
     )
-    if state.get(f"bundle:{locale}") == key and bundle_path.exists():
+    stored = state.get(f"bundle:{locale}")
+    if (
+        isinstance(stored, dict)
+        and stored.get("key") == key
+        and outputs.matches(stored.get("outputs"), {"bundle": bundle_path})
+    ):
         return
     files: dict[str, bytes | Path] = dict(index_pages)
     for record in records:
@@ -520,7 +542,17 @@ def _locale_outputs(
     ]
     if write_bundle(bundle_path, locale, files, manifest_articles):
         result.written.append(paths.relative(bundle_path))
-    state.set(f"bundle:{locale}", key)
+    state.set(f"bundle:{locale}", {"key": key, "outputs": outputs.record({"bundle": bundle_path})})
+
+
+def _bundle_part(stored: Any) -> str:
+    """What of a pair's state shapes the bundle: its record and its files' hashes (not their
+    stat signatures, which change when a file is only touched)."""
+    if not isinstance(stored, dict):
+        return json.dumps(stored)
+    files = stored.get("outputs") or {}
+    hashes = {name: entry and entry.get("sha256") for name, entry in files.items()}
+    return json.dumps({**stored, "outputs": hashes}, sort_keys=True)
 
 
 # --- status ---------------------------------------------------------------------------------
@@ -600,18 +632,19 @@ def _coaching_summary(pairs: list[dict[str, Any]]) -> list[str]:
 
 
 def status(project: Project) -> StatusReport:
-    """Assess every (article, locale) without writing anything."""
-    from .publishing import assess
+    """Assess every (article, locale) without writing anything: the results `check` stored
+    are read, and only pairs changed since are checked again."""
+    from .checkstore import summaries
 
     engine = project.config.audio.engine
     state = _state(project, engine)
     locales = project.locales()
     articles = project.articles()
-    readability, coaching = _all_readability(project, locales)
+    checked = summaries(project, locales, [a.slug for a in articles])
     report = StatusReport()
     for article in articles:
         for locale in locales:
-            a = assess(project, article, locale)
+            a = checked[article.slug, locale]
             stored = state.get(f"pair:{locale}/{article.slug}")
             key = _pair_key(project, article, locale, engine)
             audio_ok = bool(
@@ -625,36 +658,19 @@ def status(project: Project) -> StatusReport:
                 {
                     "slug": article.slug,
                     "locale": locale,
-                    "translated": round(a.translated_share, 4),
-                    "translated_percent": round(a.translated_share * 100, 1),
-                    "total": a.total,
-                    "fuzzy": a.fuzzy,
-                    "untranslated": a.untranslated,
-                    "errors": len(a.errors),
-                    "warnings": len(a.findings) - len(a.errors),
-                    "readability": readability.get((article.slug, locale)),
-                    "coaching": coaching.get((article.slug, locale), ([], []))[0],
-                    "source_coaching": coaching.get((article.slug, locale), ([], []))[1],
+                    "translated": round(a["share"], 4),
+                    "translated_percent": round(a["share"] * 100, 1),
+                    "total": a["total"],
+                    "fuzzy": a["fuzzy"],
+                    "untranslated": a["untranslated"],
+                    "errors": a["errors"],
+                    "warnings": a["warnings"],
+                    "readability": _score_dict(a["readability"]),
+                    "coaching": a["coaching"],
+                    "source_coaching": a["source_coaching"],
                     "audio_up_to_date": audio_ok,
-                    "publishable": a.publishable,
-                    "reasons": "; ".join(a.reasons),
+                    "publishable": a["publishable"],
+                    "reasons": a["reasons"],
                 }
             )
     return report
-
-
-def _all_readability(
-    project: Project, locales: list[str]
-) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
-    """Readability and (translation, source) coaching per (slug, locale), from one check run."""
-    from .checks import run_checks
-
-    if not locales:
-        return {}, {}
-    reports = run_checks(project, locales, []).as_dict()["reports"]
-    readability = {(r["slug"], r["locale"]): _score_dict(r.get("readability")) for r in reports}
-    coaching = {
-        (r["slug"], r["locale"]): (r.get("coaching", []), r.get("source_coaching", []))
-        for r in reports
-    }
-    return readability, coaching
