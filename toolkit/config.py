@@ -89,6 +89,16 @@ class ArticlesConfig:
 
 
 @dataclass(frozen=True)
+class SiteConfig:
+    """`[tool.toolkit.site]`."""
+
+    #: the order of the languages on the root page (locale codes); the rest follow, by code
+    languages: tuple[str, ...] = ()
+    #: short crisis and emergency numbers made `tel:` links wherever they stand alone
+    crisis_lines: tuple[str, ...] = ("911", "988")
+
+
+@dataclass(frozen=True)
 class IntegrityConfig:
     """`[tool.toolkit.integrity]`: what a project may point at outside itself (nothing, by
     default: a symlink in the sources once put /etc/passwd into a template and a bundle)."""
@@ -135,6 +145,7 @@ class Config:
     articles: ArticlesConfig = field(default_factory=ArticlesConfig)
     integrity: IntegrityConfig = field(default_factory=IntegrityConfig)
     coaching: CoachingConfig = field(default_factory=CoachingConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
     pages: PagesConfig = field(default_factory=PagesConfig)
 
@@ -146,6 +157,7 @@ _SECTIONS = {
     "articles": ArticlesConfig,
     "integrity": IntegrityConfig,
     "coaching": CoachingConfig,
+    "site": SiteConfig,
     "cache": CacheConfig,
     "pages": PagesConfig,
 }
