@@ -1,4 +1,6 @@
-"""Run the benchmarks: `.venv/bin/python bench/run.py [extract|check|audio|build|scale|all]`.
+"""Run the benchmarks: `.venv/bin/python bench/run.py [BENCH|all]`.
+
+BENCH is one of extract, check, audio, build, scale, fidelity.
 
 Not a test and not run in CI: each bench prints its figures and the issue's targets. Scratch
 files (corpora, project copies, translate-toolkit's own virtualenv) go to bench/.work/.
@@ -12,7 +14,7 @@ import shutil
 
 from common import SCRATCH, machine
 
-BENCHES = ("extract", "check", "audio", "build", "scale")
+BENCHES = ("extract", "check", "audio", "build", "scale", "fidelity")
 
 
 def main() -> None:
@@ -62,6 +64,10 @@ def run(args: argparse.Namespace) -> None:
             import bench_scale
 
             bench_scale.run([50, 200], 6, bench_scale.BENCH.parent)
+        elif name == "fidelity":
+            import bench_fidelity
+
+            bench_fidelity.run()
         print(flush=True)
 
 

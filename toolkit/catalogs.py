@@ -56,7 +56,7 @@ def template_po(article: Article, source: str, now: datetime | None = None) -> P
         Message(
             segment.text,
             msgctxt=segment.context,
-            auto_comments=[f"type: {segment.kind}"],
+            auto_comments=[f"type: {segment.kind}", *segment.comments],
             references=[f"{source}:{segment.line}"],
         )
         for segment in article.segments

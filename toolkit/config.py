@@ -98,6 +98,15 @@ class CatalogsConfig:
 
 
 @dataclass(frozen=True)
+class ArticlesConfig:
+    """`[tool.toolkit.articles]`."""
+
+    #: front matter keys whose values are translated (strings, and the strings inside lists
+    #: and tables of those keys, each entry named by its key path)
+    translate_keys: tuple[str, ...] = ("title", "summary")
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """`[tool.toolkit.site]`."""
 
@@ -152,6 +161,7 @@ class Config:
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     catalogs: CatalogsConfig = field(default_factory=CatalogsConfig)
+    articles: ArticlesConfig = field(default_factory=ArticlesConfig)
     integrity: IntegrityConfig = field(default_factory=IntegrityConfig)
     coaching: CoachingConfig = field(default_factory=CoachingConfig)
     site: SiteConfig = field(default_factory=SiteConfig)
@@ -164,6 +174,7 @@ _SECTIONS = {
     "checks": ChecksConfig,
     "audio": AudioConfig,
     "catalogs": CatalogsConfig,
+    "articles": ArticlesConfig,
     "integrity": IntegrityConfig,
     "coaching": CoachingConfig,
     "site": SiteConfig,

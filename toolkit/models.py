@@ -9,7 +9,15 @@ from typing import Any, Literal
 
 #: Kinds of translatable block; also the `#. type:` comment of each catalog entry.
 SegmentKind = Literal[
-    "title", "summary", "heading", "paragraph", "list item", "table cell", "image alt", "blockquote"
+    "title",
+    "summary",
+    "front matter",
+    "heading",
+    "paragraph",
+    "list item",
+    "table cell",
+    "image alt",
+    "blockquote",
 ]
 
 
@@ -24,6 +32,10 @@ class Segment:
     #: where the text sits in the Markdown body, for `render`: (first line, end line, table
     #: column or -1), 0-based; None for front matter and plain-text segments
     span: tuple[int, int, int] | None = None
+    #: more `#.` comments for the translator: the front matter key path, author notes
+    comments: tuple[str, ...] = ()
+    #: front matter segments: the path of the value in the front matter (keys and indexes)
+    key: tuple[str | int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,10 @@ class Article:
     no_translate: tuple[str, ...] = ()
     source: str = ""  #: the whole source text (what render substitutes into)
     body: str = ""  #: the Markdown body (the source without its front matter)
+    #: link reference definitions of the body, as markdown-it keeps them (normalized label ->
+    #: {"href", "title"}): parse a msgid with `env={"references": …}` to see its reference
+    #: links as links
+    references: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,12 @@ if TYPE_CHECKING:
 
 
 def _state(project: Project, name: str) -> StageState:
-    settings = {"wrap": project.config.wrap_width, "catalogs": asdict(project.config.catalogs)}
+    settings = {
+        "wrap": project.config.wrap_width,
+        "catalogs": asdict(project.config.catalogs),
+        # which front matter keys are extracted shapes every template
+        "translate_keys": list(project.config.articles.translate_keys),
+    }
     return StageState(project.paths.state_dir / f"{name}.json", settings)
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import yaml
 
-from .articles import _row_cells
+from .articles import ATX_PREFIX, LINE_PREFIX, block_parser, cell_spans
 from .files import write_if_changed
 from .models import Article, Segment, StageResult, TextBlock
 from .project import Project
@@ -24,9 +24,14 @@ from .state import digest
 
 Translations = Mapping[tuple[str, str | None], str]
 
-_BLOCK_PREFIX = re.compile(r"^(\s*(?:>\s?|[-+*]\s+|\d{1,9}[.)]\s+|#{1,6}\s+)*)")
-_OPENS_BLOCK = re.compile(r"^(#{1,6}(\s|$)|[>+*-](\s|$)|=+\s*$|-+\s*$|`{3,}|~{3,}|<|\|)")
-_OPENS_LIST = re.compile(r"^(\d{1,9})([.)])(\s|$)")
+_OPENS_BLOCK = re.compile(
+    r"^(#{1,6}([ \t]|$)|[>+*-]([ \t]|$)|=+[ \t]*$|-+[ \t]*$|`{3,}|~{3,}|<|\|)"
+)
+_OPENS_LIST = re.compile(r"^(\d{1,9})([.)])([ \t]|$)")
+_CLOSING_HASHES = re.compile(r"(^|[ \t])(#+)[ \t]*$")
+_OTHER_SPACE = re.compile(r"[^\S\n]*")
+_TAG_START = re.compile(r"^(</?[A-Za-z][A-Za-z0-9-]*)[ \t]+")
+_LEADING_BLANK_LINES = re.compile(r"^(?:[ \t]*\n)+")
 
 
 @dataclass(frozen=True)
@@ -42,14 +47,18 @@ class RenderedPair:
     fallback_lines: frozenset[int]  #: 0-based body lines left in the source language
     source_hash: str  #: hash of every input that shaped this rendering
     text: str  #: the whole article as plain text, links with their URLs (article.txt)
+    #: translated front matter values beyond title and summary (`translate_keys`)
+    front_matter: Mapping[str, Any] = field(default_factory=dict)
 
     def article_md(self, lang: str) -> str:
         """The Markdown file with its front matter (article.md)."""
-        meta: dict[str, Any] = {"title": self.title, "lang": lang}
+        meta: dict[str, Any] = {**self.front_matter, "title": self.title, "lang": lang}
         if self.summary:
             meta["summary"] = self.summary
         head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1000)
-        return f"---\n{head}---\n\n{self.markdown.strip()}\n"
+        # only blank lines go: a body that opens with indented code keeps its indentation
+        body = _LEADING_BLANK_LINES.sub("", self.markdown).rstrip()
+        return f"---\n{head}---\n\n{body}\n"
 
 
 def translated_markdown(
@@ -86,18 +95,20 @@ def translated_markdown(
             new = lines[start].replace(f"![{segment.text}](", f"![{alt}](", 1)
             replacements[start] = (end, [new], fallback)
         else:
-            replacements[start] = (end, _substitute(lines[start:end], text, not fallback), fallback)
+            replacements[start] = (end, _substitute(lines[start:end], text), fallback)
     for row, cells in rows.items():
-        raw = _row_cells(lines[row])
+        line = lines[row]
+        spans = cell_spans(line)
         any_fallback = False
-        for segment in cells:
+        # right to left, so the spans of the cells still to replace stay where they are
+        for segment in sorted(cells, key=lambda s: -s.span[2]):  # type: ignore[index]
             text, fallback = pick(segment.text, segment.context)
             any_fallback |= fallback
-            column = segment.span[2]  # type: ignore[index]
-            if column < len(raw):
-                raw[column] = re.sub(r"(?<!\\)\|", r"\\|", text.replace("\n", " "))
-        indent = lines[row][: len(lines[row]) - len(lines[row].lstrip())]
-        replacements[row] = (row + 1, [f"{indent}| " + " | ".join(raw) + " |"], any_fallback)
+            begin, stop = spans[segment.span[2]]  # type: ignore[index]
+            if not fallback:
+                text = re.sub(r"(?<!\\)\|", r"\\|", " ".join(text.split("\n")).strip(" \t"))
+            line = line[:begin] + text + line[stop:]
+        replacements[row] = (row + 1, [line], any_fallback)
     out: list[str] = []
     fallback_lines: set[int] = set()
     i = 0
@@ -114,27 +125,81 @@ def translated_markdown(
     return "\n".join(out), title, summary, frozenset(fallback_lines)
 
 
-def _substitute(block_lines: list[str], text: str, guard: bool) -> list[str]:
-    """The block's lines with its text replaced: the first line's prefix (marker, `>`,
-    indentation) is kept, continuation lines are folded into the one new line."""
+def _substitute(block_lines: list[str], text: str, guard: bool = True) -> list[str]:
+    """The block's lines with its text replaced: the first line's prefix (container markers,
+    heading marker, indentation) is kept, and each hard break of `text` starts a line with
+    the prefix's continuation (`>` kept, markers and indentation as spaces)."""
     first, last = block_lines[0], block_lines[-1]
-    prefix = _BLOCK_PREFIX.match(first).group(1)  # type: ignore[union-attr]
-    suffix = ""
-    closing = re.search(r"\s+#+\s*$", last)
-    if prefix.strip().startswith("#") and closing:
-        suffix = closing.group(0)
+    atx = ATX_PREFIX.match(first)
+    if atx:  # one line: hard breaks cannot live in an ATX heading
+        prefix = atx.group(0)
+        closing = _CLOSING_HASHES.search(last[len(prefix) :])
+        suffix = closing.group(0) if closing and closing.group(0).strip() else ""
+        text = " ".join(part.strip(" \t") for part in text.split("\n"))
+        if guard and not suffix:
+            text = _guard_heading(text)
+        if suffix and not suffix[0].isspace():
+            suffix = " " + suffix
+        return [prefix + text + suffix]
+    prefix = LINE_PREFIX.match(first).group(0)  # type: ignore[union-attr]
+    # other Unicode spaces (a no-break space) that open the line are not in the msgid, but
+    # they can be what keeps the line a paragraph (`\u00a0<div>` is not an HTML block)
+    lead = _OTHER_SPACE.match(first, len(prefix)).group(0)  # type: ignore[union-attr]
+    parts = [part.strip(" \t") for part in text.split("\n")]
     if guard:
-        text = _guard(text)
-    continuation = re.sub(r"[^>\s]", " ", prefix)
-    parts = text.split("\n")
-    new = [prefix + parts[0]] + [continuation + part for part in parts[1:]]
-    new = [line + "\\" for line in new[:-1]] + [new[-1] + suffix]
+        parts = _guard_paragraph([lead + parts[0], *parts[1:]])
+    else:
+        parts[0] = lead + parts[0]
+    continuation = re.sub(r"[^> \t]", " ", prefix)
+    new: list[str] = []
+    for number, part in enumerate(parts):
+        if number:  # a hard break; a line that ends in a backslash takes the two-space form
+            new[-1] += "  " if new[-1].endswith("\\") else "\\"
+        # a part can hold a soft break of its own (see _guard_paragraph)
+        new += [(continuation if new else prefix) + line for line in part.split("\n")]
     return new
 
 
+def _guard_heading(text: str) -> str:
+    """Escape a trailing run of `#` that would be read as the heading's closing sequence."""
+    match = _CLOSING_HASHES.search(text)
+    if match:
+        at = match.start(2)
+        return text[:at] + "\\" + text[at:]
+    return text
+
+
+def _guard_paragraph(parts: list[str]) -> list[str]:
+    """The lines of a translated paragraph, escaped where they would otherwise open a new
+    block (a msgstr starting with "1." or "#" stays text). Text that is one paragraph on its
+    own is left exactly as written: an autolink, inline HTML or a code span that opens a
+    line is not a block and needs no escape."""
+    if _one_paragraph(parts):
+        return parts
+    tag = _TAG_START.match(parts[0])
+    if tag:  # a line that is one whole tag is an HTML block: a soft break inside the tag is not
+        broken = [f"{tag.group(1)}\n{parts[0][tag.end() :]}", *parts[1:]]
+        if _one_paragraph(broken):
+            return broken
+    guarded: list[str] = []  # line by line: only a line that opens a block is escaped
+    for part in parts:
+        guarded.append(part if _one_paragraph([*guarded, part]) else _guard(part))
+    if _one_paragraph(guarded):
+        return guarded
+    folded = [_guard(" ".join(parts))]
+    if _one_paragraph(folded):
+        return folded
+    return [_TXT_SPECIAL.sub(r"\\\1", " ".join(parts))]
+
+
+def _one_paragraph(parts: list[str]) -> bool:
+    tokens = block_parser().parse("\n".join(parts))
+    return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+
+
 def _guard(text: str) -> str:
-    """Escape a translation that would otherwise open a new block."""
-    text = text.strip()
+    """Escape a line that would otherwise open a new block."""
+    text = text.strip(" \t")
     match = _OPENS_LIST.match(text)
     if match:
         return f"{match.group(1)}\\{match.group(2)}{text[match.end(2) :]}"
@@ -291,6 +356,32 @@ def plain_text(blocks: tuple[TextBlock, ...] | list[TextBlock]) -> str:
     return text + "\n"
 
 
+def translated_front_matter(article: Article, translations: Translations) -> dict[str, Any]:
+    """The front matter values under `translate_keys` (beyond title and summary), with each
+    translated string put back at its key path; untranslated strings keep the source."""
+    import copy
+
+    out: dict[str, Any] = {}
+    for segment in article.segments:
+        if segment.kind != "front matter" or not segment.key:
+            continue
+        top = str(segment.key[0])
+        if top not in out:
+            out[top] = copy.deepcopy(article.meta.get(top))
+        value = translations.get((segment.text, segment.context)) or segment.text
+        if len(segment.key) == 1:
+            out[top] = value
+            continue
+        holder = out[top]
+        try:
+            for part in segment.key[1:-1]:
+                holder = holder[part]
+            holder[segment.key[-1]] = value
+        except (KeyError, IndexError, TypeError):  # YAML a dict cannot mirror (merge keys)
+            continue
+    return out
+
+
 def render_article(
     article: Article,
     locale: str,
@@ -315,6 +406,7 @@ def render_article(
         fallback_lines=fallback,
         source_hash=digest(article.source, catalog_hash, locale),
         text=plain_text(with_urls),
+        front_matter=translated_front_matter(article, translations),
     )
 
 
@@ -340,6 +432,7 @@ def render_assessed(project: Project, article: Article, assessment: Any) -> Rend
 
 def render(project: Project, locales: list[str] | None = None) -> StageResult:
     """Write article.md and article.txt for every publishable pair; say why others were skipped."""
+    from .assets import copy_assets
     from .locales import bcp47
     from .publishing import assess
 
@@ -361,4 +454,6 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
                     result.written.append(paths.relative(folder / name))
                 else:
                     result.unchanged += 1
+            _, copied = copy_assets(paths, article, locale, folder)
+            result.written += [paths.relative(path) for path in copied]
     return result

@@ -16,7 +16,7 @@ import dataclasses
 import json
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import outputs, pages
+from .assets import asset_key, copy_assets
 from .bundle import write_bundle
 from .errors import ConfigError, ToolkitError
 from .files import write_if_changed
@@ -85,6 +86,7 @@ def _pair_key(project: Project, article: Article, locale: str, engine: str) -> s
         *lexicon_digests(paths, locale),  # lexicon/pt.toml and lexicon/pt_BR.toml
         voice,
         _ui(project, locale).digest(),
+        asset_key(paths, article, locale),  # images and linked files beside the article
     )
 
 
@@ -299,7 +301,7 @@ def _article_pages(
         _write(target, html.encode("utf-8"), project, result)
         # the page's key rides in its pair's row (one row per pair), with the outputs as
         # they are now that the page is written
-        recorded = outputs.record(_pair_files(target.parent))
+        recorded = outputs.record(_pair_files(target.parent, record.get("assets", ())))
         state.set(f"pair:{locale}/{slug}", {**pair, "page": key, "outputs": recorded})
 
 
@@ -351,15 +353,17 @@ def _outputs_match(project: Project, locale: str, stored: dict[str, Any]) -> boo
         return False
     folder = project.paths.article_site(locale, slug)
     before = json.dumps(stored.get("outputs"), sort_keys=True)
-    if not outputs.matches(stored.get("outputs"), _pair_files(folder)):
+    assets = stored["record"].get("assets", ())
+    if not outputs.matches(stored.get("outputs"), _pair_files(folder, assets)):
         return False
     if json.dumps(stored.get("outputs"), sort_keys=True) != before:
         stored["refreshed"] = True
     return True
 
 
-def _pair_files(folder: Path) -> dict[str, Path]:
-    return {name: folder / name for name in PAIR_FILES}
+def _pair_files(folder: Path, assets: Sequence[str] = ()) -> dict[str, Path]:
+    """The files of a pair's folder: the toolkit's own and the article's images and files."""
+    return {name: folder / name for name in (*PAIR_FILES, *assets)}
 
 
 def _write(path: Path, data: bytes, project: Project, result: StageResult) -> None:
@@ -380,6 +384,8 @@ class _Staged:
     folder: Path
     translated: float
     readability: dict[str, Any] | None
+    #: images and linked files copied beside the page, relative to its folder
+    assets: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -417,7 +423,10 @@ def _stage_pair(
     lang = bcp47(locale)
     _write(folder / "article.md", pair.article_md(lang).encode("utf-8"), project, result)
     _write(folder / "article.txt", pair.text.encode("utf-8"), project, result)
-    return _Staged(work, pair, folder, translated, _readability(project, locale, pair))
+    assets, copied = copy_assets(project.paths, article, locale, folder)
+    result.written += [project.paths.relative(path) for path in copied]
+    readability = _readability(project, locale, pair)
+    return _Staged(work, pair, folder, translated, readability, assets)
 
 
 def _speak_staged(
@@ -475,6 +484,7 @@ def _finish_pair(
         "audio_bytes": audio.get("audio_bytes"),
         "captions": (folder / "captions.vtt").exists(),
         "summary": pair.summary,
+        "assets": item.assets,
     }
     fallback_lines = frozenset() if source else pair.fallback_lines
     fallback_lang = None if source else project.source_locale
@@ -497,7 +507,7 @@ def _finish_pair(
     write_if_changed(project.paths.page_inputs(locale, article.slug), data)
     # index.html is (re)written once every pair is decided (`_article_pages`), which
     # records the outputs again with it
-    recorded = outputs.record(_pair_files(folder))
+    recorded = outputs.record(_pair_files(folder, item.assets))
     state.set(
         f"pair:{item.name}",
         {"key": work.key, "published": True, "record": record, "outputs": recorded},
@@ -697,7 +707,7 @@ def _locale_outputs(
     files: dict[str, bytes | Path] = {n: pages.for_bundle(d) for n, d in index_pages.items()}
     for record in records:
         folder = paths.article_site(locale, record["slug"])
-        for name in PAIR_FILES:
+        for name in (*PAIR_FILES, *record.get("assets", ())):
             if (folder / name).exists():
                 if name == "index.html":  # without the links that would leave the zip
                     files[f"{record['slug']}/{name}"] = pages.for_bundle(
