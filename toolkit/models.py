@@ -135,6 +135,10 @@ class StageResult:
             )
         return out
 
+    def quiet_lines(self) -> list[str]:
+        """With `-q`: results only (what was left out and why), no `wrote` chatter."""
+        return [f"skipped {what}: {why}" for what, why in self.skipped]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage,

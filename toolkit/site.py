@@ -435,6 +435,7 @@ class StatusReport:
             "translated",
             "fuzzy",
             "errors",
+            "warnings",
             "readability",
             "audio",
             "publishable",
@@ -456,9 +457,10 @@ class StatusReport:
                     f"{p['translated_percent']:.0f}%",
                     str(p["fuzzy"]),
                     str(p["errors"]),
+                    str(p["warnings"]),
                     read,
                     "up to date" if p["audio_up_to_date"] else "stale",
-                    "yes" if p["publishable"] else f"no: {p['reasons']}",
+                    _verdict(p),
                 )
             )
         widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
@@ -470,19 +472,31 @@ class StatusReport:
         ]
 
 
+def _verdict(pair: dict[str, Any]) -> str:
+    if pair.get("source"):
+        return "yes (source)"
+    if pair["publishable"]:
+        return "yes"
+    return "no: " + "; ".join(r["message"] for r in pair["reasons"])
+
+
 def status(project: Project) -> StatusReport:
-    """Assess every (article, locale) without writing anything."""
-    from .publishing import assess
+    """Assess every (article, locale), the source language first, without writing anything.
+
+    Counts, findings and reasons come from the same `run_checks` as `check`, so the two
+    commands never disagree."""
+    from .checks import run_checks
 
     engine = project.config.audio.engine
     state = _state(project, engine)
     locales = project.locales()
     articles = project.articles()
-    readability = _all_readability(project, locales)
+    reports = {
+        (r.slug, r.locale): r for r in (run_checks(project, locales, []).reports if locales else [])
+    }
     report = StatusReport()
     for article in articles:
-        for locale in locales:
-            a = assess(project, article, locale)
+        for locale in [project.source_locale, *(x for x in locales if x != project.source_locale)]:
             stored = state.get(f"pair:{locale}/{article.slug}")
             key = _pair_key(project, article, locale, engine)
             audio_ok = bool(
@@ -492,30 +506,50 @@ def status(project: Project) -> StatusReport:
                 and stored["record"].get("audio_seconds") is not None
                 and (project.paths.article_site(locale, article.slug) / "audio.mp3").exists()
             )
-            report.pairs.append(
-                {
-                    "slug": article.slug,
-                    "locale": locale,
-                    "translated": round(a.translated_share, 4),
-                    "translated_percent": round(a.translated_share * 100, 1),
-                    "total": a.total,
-                    "fuzzy": a.fuzzy,
-                    "untranslated": a.untranslated,
-                    "errors": len(a.errors),
-                    "warnings": len(a.findings) - len(a.errors),
-                    "readability": readability.get((article.slug, locale)),
-                    "audio_up_to_date": audio_ok,
-                    "publishable": a.publishable,
-                    "reasons": "; ".join(a.reasons),
-                }
-            )
+            if locale == project.source_locale:
+                row = _source_row(project, article, reports)
+            else:
+                row = reports[(article.slug, locale)].as_dict()
+                row["readability"] = _score_dict(row["readability"])
+                row["source"] = False
+            row["translated_percent"] = round(row["translated"] * 100, 1)
+            row["audio_up_to_date"] = audio_ok
+            row.pop("findings", None)
+            report.pairs.append(row)
     return report
 
 
-def _all_readability(project: Project, locales: list[str]) -> dict[tuple[str, str], Any]:
-    from .checks import run_checks
+def _source_row(project: Project, article: Article, reports: dict[Any, Any]) -> dict[str, Any]:
+    """The source language's row: always publishable (translations are read against it)."""
+    some = next((r for (slug, _), r in reports.items() if slug == article.slug), None)
+    if some is not None:
+        score = some.source_score
+        readability = _score_dict(
+            {
+                "formula": score.formula,
+                "value": score.value,
+                "target": score.target,
+                "passes": score.passes,
+                "direction": score.direction,
+            }
+        )
+    else:  # no target locale yet: score the source alone
+        from .checks.report import _score_source
 
-    if not locales:
-        return {}
-    reports = run_checks(project, locales, []).as_dict()["reports"]
-    return {(r["slug"], r["locale"]): _score_dict(r.get("readability")) for r in reports}
+        score = _score_source(project, article)
+        readability = _score_dict(dataclasses.asdict(score) | {"passes": score.passes})
+    return {
+        "slug": article.slug,
+        "locale": project.source_locale,
+        "source": True,
+        "catalog": None,
+        "total": len(article.segments),
+        "translated": 1.0,
+        "fuzzy": 0,
+        "untranslated": 0,
+        "errors": 0,
+        "warnings": 0,
+        "publishable": True,
+        "reasons": [],
+        "readability": readability,
+    }

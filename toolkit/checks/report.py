@@ -78,7 +78,7 @@ class PairReport:
     fuzzy: int
     untranslated: int
     publishable: bool
-    reasons: list[str]
+    reasons: list[Any]  #: publishing.Reason: a readable str that also has `as_dict()`
     source_locale: str
     source_score: ReadabilityScore
     score: ReadabilityScore | None  #: None when nothing of the body is translated yet
@@ -111,7 +111,9 @@ class PairReport:
             "fuzzy": self.fuzzy,
             "untranslated": self.untranslated,
             "publishable": self.publishable,
-            "reasons": list(self.reasons),
+            "reasons": [r.as_dict() for r in self.reasons],
+            "errors": self.errors,
+            "warnings": self.warnings,
             "readability": {
                 "formula": score.formula if score else None,
                 "value": score.value if score else None,
