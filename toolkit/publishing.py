@@ -101,9 +101,9 @@ class Assessment:
             if self.stale:
                 out.append(
                     Reason(
-                        f"the source changed since the catalog was updated ({self.stale} "
-                        f"block{'s' if self.stale != 1 else ''} from {self.source_file}:"
-                        f"{self.stale_line} not in {self.catalog_file}): run `{CATCH_UP}`",
+                        f"catalog behind its source ({self.stale} changed block"
+                        f"{'s' if self.stale != 1 else ''}, first at {self.source_file}:"
+                        f"{self.stale_line}): run `{CATCH_UP}`",
                         "stale",
                         self.stale,
                         self.source_file,
