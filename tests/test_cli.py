@@ -170,6 +170,7 @@ STALE = (
 
 def test_a_source_edited_after_update_is_named_with_the_command_to_run(project: Path) -> None:
     translated(project)
+    run("update", "--project", str(project))  # polib's wrapping becomes gettext's
     source = project / "source_articles" / f"{SLUG}.md"
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("**twice a day**", "**two times a day**"), encoding="utf-8")
@@ -188,9 +189,13 @@ def test_a_source_edited_after_update_is_named_with_the_command_to_run(project: 
     }
     build = run("build", *args)
     assert f"skipped es/{SLUG}: {STALE}\n" in build.output
+    assert run("update", *args).output == (
+        f"source_articles/{SLUG}.md changed after the last extract: run "
+        "`toolkit extract && toolkit update`\nupdate: nothing to do (1 up to date)\n"
+    )
     # after the command it names, the translator's job is honest too
     run("extract", *args)
-    run("update", *args)
+    assert run("update", *args).output == f"wrote {PO}\n"
     assert run("render", *args).output == f"skipped es/{SLUG}: 1 fuzzy\n"
 
 

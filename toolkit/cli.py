@@ -457,6 +457,10 @@ def new(folder: Path) -> None:
     from .scaffold import new_project
 
     _emit(new_project(folder))
+    if not _quiet(click.get_current_context()):
+        click.echo(
+            printable(f"next: toolkit --project {folder} build (then see docs/coordinators.md)")
+        )
 
 
 @command()

@@ -136,8 +136,9 @@ class StageResult:
         return out
 
     def quiet_lines(self) -> list[str]:
-        """With `-q`: results only (what was left out and why), no `wrote` chatter."""
-        return [f"skipped {what}: {why}" for what, why in self.skipped]
+        """With `-q`: results only (what was left out and why, what needs doing), no `wrote`
+        or `nothing to do` chatter."""
+        return [f"skipped {what}: {why}" for what, why in self.skipped] + list(self.notes)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -94,7 +94,4 @@ def new_project(folder: Path) -> StageResult:
     for name, text in files.items():
         write_atomic(folder / name, text.encode("utf-8"))
         result.written.append((folder / name).as_posix())
-    result.notes.append(
-        f"next: toolkit --project {folder.as_posix()} extract, then `init LOCALE`, then `build`"
-    )
     return result
