@@ -187,6 +187,8 @@ def test_a_source_edited_after_update_is_named_with_the_command_to_run(project: 
         "line": 9,  # "Your nurse may ask you…", counted by hand in conftest's article
         "message": STALE,
     }
+    [skipped] = json.loads(run("render", "--format", "json", *args).output)["skipped"]
+    assert skipped == {"what": f"es/{SLUG}", "why": STALE, "reasons": [reason]}
     build = run("build", *args)
     assert f"skipped es/{SLUG}: {STALE}\n" in build.output
     assert run("update", *args).output == (

@@ -145,6 +145,14 @@ class StageResult:
             "stage": self.stage,
             "written": list(self.written),
             "unchanged": self.unchanged,
-            "skipped": [{"what": w, "why": y} for w, y in self.skipped],
+            "skipped": [
+                # `why` may carry its reason objects (publishing.Reasons): the JSON schema's
+                {
+                    "what": w,
+                    "why": str(y),
+                    "reasons": [r.as_dict() for r in getattr(y, "items", ())],
+                }
+                for w, y in self.skipped
+            ],
             "notes": list(self.notes),
         }

@@ -49,6 +49,25 @@ class Reason(str):
         }
 
 
+class Reasons(str):
+    """Several reasons as one readable line (the string) that keeps the objects, so a stage
+    that records `(what, why)` still gives JSON its list of reason objects."""
+
+    items: tuple[Reason, ...]
+
+    def __new__(cls, reasons: list[Reason] | tuple[Reason, ...], sep: str = "; "):
+        self = super().__new__(cls, sep.join(reasons))
+        self.items = tuple(reasons)
+        return self
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (self.items,)
+
+
+def join_reasons(reasons: list[Reason], sep: str = "; ") -> Reasons:
+    return Reasons(reasons, sep)
+
+
 #: what to run when a catalog is behind its source
 CATCH_UP = "toolkit extract && toolkit update"
 

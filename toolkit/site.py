@@ -203,13 +203,13 @@ def _build_pair(
     if source:
         pair = source_pair(project, article)
     else:
-        from .publishing import assess
+        from .publishing import assess, join_reasons
 
         assessment = assess(project, article, locale)
         translated = round(assessment.translated_share, 4)
         pair = render_assessed(project, article, assessment) if assessment.publishable else None
         if pair is None:
-            reasons = "; ".join(assessment.reasons) or "not publishable"
+            reasons = join_reasons(assessment.reasons) or "not publishable"
             if folder.exists():
                 shutil.rmtree(folder)
                 result.notes.append(f"removed {project.paths.relative(folder)}/: {reasons}")
