@@ -135,11 +135,28 @@ def test_usage_errors_exit_2(project: Path) -> None:
 
 
 def test_every_command_prints_one_json_object_with_its_name(project: Path) -> None:
-    for args in (["extract"], ["init", "es"], ["update"], ["compile"], ["status"], ["check"]):
+    commands = [
+        ["extract"], ["init", "es"], ["update"], ["compile"], ["render"], ["status"], ["check"],
+        ["engines"], ["build", "--locale", "en"], ["verify", str(project / "build/bundles/en.zip")],
+        ["new", str(project / "another")], ["audio", "--locale", "en"],
+    ]  # fmt: skip
+    assert sorted({c[0] for c in commands} | {"serve"}) == sorted(main.commands)
+    for args in commands:
         result = run(*args, "--format", "json", "--project", str(project))
         assert result.exit_code == 0, result.output
         data = json.loads(result.output)
         assert data["command"] == args[0] and data["toolkit_version"] == __version__
+    # the stage commands share one shape
+    data = json.loads(run("extract", "--format", "json", "--project", str(project)).output)
+    assert data == {
+        "command": "extract",
+        "toolkit_version": __version__,
+        "stage": "extract",
+        "written": [],
+        "unchanged": 1,
+        "skipped": [],
+        "notes": [],
+    }
 
 
 def test_status_and_check_give_the_same_counts_and_reasons(project: Path) -> None:
@@ -229,7 +246,9 @@ def test_new_pyproject_lists_every_setting_commented_out(tmp_path: Path) -> None
 
     run("new", str(tmp_path / "x"))
     text = (tmp_path / "x/pyproject.toml").read_text(encoding="utf-8")
-    assert tomllib.loads(text)["tool"]["toolkit"] == {s: {} for s in ("readability", "checks", "audio")}
+    assert tomllib.loads(text)["tool"]["toolkit"] == {
+        s: {} for s in ("readability", "checks", "audio")
+    }
     for cls in (Config, *_SECTIONS.values()):
         for f in dataclasses.fields(cls):
             if f.name != "root" and f.name not in _SECTIONS:
@@ -241,7 +260,10 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine\n")
     result = run("new", str(tmp_path))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {tmp_path} is not empty: give a new folder name (nothing was written)\n"
+    assert (
+        result.stderr
+        == f"Error: {tmp_path} is not empty: give a new folder name (nothing was written)\n"
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 

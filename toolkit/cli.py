@@ -457,7 +457,8 @@ def new(folder: Path) -> None:
     from .scaffold import new_project
 
     _emit(new_project(folder))
-    if not _quiet(click.get_current_context()):
+    ctx = click.get_current_context()
+    if not _quiet(ctx) and ctx.meta.get("toolkit.format") != "json":
         click.echo(
             printable(f"next: toolkit --project {folder} build (then see docs/coordinators.md)")
         )
@@ -496,7 +497,12 @@ def serve(ctx: click.Context, host: str, port: int, watch: bool, interval: float
         rebuild()
 
     def ready(url: str) -> None:
-        click.echo(f"serving {project.paths.relative(project.paths.site_dir)}/ at {url}")
+        site = f"{project.paths.relative(project.paths.site_dir)}/"
+        if ctx.meta.get("toolkit.format") == "json":
+            data = {"command": "serve", "toolkit_version": __version__, "site": site, "url": url}
+            click.echo(json.dumps(data, sort_keys=True))
+        else:
+            click.echo(f"serving {site} at {url}")
 
     serve_site(
         lambda: _project(ctx),
