@@ -59,8 +59,7 @@ def _configure(ctx: click.Context) -> None:
     )
     log.setLevel(level)
     if _HANDLER not in log.handlers:
-        log.addHandler(_HANDLER)
-    log.propagate = False
+        log.addHandler(_HANDLER)  # the root logger is left alone: it belongs to whoever embeds us
     # https://no-color.org: any non-empty NO_COLOR means no colour; otherwise click colours
     # only when the stream is a terminal
     if os.environ.get("NO_COLOR"):
@@ -120,6 +119,14 @@ def global_options(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class ToolkitGroup(click.Group):
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        """`@main.command()` with the global options added, so every command accepts them
+        after its name too (a command added later gets them without asking)."""
+        if len(args) == 1 and callable(args[0]) and not kwargs:  # bare `@main.command`
+            return self.command()(args[0])
+        decorator = super().command(*args, **kwargs)
+        return lambda f: decorator(global_options(f))
+
     def invoke(self, ctx: click.Context) -> Any:
         _configure(ctx)
         try:
@@ -202,16 +209,7 @@ article_option = click.option(
 )
 
 
-def command(**kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:
-    """`main.command` with the global options added (so they also work after the name)."""
-
-    def decorate(f: Callable[..., Any]) -> click.Command:
-        return main.command(**kwargs)(global_options(f))
-
-    return decorate
-
-
-@command()
+@main.command()
 @click.argument("slugs", nargs=-1)
 @click.pass_context
 def extract(ctx: click.Context, slugs: tuple[str, ...]) -> None:
@@ -228,7 +226,7 @@ def extract(ctx: click.Context, slugs: tuple[str, ...]) -> None:
     _emit(run(_project(ctx), list(slugs)))
 
 
-@command()
+@main.command()
 @click.argument("locale")
 @click.argument("slugs", nargs=-1)
 @click.pass_context
@@ -245,7 +243,7 @@ def init(ctx: click.Context, locale: str, slugs: tuple[str, ...]) -> None:
     _emit(init_locale(_project(ctx), locale, list(slugs)))
 
 
-@command()
+@main.command()
 @locale_option
 @click.option("--check", is_flag=True, help="Change nothing; exit 3 if any catalog is out of date.")
 @click.pass_context
@@ -263,7 +261,7 @@ def update(ctx: click.Context, locales: tuple[str, ...], check: bool) -> None:
     _emit(run(_project(ctx), list(locales), check=check))
 
 
-@command(name="compile")
+@main.command(name="compile")
 @locale_option
 @click.pass_context
 def compile_(ctx: click.Context, locales: tuple[str, ...]) -> None:
@@ -279,7 +277,7 @@ def compile_(ctx: click.Context, locales: tuple[str, ...]) -> None:
     _emit(compile_catalogs(_project(ctx), list(locales)))
 
 
-@command()
+@main.command()
 @locale_option
 @article_option
 @click.option(
@@ -306,7 +304,7 @@ def check(
         raise GateFailed(result.gate_message())
 
 
-@command()
+@main.command()
 @locale_option
 @click.option(
     "--min-translated",
@@ -329,7 +327,7 @@ def render(ctx: click.Context, locales: tuple[str, ...], min_translated: float |
     _emit(run(_project(ctx, min_translated=min_translated), list(locales)))
 
 
-@command()
+@main.command()
 @locale_option
 @article_option
 @click.option("--engine", default=None, help="Speech engine (see `toolkit engines`).")
@@ -354,7 +352,7 @@ def audio(
     _emit(result)
 
 
-@command()
+@main.command()
 @click.option("--locale", default=None, help="Only engines and voices for this locale.")
 @click.pass_context
 def engines(ctx: click.Context, locale: str | None) -> None:
@@ -370,7 +368,7 @@ def engines(ctx: click.Context, locale: str | None) -> None:
     _emit(engines_report(_project(ctx), locale))
 
 
-@command()
+@main.command()
 @locale_option
 @click.option("--engine", default=None, help="Speech engine for the audio versions.")
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring what is up to date.")
@@ -410,7 +408,7 @@ def build(
     _emit(result)
 
 
-@command()
+@main.command()
 @click.pass_context
 def status(ctx: click.Context) -> None:
     """Show, per (article, locale), what is translated, checked, spoken and publishable.
@@ -426,7 +424,7 @@ def status(ctx: click.Context) -> None:
     _emit(run(_project(ctx)))
 
 
-@command()
+@main.command()
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
 def verify(bundle: Path) -> None:
     """Check a bundle's files against its manifest.json (sizes and sha256).
@@ -441,7 +439,7 @@ def verify(bundle: Path) -> None:
     _emit(run(bundle))
 
 
-@command()
+@main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def new(folder: Path) -> None:
     """Start a project in FOLDER: one example article and a commented pyproject.toml.
@@ -464,7 +462,7 @@ def new(folder: Path) -> None:
         )
 
 
-@command()
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--watch", is_flag=True, help="Rebuild when a source, catalog or setting changes.")
