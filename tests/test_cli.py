@@ -242,18 +242,22 @@ def test_new_pyproject_lists_every_setting_commented_out(tmp_path: Path) -> None
     import dataclasses
     import tomllib
 
-    from toolkit.config import _SECTIONS, Config
+    from toolkit.config import _SECTIONS, Config, load_config
 
     run("new", str(tmp_path / "x"))
-    text = (tmp_path / "x/pyproject.toml").read_text(encoding="utf-8")
-    assert tomllib.loads(text)["tool"]["toolkit"] == {
-        s: {} for s in ("readability", "checks", "audio")
-    }
-    for cls in (Config, *_SECTIONS.values()):
-        for f in dataclasses.fields(cls):
-            if f.name != "root" and f.name not in _SECTIONS:
-                assert re.search(rf"^# (\[.*\.)?{f.name}\b", text, re.M), f.name
-    assert "\n# [tool.toolkit.audio.voices.espeak]\n# es = " in text
+    pyproject = tmp_path / "x/pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    sections = {name: {} for name in _SECTIONS}
+    assert tomllib.loads(text)["tool"]["toolkit"] == sections  # all commented out
+    settings = re.findall(r"^# ([a-z_]+) = ", text, re.M)
+    keys = [f.name for cls in (Config, *_SECTIONS.values()) for f in dataclasses.fields(cls)]
+    assert sorted(settings) == sorted(k for k in keys if k != "root" and k not in _SECTIONS)
+    # each line, uncommented, is a valid setting: the defaults, and a few examples
+    pyproject.write_text(re.sub(r"^# ([a-z_]+ = )", r"\1", text, flags=re.M), encoding="utf-8")
+    config = load_config(tmp_path / "x")
+    assert config.wrap_width == Config(root=tmp_path).wrap_width
+    assert config.locales == ("es", "vi")
+    assert config.audio.voices == {"espeak": {"es": "es-419"}}
 
 
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:

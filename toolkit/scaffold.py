@@ -7,7 +7,12 @@ default, so a coordinator sees what can be set without reading the docs first.
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .errors import ToolkitError
 from .files import write_atomic
@@ -37,43 +42,80 @@ Wash them again when you come home.
 Soap and water work better than hand gel when your hands look dirty.
 """
 
-PYPROJECT = """\
-# A toolkit project. Every setting has a default: uncomment a line to change it.
-# What each one means: docs/coordinators.md in the toolkit's repository.
+#: what a key means, for the keys whose name does not say it all (the rest: docs/coordinators.md)
+NOTES = {
+    "locales": "target locales; default: every folder under locales/",
+    "source_locale": "language of source_articles/",
+    "min_translated": "percent translated needed to publish a page",
+    "wrap_width": "line width of the .po files",
+    "max_sentence_words": "longer sentences get a warning",
+    "hard_word_share": "sentences with a larger share of hard words get a warning",
+    "targets": "readability formula and target per language",
+    "glossary_dir": "<locale>.csv: agreed terms per language",
+    "length_ratio_min": "translation/source lengths outside min..max get a warning",
+    "engine": "espeak (offline), gtts (online), piper (optional extra)",
+    "rate": "words per minute",
+    "voices": "voice per engine and locale",
+    "lexicon_dir": "<locale>.toml: pronunciations for the speech engine",
+    "piper_model": "a Piper voice: .onnx path or PyPI voice package",
+    "gtts_timeout": "seconds",
+}
 
-[tool.toolkit]
-# locales = ["es", "vi"]          # target locales; default: every folder under locales/
-# source_locale = "en"            # language of source_articles/
-# min_translated = 100            # percent translated needed to publish a page
-# wrap_width = 76                 # line width of the .po files
-# source_dir = "source_articles"
-# locales_dir = "locales"
-# build_dir = "build"
+#: example values shown instead of an empty default (each one a valid setting)
+EXAMPLES: dict[str, Any] = {
+    "locales": ["es", "vi"],
+    "targets": {"es": {"formula": "szigriszt_pazos", "target": 65}},
+    "voices": {"espeak": {"es": "es-419"}},
+}
 
-[tool.toolkit.readability]
-# max_sentence_words = 20         # longer sentences get a warning
-# hard_word_share = 0.3           # sentences with more hard words than this get a warning
-# targets = { es = { formula = "szigriszt_pazos", target = 65 } }
 
-[tool.toolkit.checks]
-# glossary_dir = "glossary"       # <locale>.csv: agreed terms per language
-# length_ratio_min = 0.4          # translation/source length outside these gets a warning
-# length_ratio_max = 2.5
+def pyproject_text() -> str:
+    """`[tool.toolkit]` with every setting of `Config` commented out at its default (or an
+    example), generated from the dataclasses so it lists exactly the keys that exist."""
+    from .config import _SECTIONS, Config
 
-[tool.toolkit.audio]
-# engine = "espeak"               # espeak (offline), gtts (online), piper (optional extra)
-# rate = 140                      # words per minute
-# publisher = "toolkit sample project"
-# sentence_pause_ms = 350
-# paragraph_pause_ms = 800
-# lexicon_dir = "lexicon"         # <locale>.toml: pronunciations for the speech engine
-# piper_model = ""                # a Piper voice (.onnx path or PyPI voice package)
-# gtts_timeout = 15.0             # seconds
-# gtts_retries = 4
+    lines = [
+        "# A toolkit project. Every setting has a default: uncomment a line to change it.",
+        "# What each one means: docs/coordinators.md in the toolkit's repository.",
+        "",
+        "[tool.toolkit]",
+    ]
+    tables = [("", Config)] + [(f".{name}", cls) for name, cls in _SECTIONS.items()]
+    for suffix, cls in tables:
+        if suffix:
+            lines += ["", f"[tool.toolkit{suffix}]"]
+        for f in dataclasses.fields(cls):
+            if f.name == "root" or (cls is Config and f.name in _SECTIONS):
+                continue
+            default = (
+                f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+            )
+            value = default if default else EXAMPLES.get(f.name, default)
+            line = f"# {f.name} = {_toml(value)}"
+            note = NOTES.get(f.name)
+            lines.append(f"{line:<40} # {note}" if note else line)
+    return "\n".join(lines) + "\n"
 
-# [tool.toolkit.audio.voices.espeak]
-# es = "es-419"                   # voice per locale, per engine
-"""
+
+def _toml(value: Any) -> str:
+    """A TOML value (inline tables and arrays; JSON's strings are TOML basic strings)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        inner = ", ".join(f"{_key(str(k))} = {_toml(v)}" for k, v in value.items())
+        return "{ " + inner + " }" if inner else "{}"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
 
 GITIGNORE = "build/\n*.mo\n"
 
@@ -86,7 +128,7 @@ def new_project(folder: Path) -> StageResult:
     if folder.is_dir() and any(folder.iterdir()):
         raise ToolkitError(f"{folder} is not empty: give a new folder name (nothing was written)")
     files = {
-        "pyproject.toml": PYPROJECT,
+        "pyproject.toml": pyproject_text(),
         f"source_articles/{EXAMPLE_SLUG}.md": EXAMPLE_ARTICLE,
         ".gitignore": GITIGNORE,
     }
