@@ -271,8 +271,9 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
-def _get(url: str) -> tuple[str, str]:
-    """A GET through a plain socket (the tests' network guard allows loopback sockets)."""
+def _get(url: str, headers: dict[str, str] | None = None) -> tuple[str, str]:
+    """A GET through a plain socket (the tests' network guard allows loopback sockets);
+    `headers` (lower-case names) receives the response's headers."""
     host, port, path = re.match(r"http://([^:/]+):(\d+)(/.*)", url).groups()
     with socket.socket() as sock:
         sock.settimeout(10)
@@ -282,7 +283,10 @@ def _get(url: str) -> tuple[str, str]:
         while chunk := sock.recv(65536):
             data += chunk
     head, _, body = data.decode("utf-8").partition("\r\n\r\n")
-    return head.splitlines()[0], body
+    status, *fields = head.splitlines()
+    if headers is not None:
+        headers.update((k.lower(), v.strip()) for k, _, v in (f.partition(":") for f in fields))
+    return status, body
 
 
 def test_serve_answers_the_root_page_then_stops(tmp_path: Path) -> None:
@@ -335,11 +339,16 @@ def test_watch_rebuilds_when_a_source_changes(tmp_path: Path) -> None:
 
 def test_the_library_server_serves_a_folder_on_a_free_port(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<html>hello</html>")
+    (tmp_path / "captions.vtt").write_text("WEBVTT\n")
     server = make_server(tmp_path, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever)
     thread.start()
     try:
         assert _get(url_of(server)) == ("HTTP/1.0 200 OK", "<html>hello</html>")
+        headers: dict[str, str] = {}
+        assert _get(url_of(server) + "captions.vtt", headers)[1] == "WEBVTT\n"
+        assert headers["content-type"] == "text/vtt; charset=utf-8"
+        assert _get(url_of(server) + "../../etc/passwd")[0] == "HTTP/1.0 404 File not found"
     finally:
         server.shutdown()
         server.server_close()

@@ -23,6 +23,16 @@ log = logging.getLogger(__name__)
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    # a browser plays captions only when they come as text/vtt (not every system's
+    # mimetypes knows .vtt); the text files are UTF-8
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".vtt": "text/vtt; charset=utf-8",
+        ".mp3": "audio/mpeg",
+        ".txt": "text/plain; charset=utf-8",
+        ".md": "text/markdown; charset=utf-8",
+    }
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
         # a request is not a diagnostic: shown with -v only
         log.info("%s %s", self.address_string(), format % args)
