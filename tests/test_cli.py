@@ -129,6 +129,13 @@ def test_usage_errors_exit_2(project: Path) -> None:
         "Error: Invalid value for '--port': 70000 is not in the range 0<=x<=65535.\n"
     )
     assert run("nonsense").exit_code == 2
+    # what was typed is quoted back with its control characters escaped, never raw
+    typed = run("x\x1b[2J", "-q")
+    assert typed.exit_code == 2
+    assert typed.stderr.endswith("Error: No such command 'x\\x1b[2J'.\n")
+    typed = run("build", "--format", "\x1b]0;x\x07")
+    assert typed.exit_code == 2
+    assert "\x1b" not in typed.stderr and "\x07" not in typed.stderr
 
 
 # --- one JSON schema ----------------------------------------------------------------------

@@ -135,6 +135,7 @@ class ToolkitGroup(click.Group):
             label = click.style("Error:", fg="red")
             click.echo(f"{label} {printable(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
+        # Click's own usage errors quote what was typed with repr(): escapes stay escaped
 
 
 @click.group(cls=ToolkitGroup)
