@@ -244,11 +244,14 @@ def test_unknown_voice(project: Path) -> None:
     assert not (project / "build").exists()
 
 
-def test_locale_espeak_cannot_speak_names_engines_that_can(project: Path) -> None:
+def test_locale_espeak_cannot_speak_names_engines_that_can(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("toolkit.audio.engines.gtts._online", lambda: True)  # as if online
     with pytest.raises(EngineError) as caught:
         generate_audio(Project.load(project), ["tl"], [], engine="espeak")
     message = str(caught.value)
-    assert message.startswith("espeak has no voice for tl")
+    assert message.startswith("tl: espeak has no voice for tl")
     assert "engines that can: gtts" in message
     assert not (project / "build").exists()
 

@@ -146,6 +146,7 @@ def test_every_command_prints_one_json_object_with_its_name(project: Path) -> No
         ["extract"], ["init", "es"], ["update"], ["compile"], ["render"], ["status"], ["check"],
         ["engines"], ["build", "--locale", "en"], ["verify", str(project / "build/bundles/en.zip")],
         ["new", str(project / "another")], ["audio", "--locale", "en"],
+        ["normalize", "--locale", "en", "Take 2 tablets."],
     ]  # fmt: skip
     assert sorted({c[0] for c in commands} | {"serve"}) == sorted(main.commands)
     for args in commands:

@@ -81,8 +81,9 @@ def engine(sleeps: Sleeps) -> GttsEngine:
     return GttsEngine(AudioConfig(gtts_retries=2, gtts_timeout=3.0), Path("."), sleep=sleeps)
 
 
-def test_is_an_engine(engine: GttsEngine) -> None:
+def test_is_an_engine(engine: GttsEngine, monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(engine, Engine)
+    monkeypatch.setattr("toolkit.audio.engines.gtts._online", lambda: True)
     assert engine.available() == (True, "")
     assert engine.version() == "gTTS 2.5.4"
 
@@ -115,6 +116,17 @@ def test_voices_are_checked(engine: GttsEngine) -> None:
         engine.resolve_voice("en", configured="en@evil.example")
     with pytest.raises(EngineError, match="gtts has no voice for ht"):
         engine.resolve_voice("ht")
+
+
+def test_offline_it_says_it_needs_the_internet(engine: GttsEngine) -> None:
+    # the network is blocked in tests: the real connection probe fails at once
+    from toolkit.audio.engines import gtts
+
+    gtts._online.cache_clear()
+    ok, why = engine.available()
+    assert not ok
+    assert why.startswith("needs the internet: translate.google.com cannot be reached")
+    gtts._online.cache_clear()
 
 
 def test_split_sentence_at_clauses_then_words() -> None:

@@ -96,3 +96,50 @@ class TestWithJoe:
         assert float(np.sqrt(np.mean(result.pcm**2))) > 0.02
         faster = engine.synthesize(sentence, PACKAGE, 200)
         assert 1.2 < result.seconds / faster.seconds < 1.7
+
+
+class TestVoicesCheckedBeforeWork:
+    """A Piper voice that cannot speak a locale fails before anything is synthesized (it
+    used to speak the source language for half a minute first)."""
+
+    pytestmark = needs_piper
+
+    def test_build_fails_before_synthesis(
+        self, project: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from click.testing import CliRunner
+
+        from toolkit.cli import main
+
+        (project / "locales" / "es").mkdir(parents=True)
+        (project / "pyproject.toml").write_text(
+            f'[tool.toolkit]\nlocales = ["es"]\n[tool.toolkit.audio]\nengine = "piper"\n'
+            f'piper_model = "{PACKAGE}"\n',
+            encoding="utf-8",
+        )
+        spoken: list[str] = []
+        monkeypatch.setattr(PiperEngine, "synthesize", lambda self, s, v, r: spoken.append(s))
+        for command in ("build", "audio"):
+            result = CliRunner().invoke(main, ["--project", str(project), command])
+            assert result.exit_code == 1
+            assert result.output.startswith(
+                f"Error: es: piper voice '{PACKAGE}' speaks en_US, not es"
+            ), result.output
+        assert spoken == []
+        assert not (project / "build" / "site").exists()
+
+    def test_engine_per_locale(self, project: Path) -> None:
+        from toolkit.audio.pipeline import check_voices
+        from toolkit.project import Project
+
+        (project / "locales" / "es").mkdir(parents=True)
+        (project / "pyproject.toml").write_text(
+            f'[tool.toolkit]\nlocales = ["es"]\n[tool.toolkit.audio]\npiper_model = "{PACKAGE}"\n'
+            '[tool.toolkit.audio.engines]\nen = "piper"\n',
+            encoding="utf-8",
+        )
+        chosen = check_voices(Project.load(project), ["en", "es"])
+        assert {loc: (e.name, v) for loc, (e, v) in chosen.items()} == {
+            "en": ("piper", PACKAGE),
+            "es": ("espeak", "es-419"),
+        }

@@ -106,8 +106,9 @@ def test_broken_plugins_are_clear_errors(plugins) -> None:
         get_engine("odd", AudioConfig(), Path("."))
 
 
-def test_engines_for_locale(plugins) -> None:
+def test_engines_for_locale(plugins, monkeypatch: pytest.MonkeyPatch) -> None:
     plugins()
+    monkeypatch.setattr("toolkit.audio.engines.gtts._online", lambda: True)  # as if online
     config = AudioConfig()
     assert engines_for_locale("es", config, Path(".")) == [
         ("espeak", "es-419"),
@@ -121,6 +122,8 @@ def test_engines_for_locale(plugins) -> None:
     assert engines_for_locale("ja", config, Path(".")) == [("gtts", "ja")]
     assert engines_for_locale("ht", config, Path(".")) == [("espeak", "ht")]
     assert engines_for_locale("xh", config, Path(".")) == []
+    monkeypatch.setattr("toolkit.audio.engines.gtts._online", lambda: False)
+    assert engines_for_locale("ja", config, Path(".")) == []  # gTTS needs the internet
 
 
 def test_configured_voices_are_used_and_checked(plugins) -> None:

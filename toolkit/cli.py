@@ -332,9 +332,18 @@ def render(ctx: click.Context, locales: tuple[str, ...], min_translated: float |
 @locale_option
 @article_option
 @click.option("--engine", default=None, help="Speech engine (see `toolkit engines`).")
+@click.option(
+    "--script",
+    is_flag=True,
+    help="Also write spoken.txt beside each MP3: what the voice was given, one line a sentence.",
+)
 @click.pass_context
 def audio(
-    ctx: click.Context, locales: tuple[str, ...], articles: tuple[str, ...], engine: str | None
+    ctx: click.Context,
+    locales: tuple[str, ...],
+    articles: tuple[str, ...],
+    engine: str | None,
+    script: bool,
 ) -> None:
     """Generate the audio version (MP3, captions, chapters) of every publishable pair.
 
@@ -343,14 +352,48 @@ def audio(
     \b
         toolkit audio --locale es
         toolkit audio --engine gtts --article ketamine-for-depression
+        toolkit audio --locale fr --script
     """
     from .audio import generate_audio
 
     with _progress("Synthesizing") as progress:
         result = generate_audio(
-            _project(ctx), list(locales), list(articles), engine=engine, progress=progress
+            _project(ctx),
+            list(locales),
+            list(articles),
+            engine=engine,
+            progress=progress,
+            script=script,
         )
     _emit(result)
+
+
+@main.command()
+@click.option("--locale", "locale", required=True, help="Locale whose voice is given the text.")
+@click.argument("text", nargs=-1)
+@click.pass_context
+def normalize(ctx: click.Context, locale: str, text: tuple[str, ...]) -> None:
+    """Print what a voice will be given for TEXT, one line per sentence (stdin without TEXT).
+
+    Uses the project's pronunciation lexicon; what the locale cannot say is a warning on
+    stderr naming the token and what to add.
+
+    Example:
+
+    \b
+        toolkit normalize --locale es "Tome 2,5 mg b.i.d. Llame al 988."
+        toolkit normalize --locale fr < article.txt
+    """
+    from .audio import normalize_script
+
+    source = " ".join(text) if text else sys.stdin.read()
+    folder = Path(ctx.meta.get("toolkit.project", Path(".")))
+    project = _project(ctx) if (folder / "source_articles").is_dir() else None
+    script = normalize_script(project, locale, source)
+    for warning in script.warnings:
+        if not _quiet(ctx):  # a diagnostic: -q prints only results and errors
+            click.echo(printable(f"Warning: {warning}"), err=True)
+    _emit(script)
 
 
 @main.command()

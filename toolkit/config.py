@@ -60,6 +60,10 @@ class AudioConfig:
     #: seconds; gTTS requests never wait forever
     gtts_timeout: float = 15.0
     gtts_retries: int = 4
+    #: numbers always read digit by digit besides the lexicon's (local crisis lines, codes)
+    phone_numbers: tuple[str, ...] = ()
+    #: per locale: the engine that speaks it ({"en": "piper"}); others use `engine`
+    engines: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ def _engine_name(project: Project, engine: str | None) -> str:
 
 
 def _pair_key(project: Project, article: Article, locale: str, engine: str) -> str:
+    from .audio.pipeline import lexicon_digests
+
     paths = project.paths
     source = locale == project.source_locale
     voice = project.config.audio.voices.get(engine, {}).get(locale, "")
@@ -74,7 +76,7 @@ def _pair_key(project: Project, article: Article, locale: str, engine: str) -> s
         article.path.read_bytes(),
         "" if source else (file_digest(paths.catalog(locale, article.slug)) or "-"),
         "" if source else (file_digest(paths.glossary(locale)) or "-"),
-        file_digest(paths.lexicon(locale)) or "-",
+        *lexicon_digests(paths, locale),  # lexicon/pt.toml and lexicon/pt_BR.toml
         voice,
     )
 
@@ -102,6 +104,10 @@ def build(
 ) -> StageResult:
     """Compile, check, render, speak, page and bundle every publishable pair that changed."""
     engine_name = _engine_name(project, engine)
+    from .audio.pipeline import check_voices
+
+    # every locale's engine and voice, checked before any work (issue 10)
+    check_voices(project, _site_locales(project, locales), engine)
     state = _state(project, engine_name)
     if force:
         state.items = {}
@@ -297,9 +303,10 @@ def _make_audio(
 ) -> dict[str, Any]:
     """Speak the pair into `folder` (audio.mp3, captions.vtt, chapters.vtt)."""
     from .audio import resolve_voice, synthesize_article
+    from .audio.pipeline import engine_for
 
     config = project.config.audio
-    speaker = _speaker(project, _engine_name(project, engine))
+    speaker = _speaker(project, engine_for(config, locale, engine))
     paths = project.paths
     clip = synthesize_article(
         pair.blocks,

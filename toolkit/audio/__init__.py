@@ -13,6 +13,8 @@ from .pipeline import AudioResult, generate_audio, resolve_voice, synthesize_art
 
 __all__ = [
     "AudioResult",
+    "Script",
+    "normalize_script",
     "EngineInfo",
     "EnginesReport",
     "engines_report",
@@ -80,10 +82,12 @@ def engines_report(project: Any, locale: str | None = None) -> EnginesReport:
     from ..errors import ToolkitError
     from ..locales import normalize_locale
     from .engines.registry import configured_voice, engine_names, get_engine
+    from .pipeline import check_voice
 
     config = project.config.audio
     wanted = normalize_locale(locale) if locale else None
     infos = []
+    problems: list[str] = []
     for name in engine_names():
         try:
             engine = get_engine(name, config, project.root)
@@ -103,6 +107,16 @@ def engines_report(project: Any, locale: str | None = None) -> EnginesReport:
         except ToolkitError as exc:
             infos.append(EngineInfo(name, False, str(exc), ""))
             continue
+        for configured_locale, voice in sorted(config.voices.get(name, {}).items()):
+            try:
+                engine.resolve_voice(normalize_locale(configured_locale), voice)
+                problem = check_voice(engine, normalize_locale(configured_locale), voice)
+            except ToolkitError as exc:
+                problem = str(exc)
+            if problem:
+                problems.append(
+                    f"[tool.toolkit.audio.voices.{name}] {configured_locale}: {problem}"
+                )
         cannot = ""
         if wanted is not None:
             try:
@@ -111,4 +125,43 @@ def engines_report(project: Any, locale: str | None = None) -> EnginesReport:
             except ToolkitError as exc:
                 voices, cannot = {}, str(exc)
         infos.append(EngineInfo(name, True, "", version, dict(sorted(voices.items())), cannot))
+    if problems:
+        raise ToolkitError(
+            f"{len(problems)} configured voice(s) cannot be used:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
     return EnginesReport(wanted, tuple(infos))
+
+
+@dataclass(frozen=True)
+class Script:
+    """What a voice will be given: one line per sentence, and what the locale cannot say."""
+
+    locale: str
+    sentences: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        return list(self.sentences)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "locale": self.locale,
+            "sentences": list(self.sentences),
+            "warnings": list(self.warnings),
+        }
+
+
+def normalize_script(project: Any, locale: str, text: str) -> Script:
+    """`text` split into sentences and normalized exactly as the audio stage does it, with
+    the project's lexicon and configured phone numbers (`toolkit normalize`)."""
+    from ..locales import normalize_locale
+    from .normalize import load_lexicon, normalize_sentences
+
+    code = normalize_locale(locale)
+    lexicon = load_lexicon(code, project.paths.lexicon if project is not None else None)
+    if project is not None:
+        lexicon = lexicon.with_phone_numbers(tuple(project.config.audio.phone_numbers))
+    done = normalize_sentences(text, code, lexicon)
+    warnings = tuple(dict.fromkeys(w for n in done for w in n.warnings))
+    return Script(code, tuple(n.text for n in done), warnings)

@@ -32,7 +32,7 @@ import numpy as np
 
 from ..config import AudioConfig
 from ..errors import EngineError, ToolkitError
-from ..files import write_atomic
+from ..files import write_atomic, write_if_changed
 from ..locales import normalize_locale
 from ..models import StageResult, TextBlock
 from .cache import AudioCache, cache_key, to_int16
@@ -51,7 +51,7 @@ from .encode import (
     tag_mp3,
 )
 from .engines.base import Engine
-from .normalize import Lexicon, load_lexicon, normalize
+from .normalize import Lexicon, load_lexicon, normalize_text
 
 log = logging.getLogger(__name__)
 
@@ -143,9 +143,22 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 def count_words(text: str) -> int:
     """Spoken words: whitespace-separated words, and each CJK character as one (a syllable
-    in Chinese; Vietnamese words are counted per written syllable too)."""
+    in Chinese; Vietnamese words are counted per written syllable too). A number left in
+    digits for the voice (Arabic) counts as the words it is read as: one per non-zero digit,
+    the "and"s between them, and the decimal mark (120 is three, 2.5 is three)."""
     cjk = len(_CJK.findall(text))
-    return cjk + len(_WORD.findall(_CJK.sub(" ", text)))
+    text = _CJK.sub(" ", text)
+    spoken_digits = 0
+    for number in _DIGITS.findall(text):
+        for run in re.split(r"[.,]", number):
+            nonzero = sum(ch != "0" for ch in run)
+            spoken_digits += max(1, 2 * nonzero - 1)
+        spoken_digits += len(re.findall(r"[.,]", number))
+    words = len(_WORD.findall(_DIGITS.sub(" ", text)))
+    return cjk + words + spoken_digits
+
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _split(text: str, locale: str) -> list[str]:
@@ -156,6 +169,16 @@ def _split(text: str, locale: str) -> list[str]:
 
 def _speakable(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def _warn_once(locale: str, warning: str) -> None:
+    """What a locale cannot say, once per process (an article repeats its tokens)."""
+    if (locale, warning) not in _warned:
+        _warned.add((locale, warning))
+        log.warning("%s: %s", locale, warning)
 
 
 def plan(
@@ -178,7 +201,10 @@ def plan(
         block_voice = voice if block_locale == locale else voice_for(block_locale)
         lexicon = lexicon_for(block_locale)
         for text in _split(block.text, block_locale):
-            spoken = normalize(text, block_locale, lexicon)
+            normalized = normalize_text(text, block_locale, lexicon)
+            spoken = normalized.text
+            for warning in normalized.warnings:
+                _warn_once(block_locale, warning)
             if not _speakable(spoken):
                 continue
             key = cache_key(engine.name, version, block_voice, speech_rate(config.rate), spoken)
@@ -631,7 +657,8 @@ def prepare_article(
 
     def lexicon_for(code: str) -> Lexicon:
         if code not in lexicons:
-            lexicons[code] = load_lexicon(code, project_lexicon)
+            lexicon = load_lexicon(code, project_lexicon)
+            lexicons[code] = lexicon.with_phone_numbers(tuple(config.phone_numbers))
         return lexicons[code]
 
     def voice_for(code: str) -> str:
@@ -853,6 +880,101 @@ def resolve_voice(
         raise EngineError(f"{exc}; {could}") from None
 
 
+#: language codes that name the same language as another code (espeak's cmn and yue are
+#: Chinese; gTTS keeps the old iw, jw, tl)
+_SAME_LANGUAGE = {"cmn": "zh", "yue": "zh", "iw": "he", "jw": "jv", "tl": "fil", "no": "nb"}
+
+
+def _language(tag: str) -> str:
+    first = tag.replace("_", "-").split("-")[0].lower()
+    return _SAME_LANGUAGE.get(first, first)
+
+
+def engine_for(config: AudioConfig, locale: str, override: str | None = None) -> str:
+    """The engine that speaks `locale`: --engine, else `[tool.toolkit.audio.engines]`'s
+    entry for the locale (or its language), else `engine`."""
+    if override:
+        return override
+    wanted = normalize_locale(locale)
+    for key, name in config.engines.items():
+        if normalize_locale(key) == wanted:
+            return name
+    for key, name in config.engines.items():
+        if normalize_locale(key) == wanted.split("_")[0]:
+            return name
+    return config.engine
+
+
+def check_voice(engine: Engine, locale: str, voice: str) -> str | None:
+    """Why `voice` of `engine` must not speak `locale` (None when it may): a voice declares
+    its languages (espeak's voice list, Piper's model config, gTTS's language codes)."""
+    languages = getattr(engine, "voice_languages", None)
+    if languages is None:
+        return None  # a plugin that does not say: its resolve_voice is all we have
+    try:
+        tags = tuple(languages(voice))
+    except EngineError as exc:
+        return str(exc)
+    wanted = _language(locale)
+    if any(_language(tag) == wanted for tag in tags):
+        return None
+    return (
+        f"{engine.name} voice {voice!r} speaks {', '.join(tags) or 'an unknown language'}, "
+        f"not {locale}: set a {locale} voice in [tool.toolkit.audio.voices.{engine.name}] "
+        f"(`toolkit engines --locale {locale}` lists them)"
+    )
+
+
+def check_voices(
+    project: Any, locales: Sequence[str], engine: str | None = None
+) -> dict[str, tuple[Engine, str]]:
+    """(engine, voice) for every locale, all checked before any work: an unknown or
+    unavailable engine, a voice that does not exist and a voice of another language are
+    one EngineError listing every problem."""
+    from .engines.registry import get_engine
+
+    config: AudioConfig = project.config.audio
+    engines: dict[str, Engine] = {}
+    chosen: dict[str, tuple[Engine, str]] = {}
+    problems: list[str] = []
+    broken: set[str] = set()
+    for locale in locales:
+        name = engine_for(config, locale, engine)
+        if name in broken:
+            continue
+        try:
+            if name not in engines:
+                speaker = get_engine(name, config, project.root)
+                ok, why = speaker.available()
+                if not ok:
+                    raise EngineError(f"engine {name!r} is not available: {why}")
+                engines[name] = speaker
+        except EngineError as exc:
+            broken.add(name)
+            problems.append(str(exc))  # the engine's, not one locale's
+            continue
+        speaker = engines[name]
+        try:
+            voice = resolve_voice(speaker, locale, config, project.root)
+        except EngineError as exc:
+            problems.append(f"{locale}: {exc}; nothing was synthesized")
+            continue
+        problem = check_voice(speaker, locale, voice)
+        if problem:
+            problems.append(f"{locale}: {problem}; nothing was synthesized")
+        else:
+            chosen[locale] = (speaker, voice)
+    if problems:
+        unique = [p.removesuffix("; nothing was synthesized") for p in problems]
+        if len(problems) == 1:
+            raise EngineError(problems[0])
+        raise EngineError(
+            f"{len(unique)} engine and voice problems, nothing was synthesized:\n"
+            + "\n".join(f"  - {p}" for p in unique)
+        )
+    return chosen
+
+
 # -- the stage -----------------------------------------------------------------------------
 
 
@@ -927,102 +1049,37 @@ def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: s
         article.path.read_bytes(),
         "" if locale == source else (file_digest(paths.catalog(locale, article.slug)) or "-"),
         "" if locale == source else (file_digest(paths.glossary(locale)) or "-"),
-        file_digest(paths.lexicon(locale)) or "-",
-        file_digest(paths.lexicon(source)) or "-",
+        *lexicon_digests(paths, locale),
+        *lexicon_digests(paths, source),
     )
 
 
-def generate_audio(
+def lexicon_digests(paths: Any, locale: str) -> list[str]:
+    """Digests of every project lexicon file `locale` reads (`pt.toml` and `pt_BR.toml`)."""
+    from ..state import file_digest
+    from .lexicon import candidates
+
+    return [file_digest(paths.lexicon(code)) or "-" for code in candidates(locale)]
+
+
+def _speak_jobs(
     project: Any,
-    locales: Sequence[str] | None = None,
-    slugs: Sequence[str] | None = None,
-    engine: str | None = None,
-    progress: Progress | None = None,
-    *,
-    workers: int | None = None,
-    force: bool = False,
-) -> StageResult:
-    """Audio for every publishable (article, locale) pair of `project` (the source language
-    included when no locale is asked for, as in the site).
-
-    Pairs that are not publishable are skipped with the reason. The engine is checked before
-    any work: unknown, unavailable, or unable to speak a requested locale is an EngineError.
-    Every pair is planned first. With many pairs, the voices' pace calibration and sentences
-    shared by several pairs are synthesized first; then each pair is spoken, assembled and
-    encoded by one worker. With few pairs (a long article), sentences are spread over the
-    cores first, then the pairs are encoded.
-    """
-    from ..publishing import assess, join_reasons
-    from ..render import render_assessed, source_pair
-    from .engines.registry import get_engine
-
-    config: AudioConfig = project.config.audio
+    jobs: list[Prepared],
+    speaker: Engine,
+    config: AudioConfig,
+    done: dict[str, AudioResult],
+    progress: Progress | None,
+    workers: int | None,
+) -> int:
+    """Synthesize, assemble and write the planned pairs of one engine; how many sentences
+    were spoken now."""
     paths = project.paths
-    name = engine or config.engine
-    speaker = get_engine(name, config, project.root)
-    ok, why = speaker.available()
-    if not ok:
-        raise EngineError(f"engine {name!r} is not available: {why}")
-    chosen = project.select_locales(list(locales or []))
-    if not locales:
-        chosen = sorted({project.source_locale, *chosen})
-    articles = project.articles(list(slugs or []) or None)
-    voices = {locale: resolve_voice(speaker, locale, config, project.root) for locale in chosen}
-    result = StageResult("audio")
-    jobs: list[Prepared] = []
-    for locale in chosen:
-        for article in articles:
-            what = f"{locale}/{article.slug}"
-            quick = _quick_key(project, article, locale, speaker, voices[locale])
-            state_path = paths.audio_state(locale, article.slug)
-            site = paths.article_site(locale, article.slug)
-            if (
-                not force
-                and _read_state(state_path).get("quick") == quick
-                and all((site / name).is_file() for name in OUTPUTS)
-            ):
-                result.unchanged += 1
-                continue
-            if locale == project.source_locale:
-                pair = source_pair(project, article)
-            else:
-                assessment = assess(project, article, locale)
-                if not assessment.publishable:
-                    reasons = join_reasons(assessment.reasons) or "not publishable"
-                    result.skipped.append((what, reasons))
-                    continue
-                pair = render_assessed(project, article, assessment)
-            prepared = prepare_article(
-                pair.blocks,
-                locale,
-                speaker,
-                voices[locale],
-                config,
-                site,
-                pair.title,
-                project_lexicon=paths.lexicon,
-                state_path=state_path,
-                force=force,
-                label=what,
-                quick=quick,
-            )
-            if prepared.stored is not None:
-                result.unchanged += 1
-                # the files changed but not what is said: remember them, for the fast path
-                state = {"inputs": prepared.inputs, "quick": quick, "result": prepared.stored}
-                data = json.dumps(state, indent=1, sort_keys=True).encode() + b"\n"
-                write_atomic(state_path, data)
-            else:
-                jobs.append(prepared)
-    if not jobs:
-        return result
     cache = AudioCache(paths.audio_cache_dir)
     rate = speech_rate(config.rate)
     everything = [s for job in jobs for s in job.sentences]
     count = _workers(speaker, workers, len(jobs), per_worker=2)
     # the longest pairs first: the last worker to finish is not left with a long one
     jobs.sort(key=lambda job: -sum(len(s.spoken) for s in job.sentences))
-    done: dict[str, AudioResult] = {}
     if count > 1:
         table = PaceTable(cache.folder)
         unique = list({s.key: s for s in everything if not cache.has(s.key)}.values())
@@ -1074,6 +1131,107 @@ def generate_audio(
             done[job.label] = _encode_job(job, str(cache.folder), speaker.name, config)
             if progress:
                 progress(index, len(jobs), f"encoding {job.label}")
+    return synthesized
+
+
+def generate_audio(
+    project: Any,
+    locales: Sequence[str] | None = None,
+    slugs: Sequence[str] | None = None,
+    engine: str | None = None,
+    progress: Progress | None = None,
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    script: bool = False,
+) -> StageResult:
+    """Audio for every publishable (article, locale) pair of `project` (the source language
+    included when no locale is asked for, as in the site).
+
+    Pairs that are not publishable are skipped with the reason. The engine is checked before
+    any work: unknown, unavailable, or unable to speak a requested locale is an EngineError.
+    Every pair is planned first. With many pairs, the voices' pace calibration and sentences
+    shared by several pairs are synthesized first; then each pair is spoken, assembled and
+    encoded by one worker. With few pairs (a long article), sentences are spread over the
+    cores first, then the pairs are encoded.
+    """
+    from ..publishing import assess, join_reasons
+    from ..render import render_assessed, source_pair
+
+    config: AudioConfig = project.config.audio
+    paths = project.paths
+    chosen = project.select_locales(list(locales or []))
+    if not locales:
+        chosen = sorted({project.source_locale, *chosen})
+    articles = project.articles(list(slugs or []) or None)
+    speakers = check_voices(project, chosen, engine)
+    voices = {locale: voice for locale, (_, voice) in speakers.items()}
+    result = StageResult("audio")
+    by_engine: dict[str, list[Prepared]] = {}
+    for locale in chosen:
+        speaker = speakers[locale][0]
+        jobs = by_engine.setdefault(speaker.name, [])
+        for article in articles:
+            what = f"{locale}/{article.slug}"
+            quick = _quick_key(project, article, locale, speaker, voices[locale])
+            state_path = paths.audio_state(locale, article.slug)
+            site = paths.article_site(locale, article.slug)
+            if (
+                not force
+                and not script  # the script needs the plan: a pair is planned, not spoken
+                and _read_state(state_path).get("quick") == quick
+                and all((site / name).is_file() for name in OUTPUTS)
+            ):
+                result.unchanged += 1
+                continue
+            if locale == project.source_locale:
+                pair = source_pair(project, article)
+            else:
+                assessment = assess(project, article, locale)
+                if not assessment.publishable:
+                    reasons = join_reasons(assessment.reasons) or "not publishable"
+                    result.skipped.append((what, reasons))
+                    continue
+                pair = render_assessed(project, article, assessment)
+            prepared = prepare_article(
+                pair.blocks,
+                locale,
+                speaker,
+                voices[locale],
+                config,
+                site,
+                pair.title,
+                project_lexicon=paths.lexicon,
+                state_path=state_path,
+                force=force,
+                label=what,
+                quick=quick,
+            )
+            if script:
+                lines = "".join(f"{s.spoken}\n" for s in prepared.sentences)
+                spoken_txt = site / "spoken.txt"
+                if write_if_changed(spoken_txt, lines.encode("utf-8")):
+                    result.written.append(paths.relative(spoken_txt))
+            if prepared.stored is not None:
+                result.unchanged += 1
+                # the files changed but not what is said: remember them, for the fast path
+                state = {"inputs": prepared.inputs, "quick": quick, "result": prepared.stored}
+                data = json.dumps(state, indent=1, sort_keys=True).encode() + b"\n"
+                write_atomic(state_path, data)
+            else:
+                jobs.append(prepared)
+    done: dict[str, AudioResult] = {}
+    synthesized = 0
+    total: set[str] = set()
+    for name, jobs in by_engine.items():
+        if not jobs:
+            continue
+        speaker = next(e for e, _ in speakers.values() if e.name == name)
+        total.update(s.key for job in jobs for s in job.sentences)
+        synthesized += _speak_jobs(project, jobs, speaker, config, done, progress, workers)
+    jobs = [job for group in by_engine.values() for job in group]
+    if not jobs:
+        return result
     for job in sorted(jobs, key=lambda j: j.label):
         audio = done[job.label]
         result.written += [paths.relative(p) for p in audio.written]
@@ -1083,7 +1241,6 @@ def generate_audio(
             f"{audio.loudness:.1f} LUFS, peak {audio.peak:.1f} dBFS ({audio.engine} {audio.voice})"
         )
     result.notes.append(
-        f"synthesized {synthesized} of {len({s.key for s in everything})} sentences "
-        "(the rest from the cache)"
+        f"synthesized {synthesized} of {len(total)} sentences (the rest from the cache)"
     )
     return result

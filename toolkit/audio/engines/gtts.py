@@ -62,6 +62,30 @@ _LOCALE_CODES = {
 }
 
 
+_HOST = "translate.google.com"
+
+
+@cache
+def _online() -> bool:
+    """Whether Google's endpoint answers a TCP connection (once per process, 3 s at most)."""
+    import socket
+
+    reached: list[bool] = []
+
+    def probe() -> None:
+        try:
+            socket.create_connection((_HOST, 443), timeout=3).close()
+            reached.append(True)
+        except OSError:
+            pass
+
+    # the name lookup has no timeout of its own: bound the whole probe
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(4)
+    return bool(reached)
+
+
 @cache
 def _languages() -> dict[str, str]:
     from gtts.lang import tts_langs
@@ -189,7 +213,16 @@ class GttsEngine:
             import requests  # noqa: F401
         except ImportError as exc:
             return False, f"gTTS is not installed ({exc}): pip install gTTS==2.5.4"
+        if not _online():
+            return False, (
+                f"needs the internet: {_HOST} cannot be reached from here (gTTS speaks "
+                "through Google's servers); use espeak or piper offline"
+            )
         return True, ""
+
+    def voice_languages(self, voice: str) -> tuple[str, ...]:
+        """gTTS's language code of `voice` (`es@com.mx`: es)."""
+        return (self._check_voice(voice).partition("@")[0],)
 
     def version(self) -> str:
         try:

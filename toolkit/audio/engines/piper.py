@@ -99,6 +99,10 @@ class PiperEngine:
             )
         return spec
 
+    def voice_languages(self, voice: str) -> tuple[str, ...]:
+        """The language the model's own config declares (`language.code`)."""
+        return (find_model(voice, self.root).language,)
+
     def synthesize(self, sentence: str, voice: str, rate: int) -> Synthesis:
         from piper import SynthesisConfig
 
