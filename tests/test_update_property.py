@@ -54,33 +54,48 @@ def cli(project: Path, *args: str) -> None:
     assert result.exit_code == 0, result.output
 
 
+def read(po_path: Path) -> polib.POFile:
+    """The catalog as polib reads it, whatever line endings the translator's editor saved."""
+    data = po_path.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return polib.pofile(data.decode("utf-8"))
+
+
+#: a round is the translator's save (with their editor's line endings), then source edits
+endings = st.sampled_from(["\n", "\r\n", "\r"])
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.lists(edit, min_size=1, max_size=4), min_size=1, max_size=3))
+@given(
+    st.lists(st.tuples(endings, st.lists(edit, min_size=1, max_size=4)), min_size=1, max_size=3),
+    st.lists(st.integers(0, 5), max_size=2),
+)
 def test_every_earlier_translation_is_still_active_fuzzy_or_obsolete(
-    rounds: list[list[tuple]],
+    rounds: list[tuple[str, list[tuple]]], repeated: list[int]
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
         (project / "source_articles").mkdir()
         source = project / "source_articles" / "care.md"
         paragraphs = list(PARAGRAPHS)
+        for index in repeated:  # repeated paragraphs from the start (msgctxt "occurrence 2")
+            paragraphs.append(PARAGRAPHS[index])
         source.write_text("\n\n".join(paragraphs) + "\n")
         cli(project, "extract")
         cli(project, "init", "es")
         po_path = project / "locales/es/LC_MESSAGES/care.po"
         given_translations: set[str] = set()
-        for steps in rounds:
+        for ending, steps in rounds:
             # the translator translates whatever is empty, with a unique text
-            po = polib.pofile(str(po_path))
+            po = read(po_path)
             for entry in po:
                 if not entry.obsolete and not entry.msgstr:
                     entry.msgstr = f"ES{len(given_translations)} {entry.msgid}"
                     given_translations.add(entry.msgstr)
-            po.save()
+            po_path.write_bytes(str(po).replace("\n", ending).encode("utf-8") + ending.encode())
             for step in steps:
                 paragraphs = apply(paragraphs, step)
             source.write_text("\n\n".join(paragraphs) + "\n")
             cli(project, "extract")
             cli(project, "update")
-            kept = {entry.msgstr for entry in polib.pofile(str(po_path)) if entry.msgstr}
+            kept = {entry.msgstr for entry in read(po_path) if entry.msgstr}
             assert given_translations <= kept

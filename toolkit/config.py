@@ -77,7 +77,7 @@ class Config:
     source_locale: str = "en"
     #: empty means: every folder under locales/ besides templates/
     locales: tuple[str, ...] = ()
-    wrap_width: int = 76
+    wrap_width: int = 79
     #: percent of entries that must be translated for a pair to be published
     min_translated: float = 100.0
     readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)

@@ -35,8 +35,7 @@ def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
             todo.append((slug, source, pot))
     # every changed article is parsed before the first write: one bad source writes nothing
     if todo:  # load the parsers here, once, so forked workers inherit them
-        import babel.messages.pofile  # noqa: F401
-
+        from . import po  # noqa: F401
         from .articles import block_parser
 
         block_parser()
@@ -58,8 +57,8 @@ def _template_bytes(job: tuple[ProjectPaths, Path]) -> bytes:
     from .articles import read_article
 
     paths, source = job
-    template = catalogs.template_for(read_article(source, paths), paths.relative(source))
-    return catalogs.catalog_bytes(template, paths.config.wrap_width)
+    article = read_article(source, paths)
+    return catalogs.template_bytes(article, paths.relative(source), paths.config.wrap_width)
 
 
 def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -> StageResult:
@@ -79,11 +78,11 @@ def init_locale(project: Project, locale: str, slugs: list[str] | None = None) -
             continue
         if not pot.exists():
             raise CatalogError(f"{paths.relative(pot)} does not exist: run `toolkit extract` first")
-        catalogs.read_catalog(pot, shown=paths.relative(pot))  # a broken template stops here
-        pending.append((pot, po))
-    for pot, po in pending:
-        width = project.config.wrap_width
-        write_atomic(po, catalogs.new_catalog_bytes(pot.read_bytes(), locale, width))
+        # a broken template stops here, before anything is written
+        template = catalogs.read_catalog(pot, shown=paths.relative(pot))
+        pending.append((po, catalogs.new_catalog(template, locale)))
+    for po, catalog in pending:
+        write_atomic(po, catalogs.catalog_bytes(catalog, project.config.wrap_width))
         result.written.append(paths.relative(po))
     return result
 
@@ -112,10 +111,11 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
                 result.unchanged += 1
             else:
                 todo.append((key, pot, po))
-    if todo:  # load Babel and polib here, once, so forked workers inherit them
-        import babel.messages.catalog  # noqa: F401
-        import babel.messages.pofile  # noqa: F401
-        import polib  # noqa: F401
+    if todo:  # load the catalog modules and plural rules once, so forked workers inherit them
+        from . import catalogs
+
+        for locale in {key.split("/")[0] for key, _, _ in todo}:
+            catalogs.plural_forms(locale)
     jobs = [(paths, key.split("/")[0], pot, po) for key, pot, po in todo]
     # every catalog is read and merged before the first write: one broken file writes nothing
     merged = in_parallel(_merged_catalog, jobs)
@@ -125,6 +125,12 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
             state.remember(key, [pot, po])
         elif check:
             stale.append(paths.relative(po))
+        elif not _unchanged_on_disk(po, old):
+            # a translator saved the file while we merged: their work wins
+            result.notes.append(
+                f"kept {paths.relative(po)}: it changed on disk while `toolkit update` ran; "
+                "run `toolkit update` again"
+            )
         else:
             write_atomic(po, data)
             result.written.append(paths.relative(po))
@@ -140,23 +146,38 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
     return result
 
 
+def _unchanged_on_disk(path: Path, old: bytes | None) -> bool:
+    """True when `path` still holds `old` (None: did not exist), checked just before the write."""
+    try:
+        return path.read_bytes() == old
+    except FileNotFoundError:
+        return old is None
+
+
 def _merged_catalog(job: tuple[ProjectPaths, str, Path, Path]) -> tuple[bytes | None, bytes]:
     """(the catalog's bytes now, or None; its bytes merged with its template).
 
     When the two differ only in their dates, the old bytes are returned for both, so the
-    caller sees "unchanged".
+    caller sees "unchanged". A merge that would lose a translation is refused.
     """
     from . import catalogs
 
     paths, locale, pot, po = job
-    if not po.exists():
-        return None, catalogs.new_catalog_bytes(pot.read_bytes(), locale, paths.config.wrap_width)
-    template = catalogs.read_catalog(pot, shown=paths.relative(pot), validate=False)
-    old = po.read_bytes()
-    catalog = catalogs.update_catalog(
-        catalogs.read_catalog(po, locale, paths.relative(po)), template
-    )
-    data = catalogs.catalog_bytes(catalog, paths.config.wrap_width)
+    width = paths.config.wrap_width
+    if not po.exists():  # a new catalog: the template's entries with its own header
+        data = catalogs.read_bytes(pot, paths.relative(pot))
+        return None, catalogs.new_catalog_bytes(data, locale, width, paths.relative(pot))
+    template = catalogs.read_catalog(pot, shown=paths.relative(pot))
+    old = catalogs.read_bytes(po, paths.relative(po))
+    catalog = catalogs.parse_po(old, paths.relative(po))
+    merged = catalogs.update_catalog(catalog, template)
+    lost = catalogs.translations_lost(catalog, merged)
+    if lost:  # never expected: a guard, so a merge bug can never wipe a translator's work
+        raise CatalogError(
+            f"{paths.relative(po)}: merging would lose {len(lost)} translation(s) "
+            f"(first: {lost[0][:40]!r}); nothing written: please report this"
+        )
+    data = catalogs.catalog_bytes(merged, width)
     if catalogs.same_but_dates(old, data):
         return old, old
     return old, data
@@ -208,7 +229,7 @@ def compile_catalogs(project: Project, locales: list[str] | None = None) -> Stag
                     )
                 )
                 continue
-            catalog = catalogs.read_catalog(po, locale, paths.relative(po))
+            catalog = catalogs.read_catalog(po, paths.relative(po))
             if write_if_changed(paths.mo(locale, slug), catalogs.compile_mo(catalog)):
                 result.written.append(paths.relative(paths.mo(locale, slug)))
             else:
