@@ -47,18 +47,19 @@ def scored_texts(root: Path) -> list[tuple[str, str]]:
     """(text, locale) for everything `check` scores: each source once, each translation."""
     from toolkit.project import Project
     from toolkit.publishing import assess
+    from toolkit.readability import blocks_text
     from toolkit.render import render_article, source_pair
 
     project = Project.load(root)
     texts = []
     for article in project.articles([]):
         source = source_pair(project, article)
-        texts.append(("\n".join(b.text for b in source.blocks if b.kind != "code"), "en"))
+        texts.append((blocks_text(b for b in source.blocks if b.kind != "code"), "en"))
         for locale in LOCALES:
             assessment = assess(project, article, locale)
             pair = render_article(article, locale, assessment.translations, project.source_locale)
             blocks = [b for b in pair.blocks if b.lang is None and b.kind != "code"]
-            texts.append(("\n".join(b.text for b in blocks), locale))
+            texts.append((blocks_text(blocks), locale))
     return texts
 
 

@@ -31,6 +31,15 @@ class ReadabilityConfig:
 
 
 @dataclass(frozen=True)
+class CoachingConfig:
+    """`[tool.toolkit.coaching]`: plain-language coaching for authors (toolkit/coaching.py)."""
+
+    #: per language, medical term -> plain words, added to the shipped list:
+    #: {"en": {"myocardial infarction": "heart attack"}}
+    plain_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ChecksConfig:
     """`[tool.toolkit.checks]`."""
 
@@ -83,9 +92,15 @@ class Config:
     readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    coaching: CoachingConfig = field(default_factory=CoachingConfig)
 
 
-_SECTIONS = {"readability": ReadabilityConfig, "checks": ChecksConfig, "audio": AudioConfig}
+_SECTIONS = {
+    "readability": ReadabilityConfig,
+    "checks": ChecksConfig,
+    "audio": AudioConfig,
+    "coaching": CoachingConfig,
+}
 
 
 def load_config(root: Path, **overrides: Any) -> Config:

@@ -174,6 +174,8 @@ FORMULA_NAMES = {
     "osman": "OSMAN",
     "wiener_sachtextformel": "Wiener Sachtextformel",
     "kandel_moles": "Kandel-Moles",
+    "cldc": "CLDC",
+    "flesch_portuguese": "Flesch (Martins)",
 }
 
 

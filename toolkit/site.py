@@ -256,10 +256,10 @@ def _readability(project: Project, locale: str, pair: Any) -> dict[str, Any] | N
     """The pair's readability, scored exactly as `check` scores it: the translated blocks
     (or all blocks of the source), code left out. Scored here rather than through
     `run_checks` so a build does not redo the QA checks and the source's score per pair."""
-    from .readability import score_text
+    from .readability import blocks_text, score_text
 
     source = locale == project.source_locale
-    text = "\n".join(b.text for b in pair.blocks if b.kind != "code" and (source or b.lang is None))
+    text = blocks_text(b for b in pair.blocks if b.kind != "code" and (source or b.lang is None))
     if not text.strip():
         return None
     try:
@@ -476,7 +476,27 @@ class StatusReport:
             + "  "
             + row[-1]
             for row in rows
-        ]
+        ] + _coaching_summary(self.pairs)
+
+
+def _coaching_summary(pairs: list[dict[str, Any]]) -> list[str]:
+    """One line per article and language with plain-language coaching (issue 16)."""
+    lines = []
+    seen: set[str] = set()
+    for p in pairs:
+        for key, locale, found in (
+            (p["slug"], "source", p.get("source_coaching") or []),
+            (f"{p['locale']}/{p['slug']}", p["locale"], p.get("coaching") or []),
+        ):
+            if found and key not in seen:
+                seen.add(key)
+                rules = ", ".join(sorted({c["rule"] for c in found}))
+                lines.append(f"coaching {key} ({locale}): {len(found)} hint(s): {rules}")
+    if lines:
+        lines.insert(
+            0, "plain-language coaching (PEMAT-informed warnings; `toolkit check` lists them):"
+        )
+    return lines
 
 
 def _verdict(pair: dict[str, Any]) -> str:
@@ -559,4 +579,7 @@ def _source_row(project: Project, article: Article, reports: dict[Any, Any]) -> 
         "publishable": True,
         "reasons": [],
         "readability": readability,
+        # the article's own coaching (each translation row carries it too, as in `check`)
+        "coaching": [],
+        "source_coaching": [c.as_dict() for c in some.source_coaching] if some else [],
     }

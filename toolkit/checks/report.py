@@ -83,6 +83,9 @@ class PairReport:
     source_score: ReadabilityScore
     score: ReadabilityScore | None  #: None when nothing of the body is translated yet
     findings: list[Finding] = field(default_factory=list)
+    #: plain-language coaching of the translation and of its source (warnings, never a gate)
+    coaching: list[Any] = field(default_factory=list)
+    source_coaching: list[Any] = field(default_factory=list)
 
     @property
     def translated_share(self) -> float:
@@ -130,6 +133,8 @@ class PairReport:
                 "source_metrics": dict(source.metrics),
             },
             "findings": [f.as_dict() for f in self.findings],
+            "coaching": [c.as_dict() for c in self.coaching],
+            "source_coaching": [c.as_dict() for c in self.source_coaching],
         }
 
 
@@ -198,6 +203,11 @@ class CheckRun:
         if findings:
             out.append("")
             out += [_finding_line(f) for f in findings]
+        coaching = _coaching_lines(self.reports)
+        if coaching:
+            out.append("")
+            out.append("plain-language coaching (PEMAT-informed; warnings, never a gate):")
+            out += coaching
         errors = sum(r.errors for r in self.reports)
         warnings = sum(r.warnings for r in self.reports)
         missed = sum(r.target_missed for r in self.reports)
@@ -209,6 +219,18 @@ class CheckRun:
             f"{missed} readability target{'s' if missed != 1 else ''} missed"
         )
         return out
+
+
+def _coaching_lines(reports: list[PairReport]) -> list[str]:
+    """Each source article's coaching once, then each translation's."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for report in reports:
+        if report.slug not in seen:
+            seen.add(report.slug)
+            lines += [c.line_text() for c in report.source_coaching]
+        lines += [c.line_text() for c in report.coaching]
+    return lines
 
 
 def _proxy(report: PairReport) -> bool:
@@ -269,6 +291,7 @@ def _check_article(job: tuple[Project, Article, list[str]]) -> list[PairReport]:
 
     project, article, locales = job
     source_score = _score_source(project, article)
+    source_coaching = _source_coaching(project, article)
     reports = []
     for locale in locales:
         assessment = assess(project, article, locale)
@@ -288,13 +311,47 @@ def _check_article(job: tuple[Project, Article, list[str]]) -> list[PairReport]:
                 source_score=source_score,
                 score=score,
                 findings=sorted(assessment.findings + flags, key=lambda f: (f.line, f.check)),
+                coaching=_translation_coaching(project, article, locale, assessment),
+                source_coaching=source_coaching,
             )
         )
     return reports
 
 
+def _source_coaching(project: Project, article: Article) -> list[Any]:
+    from ..coaching import coach_blocks, locate
+
+    blocks = _blocks(article, {}, project.source_locale)
+    found = coach_blocks(
+        blocks,
+        project.source_locale,
+        summary=str(article.meta.get("summary") or ""),
+        extra_plain_words=project.config.coaching.plain_words,
+    )
+    lines = list(enumerate(article.source.splitlines(), start=1))
+    return locate(found, blocks, project.paths.relative(article.path), lines)
+
+
+def _translation_coaching(
+    project: Project, article: Article, locale: str, assessment: Any
+) -> list[Any]:
+    from ..coaching import COACHED_LANGUAGES, coach_blocks, locate
+    from ..readability import language_of
+
+    if not assessment.translations or language_of(locale) not in COACHED_LANGUAGES:
+        return []
+    blocks = [
+        b
+        for b in _blocks(article, assessment.translations, project.source_locale)
+        if b.lang is None
+    ]
+    found = coach_blocks(blocks, locale, extra_plain_words=project.config.coaching.plain_words)
+    lines = [(e.line, e.msgstr) for e in assessment.entries if e.translated]
+    return locate(found, blocks, assessment.catalog_file, lines)
+
+
 def _score_source(project: Project, article: Article) -> ReadabilityScore:
-    from ..readability import score_text
+    from ..readability import blocks_text, score_text
 
     blocks = _blocks(article, {}, project.source_locale)
     body = [b for b in blocks if b.kind in BODY_KINDS]
@@ -303,7 +360,7 @@ def _score_source(project: Project, article: Article) -> ReadabilityScore:
             f"{project.paths.relative(article.path)}: the article has only headings, no "
             "running text to score: add its paragraphs or list items"
         )
-    text = "\n".join(b.text for b in blocks if b.kind != "code")
+    text = blocks_text(b for b in blocks if b.kind != "code")
     try:
         return score_text(text, project.source_locale, project.config.readability)
     except ToolkitError as exc:
@@ -314,7 +371,7 @@ def _score_translation(
     project: Project, article: Article, locale: str, assessment: Any
 ) -> tuple[ReadabilityScore | None, list[Finding]]:
     """The translation's score (its translated blocks only) and its per-sentence findings."""
-    from ..readability import score_text
+    from ..readability import blocks_text, score_text
 
     if not assessment.translations:
         return None, []
@@ -323,7 +380,7 @@ def _score_translation(
     translated = [b for b in blocks if b.lang is None and b.kind != "code"]
     if not any(b.kind in BODY_KINDS for b in translated):
         return None, []
-    text = "\n".join(b.text for b in translated)
+    text = blocks_text(translated)
     config = project.config.readability
     try:
         score = score_text(text, locale, config)
@@ -347,9 +404,24 @@ def _score_translation(
     return score, findings
 
 
+#: the last renderings (article, translations, source locale, blocks): scoring and coaching
+#: ask for the same blocks of a pair one after the other
+_RECENT_BLOCKS: list[tuple[Article, Any, str, list[TextBlock]]] = []
+
+
 def _blocks(article: Article, translations: Any, source_locale: str) -> list[TextBlock]:
     """The rendered text blocks, as `render.render_article` makes them, without its second
     rendering (article.txt with URLs) that scoring does not need: half of render's cost."""
+    for seen, seen_translations, seen_locale, blocks in list(_RECENT_BLOCKS):
+        same = seen_translations is translations or not (seen_translations or translations)
+        if seen is article and same and seen_locale == source_locale:
+            return blocks
+    blocks = _render_blocks(article, translations, source_locale)
+    _RECENT_BLOCKS[:] = [(article, translations, source_locale, blocks), *_RECENT_BLOCKS][:2]
+    return blocks
+
+
+def _render_blocks(article: Article, translations: Any, source_locale: str) -> list[TextBlock]:
     from ..render import plain_blocks, translated_markdown
 
     body, title, summary, fallback = translated_markdown(article, translations)

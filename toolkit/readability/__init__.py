@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -33,9 +33,12 @@ from .formulas import (
     has_own_formula,
     targets_for,
 )
+from .formulas import total as total_counts
 from .segmenter import split_sentences_for
+from .syllables import RULE_LANGUAGES, count_syllables
 
 __all__ = [
+    "blocks_text",
     "ensure_cmudict",
     "formula_table",
     "language_of",
@@ -57,12 +60,13 @@ SYLLABLE_LANGUAGES = {
     "it": "it",
     "nl": "nl",
     "ru": "ru",
+    "pt": "pt",
 }
 #: a "hard word" for a sentence flag: this many syllables or more. Three is SMOG's and Fog's
 #: English polysyllable; in Spanish, Italian and German the average word is already about two
 #: syllables long (compounds in German), so three-syllable words like "médico" or "semanas"
 #: are everyday words there and four marks the long ones.
-HARD_WORD_SYLLABLES = {"es": 4, "it": 4, "de": 4}
+HARD_WORD_SYLLABLES = {"es": 4, "it": 4, "pt": 4, "de": 4}
 #: languages without a syllable counter: more letters than this (LIX's long word is > 6).
 #: Arabic writes articles, prepositions and pronouns attached to the word, so 6 letters is a
 #: short word there.
@@ -90,11 +94,19 @@ def language_of(locale: str) -> str:
 def split_sentences(text: str, locale: str) -> list[str]:
     """The sentences of `text`, for the language of `locale`.
 
-    Each line is at least one sentence (rendered blocks are separated by line breaks, so a
-    heading is never glued to the next paragraph). Lines are split with pysbd where it has
-    rules for the language, else by `segmenter.fallback_segment`.
+    Blocks (paragraphs, headings, list items) are separated by blank lines, and each block is
+    at least one sentence, so a heading is never glued to the next paragraph. A single line
+    break inside a block is a hard wrap, never a sentence end (rows of a rendered table,
+    cells joined by " | ", stay apart). Blocks are split with pysbd where it has rules for
+    the language, else by `segmenter.fallback_segment`.
     """
     return list(split_sentences_for(text, language_of(locale)))
+
+
+def blocks_text(blocks: Iterable[Any]) -> str:
+    """Rendered text blocks (`TextBlock` or str) as the text `score_text` expects: one block
+    per paragraph, blank lines between them."""
+    return "\n\n".join(b if isinstance(b, str) else b.text for b in blocks)
 
 
 # --- counting ---------------------------------------------------------------------------------
@@ -150,23 +162,42 @@ def load_dictionaries(locales: list[str]) -> None:
     """Load the pronouncing and hyphenation dictionaries these locales need, now (before
     forking workers, so they inherit them rather than each loading their own)."""
     for locale in locales:
+        if language_of(locale) == "zh":
+            from .chinese import _tokenizer, _word_levels
+
+            _tokenizer()
+            _word_levels()
         code = SYLLABLE_LANGUAGES.get(language_of(locale))
         if code is None:
             continue
         if code == SYLLABLE_LANGUAGES["en"]:
             _prepare_english()
-        _syllables("dictionary", code)
+        if code not in RULE_LANGUAGES:
+            _hyphenator(code)
 
 
 @lru_cache(maxsize=200_000)
 def _syllables(word: str, code: str) -> int:
-    """textstat's rule, per word: the CMU dictionary's first pronunciation (English), else
-    pyphen's hyphenation points plus one."""
+    """Spanish, Italian, Portuguese: the spelling rules of `syllables.py` (pyphen never breaks
+    a vowel pair, so it undercounts día, idea, país). Elsewhere textstat's rule: the CMU
+    dictionary's first pronunciation (English), else pyphen's hyphenation points plus one."""
+    if code in RULE_LANGUAGES:
+        return count_syllables(word, code)
     if code == SYLLABLE_LANGUAGES["en"]:
         known = _english_syllables().get(word)
         if known is not None:
             return known
     return len(_hyphenator(code).positions(word)) + 1
+
+
+def diacritics_on() -> bool:
+    """Arabic is diacritized (and scored with OSMAN) when piper-tts's diacritizer is installed,
+    unless TOOLKIT_NO_DIACRITIZER is set (tests use it to see the proxy)."""
+    import os
+
+    from .arabic import diacritizer_available
+
+    return not os.environ.get("TOOLKIT_NO_DIACRITIZER") and diacritizer_available()
 
 
 def _count(sentence: str, language: str) -> Counts:
@@ -186,8 +217,21 @@ def _count(sentence: str, language: str) -> Counts:
     else:
         longer_than = HARD_WORD_LETTERS.get(language, 6)
         hard = sum(len(word) > longer_than for word in bare)
+    extra: dict[str, int] = {}
+    sentences = 1
+    if language == "zh":
+        from .chinese import cldc_sentences, graded_words, is_difficult
+
+        graded = graded_words(sentence)
+        words = [word for word, _ in graded]
+        extra["difficult_words"] = sum(is_difficult(level) for _, level in graded)
+        sentences = cldc_sentences(sentence)
+    elif language == "ar" and diacritics_on():
+        from .arabic import counts, diacritize
+
+        extra.update(counts(diacritize(sentence)))
     return Counts(
-        sentences=1,
+        sentences=sentences,
         words=len(words),
         syllables=syllables,
         polysyllables=polysyllables,
@@ -196,6 +240,7 @@ def _count(sentence: str, language: str) -> Counts:
         letters=sum(len(word) for word in bare),
         characters=characters,
         hard_words=hard,
+        **extra,
     )
 
 
@@ -216,13 +261,29 @@ def sentence_counts(text: str, locale: str) -> list[tuple[str, Counts]]:
 # --- targets ----------------------------------------------------------------------------------
 
 
+def _computable(formula: Formula, language: str) -> bool:
+    """Can `formula` be computed for `language` on this installation?"""
+    if formula.needs_syllables and language not in SYLLABLE_LANGUAGES:
+        return False
+    if formula.needs == "hsk":
+        return language == "zh"
+    if formula.needs == "diacritics":
+        return language == "ar" and diacritics_on()
+    return True
+
+
 def _allowed(language: str) -> list[tuple[str, float]]:
-    """(formula, default target) a language may be scored with: its own, then its proxy."""
+    """(formula, default target) a language may be scored with: its own, then its script's
+    proxy; formulas this installation cannot compute (OSMAN without a diacritizer) left out."""
     rows = targets_for(language)
     if has_own_formula(language):
-        group = "zh" if language in UNSPACED_LANGUAGES else "pt"  # any language without one
-        rows = rows + targets_for(group)
-    return [(row.formula, float(row.target)) for row in rows]
+        group = "ja" if language in UNSPACED_LANGUAGES else "xx"  # any language without one
+        rows = rows + [r for r in targets_for(group) if r.formula not in {t.formula for t in rows}]
+    return [
+        (row.formula, float(row.target))
+        for row in rows
+        if _computable(FORMULAS[row.formula], language)
+    ]
 
 
 def _override(locale: str, language: str, config: ReadabilityConfig | None) -> tuple[str, Any]:
@@ -298,7 +359,7 @@ def score_text(text: str, locale: str, config: ReadabilityConfig | None = None) 
     counted = _sentence_counts(text, language)
     if not counted:
         raise ToolkitError("nothing to score: the article has no text")
-    total = sum((c for _, c in counted), Counts(0, 0))
+    total = total_counts(c for _, c in counted)
     metrics: dict[str, float] = {
         "sentences": total.sentences,
         "words": total.words,
@@ -311,7 +372,7 @@ def score_text(text: str, locale: str, config: ReadabilityConfig | None = None) 
     if formula.name not in names:
         names.insert(0, formula.name)
     for name in names:
-        if FORMULAS[name].needs_syllables and language not in SYLLABLE_LANGUAGES:
+        if not _computable(FORMULAS[name], language):
             continue
         metrics[name] = round(FORMULAS[name].compute(total), 2)
     proxy = formula.proxy
@@ -425,6 +486,8 @@ def raw_textstat_metrics(text: str, locale: str) -> dict[str, float]:
         "it": {"gulpease": ts.gulpease_index},
         "nl": {"douma": ts.flesch_reading_ease},
         "ru": {"oborneva": ts.flesch_reading_ease},
+        # textstat has no Portuguese coefficients and falls back to English: + 42 is Martins'
+        "pt": {"flesch_portuguese": lambda t: ts.flesch_reading_ease(t) + 42},
     }.get(language)
     if calls is None:
         if language in UNSPACED_LANGUAGES:

@@ -8,8 +8,10 @@ reference values can be checked and the counts come from our segmenter.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,23 +30,25 @@ class Counts:
     characters: int = 0  #: word characters, for scripts written without spaces
     #: words a reader of this language finds hard (see `HARD_WORD_SYLLABLES`): per-sentence flags
     hard_words: int = 0
+    #: Chinese: words above HSK level 4 or on no HSK list (`chinese.py`)
+    difficult_words: int = 0
+    #: Arabic, counted on diacritized text (`arabic.py`): OSMAN's counts
+    arabic_syllables: int = 0
+    arabic_long_words: int = 0  #: more than 5 letters, diacritics left out
+    arabic_complex_words: int = 0  #: more than 5 short vowels, tanween or shadda
+    faseeh_words: int = 0  #: more than 5 syllables and a faseeh letter or pair
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(*(a + b for a, b in zip(_values(self), _values(other), strict=True)))
 
 
-def _values(counts: Counts) -> tuple[int, ...]:
-    return (
-        counts.sentences,
-        counts.words,
-        counts.syllables,
-        counts.polysyllables,
-        counts.monosyllables,
-        counts.long_words,
-        counts.letters,
-        counts.characters,
-        counts.hard_words,
-    )
+def total(counts: Iterable[Counts]) -> Counts:
+    """The sum of many counts, at once (faster than adding them one by one)."""
+    columns = list(zip(*map(_values, counts), strict=True))
+    return Counts(*map(sum, columns)) if columns else Counts(0, 0)
+
+
+_values = operator.attrgetter(*(f.name for f in dataclasses.fields(Counts)))
 
 
 # --- the formulas, as published -----------------------------------------------------------
@@ -147,6 +151,36 @@ def lix(words: int, sentences: int, long_words: int) -> float:
     return words / sentences + 100 * long_words / words
 
 
+def flesch_portuguese(words: int, sentences: int, syllables: int) -> float:
+    """Martins et al. (1996): Flesch reading ease adapted to Brazilian Portuguese (+42)."""
+    return flesch_reading_ease(words, sentences, syllables, 248.835, 1.015, 84.6)
+
+
+def cldc(words: int, sentences: int, difficult_words: int) -> float:
+    """Chinese language difficulty coefficient (Wang et al., BMJ Open 2020): average sentence
+    length in words + difficult words per hundred words."""
+    return words / sentences + 100 * difficult_words / words
+
+
+def osman(
+    words: int,
+    sentences: int,
+    syllables: int,
+    long_words: int,
+    complex_words: int,
+    faseeh_words: int,
+) -> float:
+    """OSMAN (El-Haj & Rayson, LREC 2016), on diacritized Arabic, as textstat computes it:
+    200.791 − 1.015 words/sentence − 24.181 (complex + syllables + faseeh + long) / words."""
+    per_word = (complex_words + syllables + faseeh_words + long_words) / words
+    return 200.791 - 1.015 * words / sentences - 24.181 * per_word
+
+
+def words_per_sentence(words: int, sentences: int) -> float:
+    """Mean sentence length in words (in Vietnamese, written syllables)."""
+    return words / sentences
+
+
 def characters_per_sentence(characters: int, sentences: int) -> float:
     """Mean sentence length in characters, for scripts without spaces between words."""
     return characters / sentences
@@ -165,6 +199,8 @@ class Formula:
     compute: Callable[[Counts], float]
     needs_syllables: bool = True
     proxy: bool = False  #: not validated for the language it is used on
+    #: counts only one language has: "hsk" (Chinese words graded), "diacritics" (Arabic)
+    needs: str = ""
 
 
 def _f(name: str, title: str, direction: Literal["max", "min"], compute, **kw) -> Formula:
@@ -251,6 +287,43 @@ FORMULAS: dict[str, Formula] = {
             proxy=True,
         ),
         _f(
+            "flesch_portuguese",
+            "Flesch reading ease for Portuguese (Martins et al. 1996)",
+            "min",
+            lambda c: flesch_portuguese(c.words, c.sentences, c.syllables),
+        ),
+        _f(
+            "cldc",
+            "Chinese language difficulty coefficient (CLDC)",
+            "max",
+            lambda c: cldc(c.words, c.sentences, c.difficult_words),
+            needs_syllables=False,
+            needs="hsk",
+        ),
+        _f(
+            "osman",
+            "OSMAN",
+            "min",
+            lambda c: osman(
+                c.words,
+                c.sentences,
+                c.arabic_syllables,
+                c.arabic_long_words,
+                c.arabic_complex_words,
+                c.faseeh_words,
+            ),
+            needs_syllables=False,
+            needs="diacritics",
+        ),
+        _f(
+            "words_per_sentence",
+            "words per sentence",
+            "max",
+            lambda c: words_per_sentence(c.words, c.sentences),
+            needs_syllables=False,
+            proxy=True,
+        ),
+        _f(
             "characters_per_sentence",
             "characters per sentence",
             "max",
@@ -287,6 +360,13 @@ _PATIENT = (
 UNSPACED_LANGUAGES = frozenset(["zh", "ja", "ko", "th", "lo", "km", "my", "bo"])
 OTHER_SPACED = "other (space-separated)"
 OTHER_UNSPACED = "zh, ja, ko, th, lo, km, my, bo"
+
+#: CLDC at most this: below Wang et al.'s "intermediate" band (20-30; above 30 "difficult")
+CLDC_TARGET = 20
+#: OSMAN at least this (Flesch's "standard" band starts at 60)
+OSMAN_TARGET = 60
+#: proxy targets set from the reference corpora (`reference.py`; a test recomputes them)
+REFERENCE_TARGETS = {"ar": 30.7, "vi": 25.4}
 
 TARGETS: tuple[Target, ...] = (
     Target("en", "smog", "primary", 8, _PATIENT),
@@ -341,8 +421,55 @@ TARGETS: tuple[Target, ...] = (
         "≥ 60 easy for readers with middle-school education, like English grade 8; "
         "≥ 80 for low literacy (Lucisano & Piemontese 1988)",
     ),
+    Target(
+        "pt",
+        "flesch_portuguese",
+        "primary",
+        50,
+        "50-75 'easy', 5th to 8th grade; 75-100 'very easy' (Martins et al. 1996, "
+        "Flesch adapted to Brazilian Portuguese)",
+    ),
     Target("nl", "douma", "primary", 70, "Flesch scale, 70-80 'fairly easy' (Douma 1960)"),
     Target("ru", "oborneva", "primary", 70, "Flesch scale, 70-80 'fairly easy' (Oborneva 2006)"),
+    Target(
+        "zh",
+        "cldc",
+        "primary",
+        CLDC_TARGET,
+        "below the 'intermediate' band: CLDC 20-30 'intermediate', above 30 'difficult' (Wang et "
+        "al., BMJ Open 2020;10:e038091); difficult words: above HSK 3.0 level 4 or on no list",
+    ),
+    Target(
+        "zh",
+        "characters_per_sentence",
+        "also reported",
+        30,
+        "no validated formula: toolkit heuristic, about 20 English words per sentence",
+    ),
+    Target(
+        "ar",
+        "osman",
+        "primary",
+        OSMAN_TARGET,
+        "OSMAN is on Flesch's 0-100 scale (El-Haj & Rayson, LREC 2016); 60-70 is Flesch's "
+        "'standard' band. Needs piper-tts's offline diacritizer (toolkit[piper])",
+    ),
+    Target(
+        "ar",
+        "lix",
+        "proxy",
+        REFERENCE_TARGETS["ar"],
+        "without a diacritizer: midpoint between the easy and the hard texts of toolkit's "
+        "Arabic reference corpus (toolkit/data/readability/reference/ar)",
+    ),
+    Target(
+        "vi",
+        "words_per_sentence",
+        "proxy",
+        REFERENCE_TARGETS["vi"],
+        "no validated formula: midpoint between the easy and the hard texts of toolkit's "
+        "Vietnamese reference corpus (toolkit/data/readability/reference/vi)",
+    ),
     Target(
         OTHER_SPACED,
         "lix",

@@ -29,6 +29,8 @@ _TITLES = frozenset(
     ["dr", "dra", "mr", "mrs", "ms", "sr", "sra", "srta", "sres", "prof", "st", "mt", "no"]
     + ["nº", "ca", "vs"]
 )
+#: titles before a name, which never end a sentence ("no." and "vs." can)
+_PERSON_TITLES = frozenset(["dr", "dra", "mr", "mrs", "ms", "sr", "sra", "srta", "sres", "prof"])
 _INITIALS = re.compile(r"^(?:\w\.)*\w$")  # "e.g", "a.m", "J": single letters between dots
 # A line with no terminal mark followed by more text is one sentence: no segmenter needed.
 _MAYBE_SEVERAL = re.compile(rf"[.!?…{_HARD_TERMINALS}]\S*\s*\S")
@@ -79,7 +81,9 @@ def clear_split(line: str, language: str) -> list[str] | None:
     for cut in cuts:
         piece = line[start:cut]
         word = _WORD_BEFORE.search(piece)
-        if word is None or word.group(1).lower() in abbreviations or not line[cut].isupper():
+        before = word.group(1).lower() if word else ""
+        known = before in abbreviations or before in _PERSON_TITLES
+        if word is None or known or not line[cut].isupper():
             return None
         pieces.append(piece.strip())
         start = cut
@@ -125,21 +129,61 @@ def fallback_segment(line: str) -> list[str]:
     return [s for s in sentences if s]
 
 
+def _join_after_titles(pieces: list[str]) -> list[str]:
+    """pysbd's lists lack some titles ("Dra." in Spanish): a piece ending in one of
+    `_PERSON_TITLES` goes on in the next piece ("Llame a la Dra. Ruiz")."""
+    joined: list[str] = []
+    for piece in pieces:
+        if joined:
+            last = joined[-1].split()[-1].lower()
+            if last.endswith(".") and last[:-1] in _PERSON_TITLES:
+                joined[-1] = f"{joined[-1]} {piece}"
+                continue
+        joined.append(piece)
+    return joined
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_TABLE_ROW = " | "
+
+
+def paragraph_lines(text: str) -> list[str]:
+    """The units sentences are split from: each paragraph (text between blank lines) as one
+    line, its hard line wraps joined with a space, so a sentence wrapped over two lines is one
+    sentence. Rows of a rendered table (cells joined by " | ") stay lines of their own."""
+    units: list[str] = []
+    for paragraph in _BLANK_LINE.split(text):
+        current: list[str] = []
+        row = False
+        for line in paragraph.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            is_row = _TABLE_ROW in line
+            if current and (is_row or row):
+                units.append(" ".join(current))
+                current = []
+            current.append(line)
+            row = is_row
+        if current:
+            units.append(" ".join(current))
+    return units
+
+
 @lru_cache(maxsize=1024)
 def _split(text: str, language: str) -> tuple[str, ...]:
     sentences: list[str] = []
-    # Blocks of rendered text are separated by line breaks: a heading or list item without a
-    # full stop is still a sentence of its own, never glued to the next paragraph.
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
+    # Blocks of rendered text are separated by blank lines: a heading or list item without a
+    # full stop is still a sentence of its own, never glued to the next paragraph; a line
+    # break inside a block is a wrap, never a sentence end.
+    for line in paragraph_lines(text):
         if not _MAYBE_SEVERAL.search(line):
             sentences.append(line)
         elif language in PYSBD_LANGUAGES:
             clear = clear_split(line, language)
             if clear is None:
-                clear = [s.strip() for s in _pysbd(language).segment(line) if s.strip()]
+                pieces = [s.strip() for s in _pysbd(language).segment(line) if s.strip()]
+                clear = _join_after_titles(pieces)
             sentences.extend(clear)
         else:
             sentences.extend(fallback_segment(line))
