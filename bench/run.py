@@ -1,4 +1,4 @@
-"""Run the benchmarks: `.venv/bin/python bench/run.py [extract|check|audio|build|all]`.
+"""Run the benchmarks: `.venv/bin/python bench/run.py [extract|check|audio|build|scale|all]`.
 
 Not a test and not run in CI: each bench prints its figures and the issue's targets. Scratch
 files (corpora, project copies, translate-toolkit's own virtualenv) go to bench/.work/.
@@ -12,7 +12,7 @@ import shutil
 
 from common import SCRATCH, machine
 
-BENCHES = ("extract", "check", "audio", "build")
+BENCHES = ("extract", "check", "audio", "build", "scale")
 
 
 def main() -> None:
@@ -58,6 +58,10 @@ def run(args: argparse.Namespace) -> None:
             import bench_build
 
             bench_build.run()
+        elif name == "scale":
+            import bench_scale
+
+            bench_scale.run([50, 200], 6, bench_scale.BENCH.parent)
         print(flush=True)
 
 

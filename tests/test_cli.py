@@ -147,13 +147,15 @@ def test_every_command_prints_one_json_object_with_its_name(project: Path) -> No
         ["engines"], ["build", "--locale", "en"], ["verify", str(project / "build/bundles/en.zip")],
         ["new", str(project / "another")], ["audio", "--locale", "en"],
         ["normalize", "--locale", "en", "Take 2 tablets."],
+        ["cache", "info"], ["cache", "prune", "--max-mb", "0"],
     ]  # fmt: skip
     assert sorted({c[0] for c in commands} | {"serve"}) == sorted(main.commands)
     for args in commands:
         result = run(*args, "--format", "json", "--project", str(project))
         assert result.exit_code == 0, result.output
         data = json.loads(result.output)
-        assert data["command"] == args[0] and data["toolkit_version"] == __version__
+        name = " ".join(args[:2]) if args[0] == "cache" else args[0]
+        assert data["command"] == name and data["toolkit_version"] == __version__
     # the stage commands share one shape
     data = json.loads(run("extract", "--format", "json", "--project", str(project)).output)
     assert data == {

@@ -20,7 +20,7 @@ DOCS = "\n".join(
 
 def test_the_design_contract_commands_all_exist() -> None:
     assert COMMANDS == [
-        "audio", "build", "check", "compile", "engines", "extract", "init", "new", "normalize", "render", "serve", "status", "update", "verify",
+        "audio", "build", "cache", "check", "compile", "engines", "extract", "init", "new", "normalize", "render", "serve", "status", "update", "verify",
     ]  # fmt: skip
 
 

@@ -164,11 +164,21 @@ def _quiet(ctx: click.Context) -> bool:
     return bool(ctx.meta.get("toolkit.quiet"))
 
 
+def _command_name(ctx: click.Context) -> str:
+    """The command below `toolkit`, as typed: `status`, `cache info`."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
 def _emit(result: Any, ctx: click.Context | None = None) -> None:
     """Print a result: the documented JSON object, or its lines (`-q`: results only)."""
     ctx = ctx or click.get_current_context()
     if ctx.meta.get("toolkit.format") == "json":
-        data = {"command": ctx.info_name, "toolkit_version": __version__, **result.as_dict()}
+        data = {"command": _command_name(ctx), "toolkit_version": __version__}
+        data |= result.as_dict()
         text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
         click.echo(json_safe(text))
         return
@@ -554,3 +564,53 @@ def serve(ctx: click.Context, host: str, port: int, watch: bool, interval: float
         rebuild=rebuild if watch else None,
         interval=interval,
     )
+
+
+@main.group(cls=ToolkitGroup)
+@global_options
+def cache() -> None:
+    """See and trim the audio cache (build/.cache/audio): synthesized sentences kept so an
+    edit re-synthesizes only what changed. Pruning never changes a later build's output.
+
+    Example:
+
+    \b
+        toolkit cache info
+        toolkit cache prune --max-mb 500
+    """
+
+
+@cache.command(name="info")
+@click.pass_context
+def cache_info(ctx: click.Context) -> None:
+    """Entries and bytes in the audio cache, its limit, and its size against the MP3s.
+
+    Example:
+
+    \b
+        toolkit cache info --format json
+    """
+    from .audio.cache import cache_report
+
+    _emit(cache_report(_project(ctx)))
+
+
+@cache.command(name="prune")
+@click.option(
+    "--max-mb",
+    type=click.IntRange(0),
+    default=None,
+    help="Trim to this many MB (default: [tool.toolkit.cache] audio_max_mb); 0 empties it.",
+)
+@click.pass_context
+def cache_prune(ctx: click.Context, max_mb: int | None) -> None:
+    """Remove the least recently used sentences until the audio cache fits its limit.
+
+    Example:
+
+    \b
+        toolkit cache prune --max-mb 0
+    """
+    from .audio.cache import prune_report
+
+    _emit(prune_report(_project(ctx), max_mb))

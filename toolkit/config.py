@@ -76,6 +76,22 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class CacheConfig:
+    """`[tool.toolkit.cache]`: how much disk the caches under build/.cache may use."""
+
+    #: the audio cache's size limit in MB (least recently used sentences go first); 0: none
+    audio_max_mb: int = 2048
+
+
+@dataclass(frozen=True)
+class PagesConfig:
+    """`[tool.toolkit.pages]`: how index pages stay small as the library grows."""
+
+    #: articles per page of a language's index; more go on page-2.html, page-3.html…
+    per_page: int = 200
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration of one project."""
 
@@ -93,6 +109,8 @@ class Config:
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     coaching: CoachingConfig = field(default_factory=CoachingConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
+    pages: PagesConfig = field(default_factory=PagesConfig)
 
 
 _SECTIONS = {
@@ -100,6 +118,8 @@ _SECTIONS = {
     "checks": ChecksConfig,
     "audio": AudioConfig,
     "coaching": CoachingConfig,
+    "cache": CacheConfig,
+    "pages": PagesConfig,
 }
 
 
@@ -140,6 +160,8 @@ _RANGES = {
     ("audio", "sentence_pause_ms"): (0, 5000),
     ("audio", "paragraph_pause_ms"): (0, 10000),
     ("readability", "max_sentence_words"): (3, 200),
+    ("cache", "audio_max_mb"): (0, 10_000_000),
+    ("pages", "per_page"): (10, 100_000),
     ("readability", "hard_word_share"): (0, 1),
 }
 

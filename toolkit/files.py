@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import ToolkitError
 
@@ -52,3 +55,21 @@ def read_utf8(
         raise error(
             f"{shown}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8"
         ) from None
+
+
+@contextmanager
+def open_atomic(path: Path) -> Iterator[BinaryIO]:
+    """A file handle whose content replaces `path` when the block ends without an error.
+
+    For outputs too large to hold in memory (bundles): written in pieces to a temp file in
+    the same folder, then renamed, as `write_atomic` does; an error removes the temp file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -369,6 +369,19 @@ def article_page(
 
 def locale_page(locale: str, infos: Sequence[Mapping[str, Any]]) -> str:
     """`<locale>/index.html`: the locale's published articles, titles in its language."""
+    return locale_pages(locale, infos, max(1, len(infos)))[0][1]
+
+
+def page_name(number: int) -> str:
+    """The file of a language index's page `number` (1 is index.html)."""
+    return "index.html" if number == 1 else f"page-{number}.html"
+
+
+def locale_pages(
+    locale: str, infos: Sequence[Mapping[str, Any]], per_page: int
+) -> list[tuple[str, str]]:
+    """(file name, HTML) of every page of the locale's index, `per_page` articles each in
+    title order, each linking to all the pages (one page when they all fit)."""
     articles = [
         {
             "slug": info["slug"],
@@ -377,11 +390,22 @@ def locale_page(locale: str, infos: Sequence[Mapping[str, Any]]) -> str:
         }
         for info in sorted(infos, key=lambda i: (str(i["title"]).casefold(), i["slug"]))
     ]
-    return (
-        environment()
-        .get_template("locale.html")
-        .render(**_base(locale), language=display_name(locale), articles=articles)
-    )
+    chunks = [articles[i : i + per_page] for i in range(0, len(articles), per_page)] or [[]]
+    template = environment().get_template("locale.html")
+    out = []
+    for number, chunk in enumerate(chunks, 1):
+        pager = [
+            {"number": n, "href": page_name(n), "current": n == number}
+            for n in range(1, len(chunks) + 1)
+        ]
+        html = template.render(
+            **_base(locale),
+            language=display_name(locale),
+            articles=chunk,
+            pager=pager if len(chunks) > 1 else [],
+        )
+        out.append((page_name(number), html))
+    return out
 
 
 def site_page(

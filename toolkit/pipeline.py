@@ -191,11 +191,12 @@ def _behind_their_sources(project: Project, slugs: list[str]) -> list[str]:
     notes = []
     for slug in slugs:
         source, pot = files[slug], project.paths.template(slug)
-        if slug in extracted.items and not extracted.unchanged(slug, [source, pot]):
+        if extracted.get(slug) is not None and not extracted.unchanged(slug, [source, pot]):
             notes.append(
                 f"{project.paths.relative(source)} changed after the last extract: run "
                 "`toolkit extract && toolkit update`"
             )
+    extracted.close()  # read only: nothing to save
     return notes
 
 

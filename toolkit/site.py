@@ -107,16 +107,21 @@ def build(
     from .audio.pipeline import check_voices
 
     # every locale's engine and voice, checked before any work (issue 10)
-    check_voices(project, _site_locales(project, locales), engine)
+    speakers = check_voices(project, _site_locales(project, locales), engine)
     state = _state(project, engine_name)
     if force:
-        state.items = {}
+        state.reset()
     try:
-        result = _build(project, state, _site_locales(project, locales), engine, progress, force)
+        result = _build(
+            project, state, _site_locales(project, locales), engine, progress, force, speakers
+        )
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise
     state.save()
+    from .audio.cache import enforce_limit
+
+    enforce_limit(project.paths.audio_cache_dir, project.config)  # least recently used go
     return result
 
 
@@ -127,6 +132,7 @@ def _build(
     engine: str | None,
     progress: Progress | None,
     force: bool = False,
+    speakers: dict[str, Any] | None = None,
 ) -> StageResult:
     paths = project.paths
     engine_name = _engine_name(project, engine)
@@ -152,10 +158,20 @@ def _build(
 
         result.written += compile_catalogs(project, targets).written
 
-    for done, work in enumerate(pending, 1):
-        if progress:
-            progress(done - 1, len(pending), f"{work.locale}/{work.article.slug}")
-        _build_pair(project, state, work, engine, result, force)
+    # In batches: each batch's pairs are rendered, then spoken over the cores (one pair per
+    # worker, encoding included), then paged; memory holds one batch's text, not the library's.
+    for start in range(0, len(pending), AUDIO_BATCH):
+        batch = pending[start : start + AUDIO_BATCH]
+        staged = []
+        for done, work in enumerate(batch, start + 1):
+            if progress:
+                progress(done - 1, len(pending), f"{work.locale}/{work.article.slug}")
+            item = _stage_pair(project, state, work, result)
+            if item is not None:
+                staged.append(item)
+        audio = _speak_staged(project, staged, engine, force, speakers)
+        for item in staged:
+            _finish_pair(project, state, item, audio[item.name], result)
     if progress and pending:
         progress(len(pending), len(pending), "")
 
@@ -191,14 +207,29 @@ def _write(path: Path, data: bytes, project: Project, result: StageResult) -> No
         result.written.append(project.paths.relative(path))
 
 
-def _build_pair(
-    project: Project,
-    state: StageState,
-    work: _Work,
-    engine: str | None,
-    result: StageResult,
-    force: bool = False,
-) -> None:
+#: pairs rendered, then spoken together (enough to keep every core busy with whole pairs)
+AUDIO_BATCH = 32
+
+
+@dataclass
+class _Staged:
+    """A pair rendered and found publishable, waiting for its audio and page."""
+
+    work: _Work
+    pair: Any
+    folder: Path
+    translated: float
+    readability: dict[str, Any] | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.work.locale}/{self.work.article.slug}"
+
+
+def _stage_pair(
+    project: Project, state: StageState, work: _Work, result: StageResult
+) -> _Staged | None:
+    """Render and assess one pair and write its text; None when it is not published."""
     from .render import render_assessed, source_pair
 
     locale, article = work.locale, work.article
@@ -221,18 +252,62 @@ def _build_pair(
                 result.notes.append(f"removed {project.paths.relative(folder)}/: {reasons}")
             state.set(f"pair:{name}", {"key": work.key, "published": False, "reasons": reasons})
             result.skipped.append((name, reasons))
-            return
+            return None
     lang = bcp47(locale)
     _write(folder / "article.md", pair.article_md(lang).encode("utf-8"), project, result)
     _write(folder / "article.txt", pair.text.encode("utf-8"), project, result)
-    readability = _readability(project, locale, pair)
-    audio = _make_audio(project, article, pair, locale, engine, folder, force)
+    return _Staged(work, pair, folder, translated, _readability(project, locale, pair))
+
+
+def _speak_staged(
+    project: Project,
+    staged: list[_Staged],
+    engine: str | None,
+    force: bool,
+    speakers: dict[str, Any] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Every staged pair's audio, through the per-pair workers `toolkit audio` uses."""
+    if _make_audio is not _speak_one or not staged:  # replaced (a test's fake): pair by pair
+        return {
+            s.name: _make_audio(
+                project, s.work.article, s.pair, s.work.locale, engine, s.folder, force
+            )
+            for s in staged
+        }
+    from .audio.pipeline import PairRequest, speak_pairs
+
+    requests = [
+        PairRequest(
+            s.name,
+            tuple(s.pair.blocks),
+            s.work.locale,
+            s.pair.title,
+            s.folder,
+            project.paths.audio_state(s.work.locale, s.work.article.slug),
+        )
+        for s in staged
+    ]
+    made = speak_pairs(project, requests, engine, force=force, speakers=speakers)
+    return {s.name: _audio_record(made[s.name], s.folder) for s in staged}
+
+
+def _finish_pair(
+    project: Project,
+    state: StageState,
+    item: _Staged,
+    audio: dict[str, Any],
+    result: StageResult,
+) -> None:
+    """The page of a spoken pair, and its state."""
+    work, pair, folder = item.work, item.pair, item.folder
+    locale, article = work.locale, work.article
+    source = locale == project.source_locale
     result.written += [project.paths.relative(Path(p)) for p in audio.get("written", ())]
     record = {
         "slug": article.slug,
         "title": pair.title,
-        "readability": readability,
-        "translated": translated,
+        "readability": item.readability,
+        "translated": item.translated,
         "audio_seconds": audio.get("audio_seconds"),
         "engine": audio.get("engine"),
         "voice": audio.get("voice"),
@@ -249,7 +324,7 @@ def _build_pair(
         fallback_lang=None if source else project.source_locale,
     )
     _write(folder / "index.html", html.encode("utf-8"), project, result)
-    state.set(f"pair:{name}", {"key": work.key, "published": True, "record": record})
+    state.set(f"pair:{item.name}", {"key": work.key, "published": True, "record": record})
 
 
 def _readability(project: Project, locale: str, pair: Any) -> dict[str, Any] | None:
@@ -322,6 +397,14 @@ def _make_audio(
         force=force,
         label=f"{locale}/{article.slug}",
     )
+    return _audio_record(clip, folder)
+
+
+#: the real one-pair audio maker; `_make_audio` may be replaced (tests' fake engine)
+_speak_one = _make_audio
+
+
+def _audio_record(clip: Any, folder: Path) -> dict[str, Any]:
     mp3 = folder / "audio.mp3"
     return {
         "audio_seconds": round(float(clip.duration), 2),
@@ -368,8 +451,8 @@ def _clean_locale(
     project: Project, state: StageState, locale: str, slugs: set[str], result: StageResult
 ) -> None:
     """Remove folders and state of articles that no longer exist."""
-    for key in list(state.items):
-        if key.startswith(f"pair:{locale}/") and key.split("/", 1)[1] not in slugs:
+    for key in state.keys(f"pair:{locale}/"):
+        if key.split("/", 1)[1] not in slugs:
             state.discard(key)
     folder = project.paths.locale_site(locale)
     if not folder.is_dir():
@@ -386,21 +469,31 @@ def _locale_outputs(
     """`<locale>/index.html` and `bundles/<locale>.zip`, when anything in them changed."""
     paths = project.paths
     records = _records(state, locale, articles)
-    index = pages.locale_page(locale, records).encode("utf-8")
-    _write(paths.locale_site(locale) / "index.html", index, project, result)
+    # past [tool.toolkit.pages] per_page articles, the index continues on page-2.html…
+    index_pages = {
+        name: html.encode("utf-8")
+        for name, html in pages.locale_pages(locale, records, project.config.pages.per_page)
+    }
+    for name, data in index_pages.items():
+        _write(paths.locale_site(locale) / name, data, project, result)
+    for old in sorted(paths.locale_site(locale).glob("page-*.html")):
+        if old.name not in index_pages:  # fewer articles than before: fewer pages
+            old.unlink()
+            result.notes.append(f"removed {paths.relative(old)}: no such page")
     bundle_path = paths.bundle(locale)
     key = digest(
-        index,
+        *index_pages.values(),
         *[json.dumps(state.get(f"pair:{locale}/{a.slug}"), sort_keys=True) for a in articles],
     )
     if state.get(f"bundle:{locale}") == key and bundle_path.exists():
         return
-    files = {"index.html": index}
+    files: dict[str, bytes | Path] = dict(index_pages)
     for record in records:
         folder = paths.article_site(locale, record["slug"])
         for name in PAIR_FILES:
             if (folder / name).exists():
-                files[f"{record['slug']}/{name}"] = (folder / name).read_bytes()
+                # a path, not its bytes: the bundle streams it (memory stays flat)
+                files[f"{record['slug']}/{name}"] = folder / name
     manifest_articles = [
         {
             k: r.get(k)

@@ -1,18 +1,21 @@
 """Incremental state: content hashes of each stage's inputs and outputs.
 
-Stored as JSON under build/.state/. A state written by another tool version or with other
-relevant settings is thrown away (Sphinx's rule), so a stale cache never hides work.
+Stored in SQLite under build/.state/ (one row per item). A state written by another tool
+version or with other relevant settings is thrown away (Sphinx's rule), so a stale cache
+never hides work.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .files import write_if_changed
 
 
 def digest(*parts: bytes | str) -> str:
@@ -43,19 +46,52 @@ def _stats(files: list[Path]) -> list[list[int] | None]:
     return out
 
 
+class _Gone:
+    """Marks a key discarded since the state was read."""
+
+
+_GONE = _Gone()
+
+
 class StageState:
-    """One stage's remembered hashes, keyed by item (`slug`, `es/slug`…)."""
+    """One stage's remembered hashes, keyed by item (`slug`, `es/slug`…).
+
+    Stored in SQLite (`<name>.sqlite`, one row per item): a build reads the rows it asks for
+    and writes only the rows it changed, in one transaction at `save`, so its cost does not
+    grow with the library; a build that changes nothing writes nothing.
+    """
 
     def __init__(self, path: Path, settings: dict[str, Any]) -> None:
-        self.path = path
+        self.path = path.with_suffix(".sqlite")
         self.settings = {"toolkit": __version__, **settings}
-        self.items: dict[str, Any] = {}
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+        self._read: dict[str, Any] = {}  #: rows read so far
+        self._changed: dict[str, Any] = {}  #: rows to write (or _GONE to delete) at save
+        self._empty = True  #: nothing stored applies: no file, or other settings
+        self._db: sqlite3.Connection | None = None
+        self._reset = False  #: the stored rows must go at save (forced, damaged, stale)
+        if not self.path.is_file():
             return
-        if stored.get("settings") == self.settings:
-            self.items = stored.get("items", {})
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None)
+            row = db.execute("SELECT value FROM meta WHERE name = 'settings'").fetchone()
+        except sqlite3.DatabaseError:
+            self._reset = True  # damaged or not ours: start clean (save replaces it)
+            return
+        self._db = db
+        self._empty = row is None or json.loads(row[0]) != _plain(self.settings)
+        self._reset = self._empty
+
+    def _row(self, key: str) -> Any:
+        if key in self._changed:
+            value = self._changed[key]
+            return None if value is _GONE else value
+        if key not in self._read:
+            self._read[key] = None
+            if not self._empty and self._db is not None:
+                row = self._db.execute("SELECT value FROM items WHERE key = ?", (key,)).fetchone()
+                if row is not None:
+                    self._read[key] = json.loads(row[0])
+        return self._read[key]
 
     def unchanged(self, key: str, files: list[Path]) -> bool:
         """True when `files` are as remembered under `key`.
@@ -64,34 +100,103 @@ class StageState:
         (Sphinx's rule); when they differ, the content hashes decide, so a file that was only
         touched still counts as unchanged (and its new times are remembered).
         """
-        entry = self.items.get(key)
+        entry = self._row(key)
         if not isinstance(entry, dict):
             return False
         stats = _stats(files)
         if entry.get("stat") == stats:
             return True
         if entry.get("hash") == [file_digest(path) for path in files]:
-            entry["stat"] = stats
+            self.set(key, {**entry, "stat": stats})
             return True
         return False
 
     def remember(self, key: str, files: list[Path]) -> None:
         """Remember `files` as they are now under `key`."""
-        self.items[key] = {"stat": _stats(files), "hash": [file_digest(p) for p in files]}
+        self.set(key, {"stat": _stats(files), "hash": [file_digest(p) for p in files]})
 
     def get(self, key: str) -> Any:
-        return self.items.get(key)
+        return self._row(key)
 
     def set(self, key: str, value: Any) -> None:
-        self.items[key] = value
+        value = _plain(value)
+        if self._row(key) != value:
+            self._changed[key] = value
 
     def discard(self, key: str) -> None:
-        self.items.pop(key, None)
+        if self._row(key) is not None:
+            self._changed[key] = _GONE
+
+    def keys(self, prefix: str = "") -> list[str]:
+        """Every remembered key starting with `prefix`, sorted."""
+        found = set()
+        if not self._empty and self._db is not None:
+            rows = self._db.execute(
+                "SELECT key FROM items WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+            )
+            found = {row[0] for row in rows}
+        for key, value in self._changed.items():
+            if key.startswith(prefix):
+                (found.discard if value is _GONE else found.add)(key)
+        return sorted(found)
+
+    def reset(self) -> None:
+        """Forget everything (`--force`); the store is emptied at `save`."""
+        self._empty, self._read, self._changed = True, {}, {}
+        self._reset = True
 
     def save(self) -> None:
-        data = {"settings": self.settings, "items": dict(sorted(self.items.items()))}
-        write_if_changed(self.path, json.dumps(data, indent=1, sort_keys=True).encode() + b"\n")
+        """Write the changed rows (and nothing when nothing changed)."""
+        if not self._changed and not self._reset and self.path.is_file():
+            return
+        if self._db is None:
+            self.path.unlink(missing_ok=True)  # damaged, or never there
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+        db = self._db
+        with _transaction(db):
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, value TEXT)")
+            if self._empty:
+                db.execute("DELETE FROM items")
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (_dumps(self.settings),)
+            )
+            for key, value in sorted(self._changed.items()):
+                if value is _GONE:
+                    db.execute("DELETE FROM items WHERE key = ?", (key,))
+                else:
+                    db.execute("INSERT OR REPLACE INTO items VALUES (?, ?)", (key, _dumps(value)))
+        self._read.update({k: (None if v is _GONE else v) for k, v in self._changed.items()})
+        self._changed, self._empty, self._reset = {}, False, False
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def clear(self) -> None:
-        self.items = {}
-        self.path.unlink(missing_ok=True)
+        self.close()
+        self._empty, self._read, self._changed = True, {}, {}
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    """`value` as it comes back from the store (tuples as lists, keys as strings)."""
+    return json.loads(_dumps(value))
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

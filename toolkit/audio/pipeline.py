@@ -329,6 +329,9 @@ Done = tuple[str, "Clip | None", int, float]
 def _speak(engine: Engine, item: Item, cache: AudioCache, keep: bool) -> Done:
     """Synthesize one sentence, store it (trimmed, 16-bit) in the cache at once."""
     key, spoken, voice, asked = item
+    # a sentence spoken before (then evicted) is asked for what it was asked then: the pace
+    # calibration's sample was spoken at the plain rate, the rest at the corrected one
+    asked = cache.asked(key, asked)
     synthesis = engine.synthesize(spoken, voice, asked)
     rate = int(synthesis.sample_rate)
     pcm = _trim(to_int16(synthesis.pcm), rate).copy()
@@ -995,14 +998,6 @@ def _clips(prepared: Prepared, cache: AudioCache, speak: Callable[[Sentence], Cl
     return audio, spoken
 
 
-def _encode_job(
-    prepared: Prepared, cache_dir: str, engine_name: str, config: AudioConfig
-) -> AudioResult:
-    """Every sentence is in the cache by now: assemble and encode one pair."""
-    audio, _ = _clips(prepared, AudioCache(Path(cache_dir)), None)
-    return finish_article(prepared, audio, 0, engine_name, config)
-
-
 def _pair_job(
     prepared: Prepared, blob: bytes, cache_dir: str, factors: dict[str, float], config: AudioConfig
 ) -> tuple[str, AudioResult]:
@@ -1040,7 +1035,7 @@ def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: s
     paths = project.paths
     source = project.source_locale
     settings = json.dumps(
-        [__version__, asdict(project.config), engine.name, engine.version(), voice],
+        [__version__, _shaping(project.config), engine.name, engine.version(), voice],
         sort_keys=True,
         default=str,
     )
@@ -1052,6 +1047,11 @@ def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: s
         *lexicon_digests(paths, locale),
         *lexicon_digests(paths, source),
     )
+
+
+def _shaping(config: Any) -> dict[str, Any]:
+    """The configuration but the cache limits: they change what is kept, never the audio."""
+    return {k: v for k, v in asdict(config).items() if k != "cache"}
 
 
 def lexicon_digests(paths: Any, locale: str) -> list[str]:
@@ -1117,18 +1117,21 @@ def _speak_jobs(
             if progress:
                 progress(index, len(jobs), f"speaking and encoding {label}")
     else:
-        _, synthesized = synthesize_all(
-            everything,
-            speaker,
-            rate,
-            cache,
-            workers=workers,
-            progress=progress,
-            label="synthesizing",
-            load=False,
-        )
+        # One pair at a time, its sentences over the cores and kept in memory: what is
+        # spoken goes straight into the MP3, never written and read back (issue 14).
+        synthesized = 0
         for index, job in enumerate(jobs, 1):
-            done[job.label] = _encode_job(job, str(cache.folder), speaker.name, config)
+            audio, spoken = synthesize_all(
+                job.sentences,
+                speaker,
+                rate,
+                cache,
+                workers=workers,
+                progress=progress,
+                label=job.label,
+            )
+            done[job.label] = finish_article(job, audio, spoken, speaker.name, config)
+            synthesized += spoken
             if progress:
                 progress(index, len(jobs), f"encoding {job.label}")
     return synthesized
@@ -1229,6 +1232,9 @@ def generate_audio(
         speaker = next(e for e, _ in speakers.values() if e.name == name)
         total.update(s.key for job in jobs for s in job.sentences)
         synthesized += _speak_jobs(project, jobs, speaker, config, done, progress, workers)
+    from .cache import enforce_limit
+
+    enforce_limit(paths.audio_cache_dir, project.config)  # after the run: nothing it needs goes
     jobs = [job for group in by_engine.values() for job in group]
     if not jobs:
         return result
@@ -1244,3 +1250,62 @@ def generate_audio(
         f"synthesized {synthesized} of {len(total)} sentences (the rest from the cache)"
     )
     return result
+
+
+@dataclass(frozen=True)
+class PairRequest:
+    """One pair the site builder wants spoken (already rendered and found publishable)."""
+
+    label: str  #: "es/slug"
+    blocks: tuple[TextBlock, ...]
+    locale: str
+    title: str
+    folder: Path  #: where audio.mp3, captions.vtt and chapters.vtt go
+    state_path: Path
+
+
+def speak_pairs(
+    project: Any,
+    requests: Sequence[PairRequest],
+    engine: str | None = None,
+    *,
+    force: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    speakers: dict[str, tuple[Engine, str]] | None = None,
+) -> dict[str, AudioResult]:
+    """The audio of many pairs at once, as `toolkit audio` makes it: each pair spoken,
+    assembled and encoded by one worker (the voices' calibration and shared sentences
+    first), or, with few pairs, sentences spread over the cores. Pairs whose inputs are
+    unchanged are up to date without work. The bytes are those `synthesize_article` writes.
+    `speakers` is what `check_voices` gave (checked once per build, not once per call)."""
+    config: AudioConfig = project.config.audio
+    paths = project.paths
+    wanted = sorted({r.locale for r in requests})
+    if speakers is None or any(locale not in speakers for locale in wanted):
+        speakers = check_voices(project, wanted, engine)
+    done: dict[str, AudioResult] = {}
+    by_engine: dict[str, list[Prepared]] = {}
+    for request in requests:
+        speaker, voice = speakers[request.locale]
+        prepared = prepare_article(
+            request.blocks,
+            request.locale,
+            speaker,
+            voice,
+            config,
+            request.folder,
+            request.title,
+            project_lexicon=paths.lexicon,
+            state_path=request.state_path,
+            force=force,
+            label=request.label,
+        )
+        if prepared.stored is not None:
+            done[request.label] = _up_to_date(prepared)
+        else:
+            by_engine.setdefault(speaker.name, []).append(prepared)
+    for name, jobs in by_engine.items():
+        speaker = next(e for e, _ in speakers.values() if e.name == name)
+        _speak_jobs(project, jobs, speaker, config, done, progress, workers)
+    return done
