@@ -292,7 +292,11 @@ def test_untranslated_and_fuzzy_entries_are_counted_not_checked():
 
 
 def test_every_check_has_a_defect_test():
-    assert {d[0] for d in DEFECTS} == set(CHECKS)
+    from test_checks_meaning import MEANING
+
+    # dose-format: test_checks_meaning.py; glossary-required: test_checks_glossary.py
+    covered = {d[0] for d in DEFECTS} | {m[0] for m in MEANING} | {"dose-format"}
+    assert covered | {"glossary-required"} == set(CHECKS)
 
 
 # --- numbers as values ----------------------------------------------------------------------
@@ -338,3 +342,23 @@ def test_quantities_keep_their_units():
 def test_plain_prose_shortcut_agrees_with_markdown_it(text):
     # strings that skip the parse must come out exactly as the parse would have it
     assert shape(text) == parse_shape(text)
+
+
+# --- docs/checks.md lists every check with its severity ---------------------------------------
+
+
+def test_docs_tables_list_every_check_with_its_severity():
+    import re
+
+    from conftest import REPO
+    from toolkit.checks.report import FLAG_CHECKS
+
+    text = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
+    errors_part = text.split("**Errors**", 1)[1].split("**Warnings**", 1)[0]
+    warnings_part = text.split("**Warnings**", 1)[1].split("\n### ", 1)[0]
+    row = re.compile(r"^\| `([a-z-]+)` \|", re.MULTILINE)
+    documented = {name: "error" for name in row.findall(errors_part)}
+    documented |= {name: "warning" for name in row.findall(warnings_part)}
+    # the readability findings come from the readability module, not from CHECKS
+    readability = {name: "warning" for name in [*FLAG_CHECKS.values(), "readability"]}
+    assert documented == {**CHECKS, **readability}

@@ -51,3 +51,57 @@ def test_malformed_glossary_names_file_and_line(data, message):
     with pytest.raises(ConfigError) as excinfo:
         parse_glossary(data, "g.csv")
     assert str(excinfo.value).startswith(message)
+
+
+# --- severity: required terms are errors ----------------------------------------------------
+
+REQUIRED = (
+    "source,translation,note,severity\n"
+    "blood pressure,presión arterial,,required\n"
+    "tablet,pastilla|comprimido,,\n"
+).encode()
+
+
+def _glossary_findings(msgid, msgstr, severity="warning"):
+    from toolkit.checks import entry_findings
+    from toolkit.config import ChecksConfig
+    from toolkit.models import Entry
+
+    glossary = parse_glossary(REQUIRED, "glossary/es.csv")
+    entry = Entry(msgid, msgstr, None, False, 9, "paragraph", 1)
+    config = ChecksConfig(glossary_severity=severity)
+    return [
+        (f.check, f.severity)
+        for f in entry_findings(entry, locale="es", file="x.po", glossary=glossary, config=config)
+    ]
+
+
+def test_a_required_term_is_an_error_and_the_others_stay_warnings():
+    assert _glossary_findings("Check your blood pressure.", "Mídase la tensión.") == [
+        ("glossary-required", "error")
+    ]
+    assert _glossary_findings("Take one tablet now.", "Tome una píldora ahora.") == [
+        ("glossary", "warning")
+    ]
+    assert _glossary_findings("Check your blood pressure.", "Mídase la presión arterial.") == []
+
+
+def test_the_project_default_severity_applies_to_terms_without_one():
+    assert _glossary_findings("Take one tablet now.", "Tome una píldora ahora.", "required") == [
+        ("glossary-required", "error")
+    ]
+
+
+def test_a_bad_severity_names_the_file_and_line():
+    with pytest.raises(ConfigError, match=r"glossary/es.csv:2: severity 'must'"):
+        parse_glossary(b"source,translation,note,severity\nx,y,,must\n", "glossary/es.csv")
+
+
+def test_a_bad_default_severity_is_a_config_error(tmp_path):
+    from toolkit.config import load_config
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.toolkit.checks]\nglossary_severity = "fatal"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="glossary_severity"):
+        load_config(tmp_path)

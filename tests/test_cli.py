@@ -38,7 +38,7 @@ def translated(project: Path) -> Path:
     po_path = project / PO
     po = polib.pofile(str(po_path))
     for entry in po:
-        entry.msgstr = entry.msgid
+        entry.msgstr = "ES " + entry.msgid  # not a copy: copies are errors
     po.save()
     return po_path
 

@@ -301,6 +301,14 @@ def read_catalog(path: Path, shown: str | None = None) -> PoFile:
     return parse_po(read_bytes(path, shown), shown)
 
 
+def _marks(message: Message) -> tuple[str, ...]:
+    """The entry's flags besides fuzzy, and the `toolkit-…` marks of its translator comments
+    (`# toolkit-keep`): gettext's own tools drop flags they do not know, comments they keep."""
+    flags = tuple(f for f in message.flags if f != "fuzzy")
+    comments = tuple(c.strip() for c in message.comments if c.strip().startswith("toolkit-"))
+    return flags + comments
+
+
 def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entry]:
     """The active entries of a catalog, as the checks and render see them."""
     po = read_catalog(path, shown)
@@ -319,6 +327,7 @@ def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entr
                 line=message.line,
                 kind=kind,
                 source_line=int(source_line) if source_line.isdigit() else 0,
+                flags=_marks(message),
             )
         )
     return out

@@ -48,6 +48,12 @@ class ChecksConfig:
     #: translation / source length ratios outside [min, max] get a warning
     length_ratio_min: float = 0.4
     length_ratio_max: float = 2.5
+    #: severity of a glossary term whose CSV row gives none: "warning" or "required" (an
+    #: error that keeps the pair unpublished)
+    glossary_severity: str = "warning"
+    #: folder of per-locale meaning-check vocabularies (`<locale>.toml`) that extend the
+    #: shipped ones, relative to the project
+    qa_dir: str = "qa"
 
 
 @dataclass(frozen=True)
@@ -196,6 +202,11 @@ def _check_values(values: dict[str, Any]) -> list[str]:
         number = target.get("target", 0)
         if isinstance(number, bool) or not isinstance(number, int | float):
             problems.append(f"{where}.target: expected a number, got {number!r}")
+    severity = getattr(values.get("checks"), "glossary_severity", "warning")
+    if severity not in ("warning", "required"):
+        problems.append(
+            f"tool.toolkit.checks.glossary_severity: {severity!r} is not 'warning' or 'required'"
+        )
     for key in ("locales", "source_locale"):
         codes = values.get(key, ())
         for code in [codes] if isinstance(codes, str) else codes:

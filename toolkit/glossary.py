@@ -6,8 +6,10 @@
     blood pressure,presión arterial,not "tensión"
     tablet,pastilla|comprimido,either is fine
 
-`translation` may list accepted alternatives separated by `|`; `note` is optional. A missing
-file is an empty glossary; a malformed one is a ConfigError naming the file and line.
+`translation` may list accepted alternatives separated by `|`; `note` is optional, and so is
+a fourth column `severity`: `required` (a missing term is an error that keeps the pair
+unpublished) or `warning` (advice); empty means `[tool.toolkit.checks] glossary_severity`.
+A missing file is an empty glossary; a malformed one is a ConfigError naming the file and line.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from pathlib import Path
 
 from .errors import ConfigError
 
-HEADER = ("source", "translation", "note")
+HEADER = ("source", "translation", "note", "severity")
+SEVERITIES = ("", "warning", "required")
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class GlossaryTerm:
     translations: tuple[str, ...]  #: accepted translations (any one of them will do)
     note: str
     line: int  #: line in the CSV file, for messages
+    severity: str = ""  #: "required", "warning" or "" (the configured default)
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -92,11 +96,12 @@ def parse_glossary(data: bytes, name: str) -> Glossary:
             if not header_seen:
                 header_seen = True
                 names = tuple(c.lower() for c in cells)
-                if names not in (HEADER[:2], HEADER):
+                if names not in (HEADER[:2], HEADER[:3], HEADER):
                     found = ",".join(cells)
                     raise ConfigError(
                         f"{name}:{line}: the first line must be the header "
-                        f"'source,translation' or 'source,translation,note', not {found!r}"
+                        f"'source,translation', 'source,translation,note' or "
+                        f"'source,translation,note,severity', not {found!r}"
                     )
                 width = len(names)
                 continue
@@ -110,8 +115,14 @@ def parse_glossary(data: bytes, name: str) -> Glossary:
             if not source or not alternatives:
                 which = "source term" if not source else "translation"
                 raise ConfigError(f"{name}:{line}: empty {which}: fill it in or delete the line")
-            note = cells[2] if width == 3 else ""
-            terms.append(GlossaryTerm(source, alternatives, note, line))
+            note = cells[2] if width >= 3 else ""
+            severity = cells[3].lower() if width == 4 else ""
+            if severity not in SEVERITIES:
+                raise ConfigError(
+                    f"{name}:{line}: severity {cells[3]!r} is not 'required' or 'warning' "
+                    "(or empty for the project's default)"
+                )
+            terms.append(GlossaryTerm(source, alternatives, note, line, severity))
     except csv.Error as exc:
         raise ConfigError(f"{name}:{reader.line_num}: not valid CSV ({exc})") from None
     return Glossary(file=name, terms=tuple(terms))

@@ -53,6 +53,7 @@ class Entry:
     line: int  #: line of the entry's msgid in the .po file (0 if unknown)
     kind: str  #: from `#. type:`
     source_line: int  #: from `#:`
+    flags: tuple[str, ...] = ()  #: the `#,` flags besides fuzzy (e.g. toolkit-keep)
 
     @property
     def translated(self) -> bool:

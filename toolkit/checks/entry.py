@@ -7,30 +7,49 @@ being published; warnings are advice for the translator.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from functools import cached_property
+from typing import Any, Literal
 
 from ..config import ChecksConfig
 from ..glossary import EMPTY, Glossary
 from ..locales import language
 from ..models import Entry, Finding
-from . import numbers
+from . import meaning, numbers
+from .numbers import Quantity
 from .shape import INLINE_KINDS, Shape, shape
+from .vocab import DOSE_UNITS, WORD_UNITS, Vocabulary, extended, load_vocabulary
 
 Severity = Literal["error", "warning"]
 
 #: every QA check, by stable name, with its severity
 CHECKS: dict[str, Severity] = {
     "numbers": "error",
+    "units": "error",
+    "negation": "error",
+    "frequency": "error",
+    "comparison": "error",
+    "order": "error",
+    "sentences": "error",
+    "identical": "error",
     "urls": "error",
     "markup": "error",
     "no-translate": "error",
     "html": "error",
-    "identical": "warning",
+    "glossary-required": "error",
     "length-ratio": "warning",
     "glossary": "warning",
+    "dose-format": "warning",
 }
+#: the mark (a translator comment `# toolkit-keep`, or a `#,` flag) on an entry that is right
+#: although a check says otherwise: a copy that must stay a copy, or joined sentences
+KEEP_FLAG = "toolkit-keep"
+#: checks that KEEP_FLAG silences (never the ones about numbers, doses or meaning)
+KEEP_SILENCES = frozenset({"identical", "sentences"})
+#: an identical entry of fewer words than this is a name or a cognate, not a copy
+MIN_IDENTICAL_WORDS = 3
 
 #: how many characters a translation normally has per source (English) character, for
 #: scripts that write a word in far fewer characters; the configured ratio range is scaled
@@ -47,6 +66,16 @@ _DANGEROUS = re.compile(
     re.IGNORECASE,
 )
 _TAG = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>")
+# raw HTML a string can hold: comments, processing instructions (<?php ?>), CDATA, tags
+_HTML_ITEM = re.compile(
+    r"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|<\s*/?\s*[A-Za-z][^<>]*>", re.DOTALL
+)
+# attributes whose values are text for people (or the page's language): translated, not changed
+_TRANSLATED_ATTRIBUTE = re.compile(
+    r"""\b(alt|title|aria-label|aria-description|placeholder|lang|xml:lang|xml-lang|dir)\s*=\s*"""
+    r"""(?:"[^"]*"|'[^']*'|[^\s>]+)""",
+    re.IGNORECASE,
+)
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 _LETTER = re.compile(r"[^\W\d_]")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
@@ -63,6 +92,23 @@ class _Pair:
     no_translate: tuple[str, ...]
     glossary: Glossary
     config: ChecksConfig
+    source_locale: str
+    source_vocab: Vocabulary
+    vocab: Vocabulary
+
+    @cached_property
+    def quantities(self) -> tuple[list[Quantity], list[Quantity]]:
+        return (
+            numbers.quantities(self.source.text, self.source_locale, self.source_vocab),
+            numbers.quantities(self.target.text, self.locale, self.vocab),
+        )
+
+    @cached_property
+    def words(self) -> tuple[list[Quantity], list[Quantity]]:
+        return (
+            numbers.word_quantities(self.source.text, self.source_vocab),
+            numbers.word_quantities(self.target.text, self.vocab),
+        )
 
 
 def entry_findings(
@@ -74,9 +120,12 @@ def entry_findings(
     glossary: Glossary = EMPTY,
     config: ChecksConfig | None = None,
     source_locale: str = "en",
+    vocabulary: Vocabulary | None = None,
+    source_vocabulary: Vocabulary | None = None,
 ) -> list[Finding]:
     """Every QA finding of one translated entry (untranslated and fuzzy entries have none:
-    they are counted, not checked)."""
+    they are counted, not checked). `vocabulary` is the locale's meaning-check vocabulary
+    (the shipped one when not given; `qa_findings` passes the project's extension)."""
     if not entry.translated:
         return []
     pair = _Pair(
@@ -87,13 +136,28 @@ def entry_findings(
         tuple(t for t in no_translate if t),
         glossary,
         config or ChecksConfig(),
+        source_locale,
+        source_vocabulary or load_vocabulary(source_locale),
+        extended(
+            vocabulary or load_vocabulary(locale),
+            source_vocabulary or load_vocabulary(source_locale),
+        ),
     )
+    same_language = language(locale) == language(source_locale)
+    kept = KEEP_FLAG in entry.flags
+    absent = meaning.absent_concepts(pair.source.text, source_locale, pair.source_vocab)
     findings = []
     for name, check in _CHECKS:
-        if name == "identical" and language(locale) == language(source_locale):
-            continue  # en_GB from en: a copy is often right
+        if same_language and name in _SAME_LANGUAGE_SKIPS:
+            continue  # en_GB from en: a copy is often right, the words are the same
+        if (kept and name in KEEP_SILENCES) or name in absent:
+            continue
         for message in check(pair, source_locale):
-            findings.append(Finding(CHECKS[name], name, file, entry.line, entry.msgid, message))
+            severity, check_name = CHECKS[name], name
+            if isinstance(message, tuple):  # (check name, message): glossary-required
+                check_name, message = message
+                severity = CHECKS[check_name]
+            findings.append(Finding(severity, check_name, file, entry.line, entry.msgid, message))
     return findings
 
 
@@ -101,9 +165,11 @@ def entry_findings(
 
 
 def check_numbers(pair: _Pair, source_locale: str) -> list[str]:
-    src = numbers.quantities(pair.source.text, source_locale)
-    tgt = numbers.quantities(pair.target.text, pair.locale)
-    missing, extra, units = numbers.compare(src, tgt)
+    src, tgt = pair.quantities
+    missing, extra, _ = numbers.compare(src, tgt)
+    if missing or extra:
+        # numbers in words count only when the digits alone disagree (rare): read them then
+        missing, extra, _ = numbers.compare(src, tgt, *pair.words)
     if missing or extra:
         decimal, _ = numbers.separators(pair.locale)
         if missing and extra:
@@ -114,14 +180,106 @@ def check_numbers(pair: _Pair, source_locale: str) -> list[str]:
             what = f"the translation has {_list(extra)} and the source does not"
         return [
             f"numbers differ: {what}. Copy every number and dose with the same value (in "
-            f"{pair.locale} a decimal may be written with {decimal!r}, e.g. 2{decimal}5)"
+            f"{pair.locale} a decimal may be written with {decimal!r}, e.g. 2{decimal}5; a "
+            "number may be written in words)"
         ]
-    if units:
+    changes = [c for unit, c in _unit_changes(pair) if unit not in WORD_UNITS]
+    if changes:
         return [
-            f"units differ: {'; '.join(units)}. Keep each unit symbol (mg, mL, %, …) with its "
-            "number, as in the source"
+            f"units differ: {'; '.join(changes)}. Keep each unit (mg, mL, %, …) with its "
+            "number, as in the source (as its symbol or your language's name for it)"
         ]
     return []
+
+
+def check_units(pair: _Pair, _: str) -> list[str]:
+    changes = [c for unit, c in _unit_changes(pair) if unit in WORD_UNITS]
+    if not changes:
+        return []
+    return [
+        f"units differ: {'; '.join(changes)}. Keep each time unit (seconds, minutes, hours, "
+        "days, weeks, months) and dose form (tablets, drops, puffs) with its number, as in the "
+        "source"
+    ]
+
+
+def _unit_changes(pair: _Pair) -> list[tuple[str, str]]:
+    src, tgt = pair.quantities
+    if not numbers.unit_changes(src, tgt):
+        return []
+    return numbers.unit_changes(src, tgt + pair.words[1], pair.words[0], with_units=True)
+
+
+def check_negation(pair: _Pair, source_locale: str) -> list[str]:
+    return meaning.negation(
+        pair.source.text,
+        pair.target.text,
+        pair.source_vocab,
+        pair.vocab,
+        source_locale,
+        pair.locale,
+    )
+
+
+def check_frequency(pair: _Pair, source_locale: str) -> list[str]:
+    return meaning.frequency(
+        pair.source.text,
+        pair.target.text,
+        pair.source_vocab,
+        pair.vocab,
+        source_locale,
+        pair.locale,
+    )
+
+
+def check_comparison(pair: _Pair, _: str) -> list[str]:
+    return meaning.comparison(pair.source.text, pair.target.text, pair.source_vocab, pair.vocab)
+
+
+def check_order(pair: _Pair, source_locale: str) -> list[str]:
+    return meaning.order(
+        pair.source.text,
+        pair.target.text,
+        pair.source_vocab,
+        pair.vocab,
+        source_locale,
+        pair.locale,
+    )
+
+
+def check_sentences(pair: _Pair, source_locale: str) -> list[str]:
+    counted = meaning.sentence_count(pair.source.text, pair.target.text, source_locale, pair.locale)
+    if counted is None:
+        return []
+    src, tgt = counted
+    return [
+        f"the source has {src} sentences, the translation {tgt}: a sentence may be missing. "
+        f"Translate every sentence; if joining them is right, add the translator comment "
+        f"'# {KEEP_FLAG}' to the entry"
+    ]
+
+
+def check_dose_format(pair: _Pair, _: str) -> list[str]:
+    bad = []
+    for q in pair.quantities[1]:
+        if q.unit.split("/")[0] not in DOSE_UNITS:
+            continue
+        written = q.written
+        if written[0] in ".,":
+            bad.append(
+                f'"{written} {q.unit}" has no zero before the decimal sign: write 0{written}'
+            )
+        elif re.search(r"[.,٫]\d*0$", written) and not re.fullmatch(
+            r"\d{1,3}([.,]\d{3})+", written
+        ):
+            bad.append(
+                f'"{written} {q.unit}" ends in a trailing zero: it can be read ten times '
+                "too large; write it without the zero"
+            )
+    return bad and [
+        "dose written in a style that causes ten-fold errors (ISMP's do-not-use list): "
+        + "; ".join(bad)
+    ]
 
 
 def check_urls(pair: _Pair, _: str) -> list[str]:
@@ -192,22 +350,43 @@ def check_no_translate(pair: _Pair, _: str) -> list[str]:
 
 
 def check_html(pair: _Pair, _: str) -> list[str]:
-    msgstr = _CODE_SPAN.sub(" ", pair.entry.msgstr)
-    source_tags = {_norm_tag(t) for t in _TAG.findall(_CODE_SPAN.sub(" ", pair.entry.msgid))}
-    dangerous = sorted({m.group().strip() for m in _DANGEROUS.finditer(msgstr)})
-    tags = sorted(
-        {t for t in _TAG.findall(msgstr) if _norm_tag(t) not in source_tags}
-        | {h for h in pair.target.html if _norm_tag(h) not in source_tags}
+    # issue 11: HTML of the source (tags, comments, <?php ?>, CDATA) kept unchanged in the
+    # translation is the author's, never the translator's error; translated alt and title
+    # texts are translations, not changed HTML. HTML the translation adds or drops is.
+    msgid, msgstr = pair.entry.msgid, pair.entry.msgstr
+    if "<" not in msgstr and ":" not in msgstr and "=" not in msgstr:
+        return []  # no tag, comment, event attribute or script link: nothing to look at
+    source_raw = _CODE_SPAN.sub(" ", msgid) if "`" in msgid else msgid
+    target_raw = _CODE_SPAN.sub(" ", msgstr) if "`" in msgstr else msgstr
+    source_active = {m.group().strip().lower() for m in _DANGEROUS.finditer(source_raw)}
+    dangerous = sorted(
+        {
+            m.group().strip()
+            for m in _DANGEROUS.finditer(target_raw)
+            if m.group().strip().lower() not in source_active
+        }
     )
     if dangerous:
         return [
             f"script or active content in the translation ({_list(dangerous)}): remove it; "
             "translations may contain only text and Markdown"
         ]
-    if tags:
+    if "<" not in target_raw and "<" not in source_raw:
+        return []
+    source_items = Counter(_norm_tag(t) for t in _HTML_ITEM.findall(source_raw))
+    target_items = Counter(_norm_tag(t) for t in _HTML_ITEM.findall(target_raw))
+    added = sorted((target_items - source_items).elements())
+    lost = sorted((source_items - target_items).elements())
+    if added:
         return [
-            f"raw HTML in the translation ({_list(tags)}): remove the tags and use Markdown "
-            "(**bold**, *emphasis*, [text](link)) as the source does"
+            f"raw HTML in the translation that the source does not have ({_list(added)}): "
+            "remove the tags and use Markdown (**bold**, *emphasis*, [text](link)) as the "
+            "source does" + (f"; the source has {_list(lost)} here" if lost else "")
+        ]
+    if lost:
+        return [
+            f"HTML of the source is missing from the translation ({_list(lost)}): copy every "
+            "tag, comment and closing tag exactly as in the source, around the translated words"
         ]
     return []
 
@@ -222,13 +401,14 @@ def check_identical(pair: _Pair, _: str) -> list[str]:
     words = pair.source.text
     for term in pair.no_translate:
         words = words.replace(term, " ")
-    # names, brands, cognates and bare numbers or URLs are legitimately copied: only text of
-    # two or more words with letters is suspicious
-    if sum(1 for w in words.split() if _LETTER.search(w)) < 2:
+    # names, brands, cognates, short labels and bare numbers, URLs or code are legitimately
+    # copied: only text of three or more words with letters is a forgotten translation
+    if sum(1 for w in words.split() if _LETTER.search(w)) < MIN_IDENTICAL_WORDS:
         return []
     return [
-        "the translation is a copy of the source text: translate it (if it must stay as is, "
-        "e.g. a name, ask the coordinator to add it to no_translate)"
+        "the translation is a copy of the source text, so readers (and the voice) get the "
+        f"source language: translate it. If it must stay as is, add the translator comment "
+        f"'# {KEEP_FLAG}' to the entry or ask the coordinator to add it to no_translate"
     ]
 
 
@@ -250,29 +430,41 @@ def check_length_ratio(pair: _Pair, _: str) -> list[str]:
     ]
 
 
-def check_glossary(pair: _Pair, _: str) -> list[str]:
-    messages = []
+def check_glossary(pair: _Pair, _: str) -> list[str | tuple[str, str]]:
+    messages: list[str | tuple[str, str]] = []
+    default = pair.config.glossary_severity
     for term in pair.glossary.terms:
         if term.found_in(pair.source.text) and not term.used_in(pair.target.text):
             wanted = " or ".join(f'"{t}"' for t in term.translations)
             note = f" ({term.note})" if term.note else ""
-            messages.append(
+            message = (
                 f'glossary term "{term.source}" should be translated as {wanted}{note}: use the '
                 f"agreed term ({pair.glossary.file}:{term.line})"
             )
+            required = (term.severity or default) in ("required", "error")
+            messages.append(("glossary-required", message) if required else message)
     return messages
 
 
-_CHECKS: list[tuple[str, Callable[[_Pair, str], list[str]]]] = [
+_CHECKS: list[tuple[str, Callable[[_Pair, str], list[Any]]]] = [
     ("numbers", check_numbers),
+    ("units", check_units),
+    ("negation", check_negation),
+    ("frequency", check_frequency),
+    ("comparison", check_comparison),
+    ("order", check_order),
+    ("sentences", check_sentences),
+    ("identical", check_identical),
     ("urls", check_urls),
     ("markup", check_markup),
     ("no-translate", check_no_translate),
     ("html", check_html),
-    ("identical", check_identical),
     ("length-ratio", check_length_ratio),
     ("glossary", check_glossary),
+    ("dose-format", check_dose_format),
 ]
+#: checks that compare two languages' words: meaningless between en and en_GB
+_SAME_LANGUAGE_SKIPS = frozenset({"identical"})
 
 
 def _term(term: str) -> re.Pattern[str]:
@@ -280,6 +472,9 @@ def _term(term: str) -> re.Pattern[str]:
 
 
 def _norm_tag(tag: str) -> str:
+    if tag.startswith(("<!--", "<?", "<![CDATA[")):
+        return tag  # comments, PHP and CDATA must stay exactly as written
+    tag = _TRANSLATED_ATTRIBUTE.sub(lambda m: m.group(1).lower() + '=""', tag)
     return " ".join(tag.lower().split())
 
 

@@ -14,6 +14,9 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
+
+from .vocab import TIMES, Vocabulary
 
 # Unit symbols (and their usual spellings in other scripts) -> one canonical symbol. Only
 # symbols count: spelled-out names ("milligrams") are words a translator translates.
@@ -40,6 +43,8 @@ _UNITS: dict[str, str] = {
     "٪": "%",
     "°c": "°C",
     "°f": "°F",
+    "°": "°",  # an angle or a temperature: "180°" is not "180" (a pofilter case)
+    "mm hg": "mmHg",
     "cm": "cm",
     "mm": "mm",
     "kcal": "kcal",
@@ -96,6 +101,14 @@ _PERCENT_BEFORE = re.compile(r"[%٪]\s?$")  # Turkish and others write %50
 _ARABIC_DECIMAL, _ARABIC_GROUP = "\u066b", "\u066c"
 _TYPOGRAPHIC_GROUP = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=\d)")
 _SPACE_MARK = "\ue000"  # a private-use character NFKC leaves alone
+# a phone number spelled in groups (9-1-1, 1-800-273-8255) is one digit string
+# (a digit, Latin letter or separator next to it makes it something else; CJK text may touch)
+_PHONE = re.compile(r"(?<![\dA-Za-z.,\-/])\d{1,4}(?:[-\u2010\u2011]\d{1,4}){2,}(?![\dA-Za-z\-/])")
+#: dose forms a sentence names once for several numbers ("2 tablets ... and 1 at night")
+ELIDED_UNITS = frozenset({"tablet", "drop", "puff"})
+_NUMBER_BEFORE = re.compile(r"\d[\s\u00a0]?$")
+# a decimal without its leading zero (".5 mg", an ISMP do-not-use style)
+_NAKED = re.compile(r"(?<![\w.,])[.,](?=\d)")
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,8 @@ class Quantity:
     value: Decimal
     unit: str  #: canonical unit symbol, "" for a bare number
     written: str  #: as written, for messages
+    digits: bool = True  #: False for a number written in words ("dos", "两", "twice")
+    position: int = 0  #: where it starts in the text
 
     def label(self) -> str:
         return f"{self.written} {self.unit}".strip() if self.unit else self.written
@@ -127,26 +142,104 @@ def _number_pattern(decimal: str, group: str) -> re.Pattern[str]:
     return re.compile(rf"\d+(?:(?:[.,'’{_ARABIC_DECIMAL}{_ARABIC_GROUP}{_SPACE_MARK}]{space})\d+)*")
 
 
-def quantities(text: str, locale: str) -> list[Quantity]:
-    """Every number in `text` (already stripped of URLs and code) with its unit, if any."""
+def normalized(text: str) -> str:
+    """`text` as the number readers see it: typographic group spaces marked, NFKC forms."""
     # no-break and thin spaces between digits always group thousands (10\u202f000); NFKC would
     # make them plain spaces, so they are marked first
     text = _TYPOGRAPHIC_GROUP.sub(_SPACE_MARK, text)
-    text = unicodedata.normalize("NFKC", text)  # fullwidth digits, ㎎, ℃ -> plain forms
+    return unicodedata.normalize("NFKC", text)  # fullwidth digits, ㎎, ℃ -> plain forms
+
+
+def quantities(text: str, locale: str, vocab: Vocabulary | None = None) -> list[Quantity]:
+    """Every number in `text` (already stripped of URLs and code) with its unit, if any.
+
+    Units are symbols (`mg`, `%`, `°`) and, with `vocab`, the locale's unit names (CLDR's
+    and the data file's: `miligramos`, `phút`, `mm Hg`, `por ciento`).
+    """
+    return list(_quantities(text, locale, vocab))
+
+
+@lru_cache(maxsize=4096)
+def _quantities(text: str, locale: str, vocab: Vocabulary | None) -> tuple[Quantity, ...]:
+    text = normalized(text)
     decimal, group = separators(locale)
     found: list[Quantity] = []
+    dashed = "-" in text or "\u2010" in text or "\u2011" in text
+    phones = {m.start(): m for m in _PHONE.finditer(text)} if dashed else {}
+    skip_to = -1
     for match in _number_pattern(decimal, group).finditer(text):
+        if match.start() < skip_to:
+            continue
+        phone = phones.get(match.start())
+        if phone is not None:
+            skip_to = phone.end()
+            digits = "".join(str(unicodedata.decimal(ch)) for ch in phone.group() if ch.isdecimal())
+            found.append(Quantity(Decimal(digits), "", phone.group(), True, match.start()))
+            continue
         written = match.group().replace(_SPACE_MARK, "\u202f")
-        unit_match = _UNIT.match(text, match.end())
-        unit = _UNITS[_unit_key(unit_match.group("unit"))] if unit_match else ""
-        if unit_match and "/" in unit_match.group("unit"):
-            per = unit_match.group("unit").split("/", 1)[1].lower()
-            unit += "/" + _UNITS.get(per, per)
+        naked = match.start() > 0 and _NAKED.match(text, match.start() - 1) is not None
+        unit = unit_after(text, match.end(), vocab) or unit_before(text, match.start(), vocab)
         if not unit and _PERCENT_BEFORE.search(text, 0, match.start()):
             unit = "%"
-        for value in read_number(written, decimal, group):
-            found.append(Quantity(value, unit, written))
-    return found
+        if naked:
+            written = text[match.start() - 1] + written
+            values = [_plain(Decimal("0." + re.sub(r"\D", "", match.group())))]
+        else:
+            values = read_number(written, decimal, group)
+        for value in values:
+            found.append(Quantity(value, unit, written, True, match.start()))
+    return tuple(found)
+
+
+def unit_after(text: str, pos: int, vocab: Vocabulary | None) -> str:
+    """The canonical unit written right after `pos`, or ""."""
+    unit_match = _UNIT.match(text, pos)
+    if unit_match:
+        unit = _UNITS[_unit_key(unit_match.group("unit"))]
+        if "/" in unit_match.group("unit"):
+            per = unit_match.group("unit").split("/", 1)[1].lower()
+            unit += "/" + _UNITS.get(per, per)
+        return unit
+    if vocab is not None:
+        named = vocab.unit_at(text, pos)
+        if named is not None:
+            return named[0]
+    return ""
+
+
+def unit_before(text: str, pos: int, vocab: Vocabulary | None) -> str:
+    """A unit written before its number (Chinese 百分之二十, 20 %), from `[units.prefixes]`."""
+    if vocab is None:
+        return ""
+    for prefix, unit in vocab.unit_prefixes.items():
+        if text.endswith(prefix, 0, pos):
+            return unit
+    return ""
+
+
+def word_quantities(text: str, vocab: Vocabulary) -> list[Quantity]:
+    """Numbers written in words (`dos`, `veinticinco`, `两`, `二点五`, Arabic duals, `twice`),
+    each with the unit written after it."""
+    return list(_word_quantities(text, vocab))
+
+
+@lru_cache(maxsize=4096)
+def _word_quantities(text: str, vocab: Vocabulary) -> tuple[Quantity, ...]:
+    text = normalized(text)
+    found: list[Quantity] = []
+    for start, end, kind in vocab.number_spans(text):
+        read = vocab.word_value(text[start:end])
+        if read is None:
+            continue
+        value, unit = read
+        if kind == "i":
+            if _NUMBER_BEFORE.search(text, 0, start):
+                continue  # "2 مرة": the word is the unit of the number before it
+        else:
+            unit = unit_after(text, end, vocab) or unit_before(text, start, vocab)
+        found.append(Quantity(_plain(value), unit, text[start:end], False, start))
+    found.sort(key=lambda q: q.position)
+    return tuple(found)
 
 
 def _unit_key(unit: str) -> str:
@@ -201,25 +294,68 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def compare(
-    source: list[Quantity], target: list[Quantity]
+    source: list[Quantity],
+    target: list[Quantity],
+    source_words: list[Quantity] = (),  # type: ignore[assignment]
+    target_words: list[Quantity] = (),  # type: ignore[assignment]
 ) -> tuple[list[str], list[str], list[str]]:
-    """(numbers missing from target, numbers extra in target, units lost or changed)."""
-    src_values = Counter(q.value for q in source)
-    tgt_values = Counter(q.value for q in target)
-    missing = _written(source, src_values - tgt_values)
-    extra = _written(target, tgt_values - src_values)
-    units: list[str] = []
-    if not missing and not extra:
-        src_pairs = Counter((q.value, q.unit) for q in source)
-        tgt_pairs = Counter((q.value, q.unit) for q in target)
-        for value, unit in sorted((src_pairs - tgt_pairs).elements(), key=str):
-            before = next(q for q in source if q.value == value and q.unit == unit)
-            after = [q for q in target if q.value == value and (q.value, q.unit) not in src_pairs]
-            if after and after[0].unit:
-                units.append(f'"{before.label()}" became "{after[0].label()}"')
-            else:
-                units.append(f'"{before.label()}" lost its unit {unit}')
-    return missing, extra, units
+    """(numbers missing from target, numbers extra in target, units lost or changed).
+
+    Numbers in digits must be matched; a number in words on the other side matches one of
+    the same value ("2" and "dos", "两", an Arabic dual), but a number in words is never
+    required (Spanish "una" is also the article). Counts of times ("3 times") are left to
+    the frequency check.
+    """
+    # the usual case: the same numbers with the same units, nothing to pair
+    if (
+        not source_words
+        and not target_words
+        and sorted((q.value, q.unit) for q in source) == sorted((q.value, q.unit) for q in target)
+    ):
+        return [], [], []
+    source = [q for q in source if q.unit != TIMES]
+    target = [q for q in target if q.unit != TIMES]
+    source_words = [q for q in source_words if q.unit != TIMES]
+    target_words = [q for q in target_words if q.unit != TIMES]
+    src_digits = Counter(q.value for q in source)
+    tgt_digits = Counter(q.value for q in target)
+    src_all = src_digits + Counter(q.value for q in source_words)
+    tgt_all = tgt_digits + Counter(q.value for q in target_words)
+    missing = _written(source, Counter({v: n - tgt_all[v] for v, n in src_digits.items()}))
+    extra = _written(target, Counter({v: n - src_all[v] for v, n in tgt_digits.items()}))
+    return missing, extra, unit_changes(source, target + list(target_words), source_words)
+
+
+def unit_changes(
+    source: list[Quantity],
+    target: list[Quantity],
+    source_words: list[Quantity] = (),  # type: ignore[assignment]
+    with_units: bool = False,
+) -> list[Any]:
+    """Units of the source's numbers that the translation lost or changed: "5 minutes" became
+    "5 horas" (a unit the translation adds to a bare number is no error)."""
+    if not source_words and all(not q.unit for q in source):
+        return []
+    available = Counter((q.value, q.unit) for q in target)
+    changes = []
+    spelled = [q for q in source_words if q.unit]
+    for q in [*source, *spelled]:
+        if not q.unit or q.unit == TIMES:
+            continue
+        if available[(q.value, q.unit)] > 0:
+            available[(q.value, q.unit)] -= 1
+            continue
+        other = [t for t in target if t.value == q.value and t.unit != q.unit]
+        if other and other[0].unit and other[0].unit != TIMES:
+            change = f'"{q.label()}" became "{other[0].label()}"'
+        elif other and q.digits:
+            if q.unit in ELIDED_UNITS and any(t.unit == q.unit for t in target):
+                continue  # "2 tablets in the morning and 1 [tablet] at night"
+            change = f'"{q.label()}" lost its unit {q.unit}'
+        else:
+            continue
+        changes.append((q.unit, change) if with_units else change)
+    return changes
 
 
 def _written(found: list[Quantity], counts: Counter[Decimal]) -> list[str]:

@@ -18,6 +18,7 @@ from ..models import Article, Entry, Finding, ReadabilityScore, TextBlock
 from ..project import Project
 from .entry import entry_findings
 from .shape import shape
+from .vocab import Vocabulary, load_vocabulary
 
 #: kinds of rendered block that are running text (headings alone cannot be scored)
 BODY_KINDS = {"paragraph", "list item", "table", "blockquote"}
@@ -32,6 +33,8 @@ def qa_findings(
     paths = project.paths
     file = paths.relative(paths.catalog(locale, article.slug))
     glossary = _glossary(project, locale)
+    vocabulary = _vocabulary(project, locale)
+    source_vocabulary = _vocabulary(project, project.source_locale)
     findings: list[Finding] = []
     for entry in entries:
         findings += entry_findings(
@@ -42,8 +45,16 @@ def qa_findings(
             glossary=glossary,
             config=project.config.checks,
             source_locale=project.source_locale,
+            vocabulary=vocabulary,
+            source_vocabulary=source_vocabulary,
         )
     return findings
+
+
+def _vocabulary(project: Project, locale: str) -> Vocabulary:
+    """The locale's meaning-check vocabulary, extended by the project's `qa/<locale>.toml`."""
+    path = project.root / project.config.checks.qa_dir / f"{locale}.toml"
+    return load_vocabulary(locale, path, project.paths.relative(path))
 
 
 def _glossary(project: Project, locale: str) -> Glossary:
@@ -280,6 +291,8 @@ def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckR
     articles = project.articles(slugs)  # validates the slugs (and every selected source)
     if len(articles) >= MIN_PARALLEL_JOBS:
         load_dictionaries([project.source_locale, *selected])
+        for locale in [project.source_locale, *selected]:  # loaded once, before the fork
+            _vocabulary(project, locale).warm()
     run = CheckRun()
     for reports in in_parallel(_check_article, [(project, a, selected) for a in articles]):
         run.reports.extend(reports)

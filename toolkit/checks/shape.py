@@ -24,8 +24,23 @@ INLINE_KINDS = {
     "hardbreak": "line breaks",
 }
 
-# bare URLs in running text (Markdown links are taken from the parse instead)
-_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'`]+", re.IGNORECASE)
+# bare URLs, e-mail addresses and web addresses in running text (Markdown links are taken
+# from the parse instead): the urls check compares them, and their digits (988lifeline.org)
+# are not numbers for the numbers check
+_URL = r"(?:https?://|www\.)[^\s<>()\[\]\"'`]+"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_TLD = r"(?:org|com|net|gov|edu|info|health|int|io)"
+_DOMAIN = r"(?<![\w@.-])(?:[a-z0-9-]+\.)+" + _TLD + r"(?:/[^\s<>()\[\]\"'`]*)?(?![\w-])"
+_BARE_URL = re.compile(f"{_URL}|{_EMAIL}|{_DOMAIN}", re.IGNORECASE)
+_URL_ONLY = re.compile(_URL, re.IGNORECASE)
+# the full pattern is slow on long text: it runs only where an "@" or a ".org"-like ending is
+_MAYBE_ADDRESS = re.compile(r"@|\." + _TLD + r"\b", re.IGNORECASE)
+
+
+def _addresses(text: str) -> re.Pattern[str]:
+    return _BARE_URL if _MAYBE_ADDRESS.search(text) else _URL_ONLY
+
+
 _TRAILING = ".,;:!?。、，；：！？)]}»”’"
 
 
@@ -57,7 +72,7 @@ _PARAGRAPH = ("paragraph_open", "paragraph_close")
 def shape(source: str) -> Shape:
     if _PROSE.fullmatch(source):
         plain = " ".join(source.split())
-        text = " ".join(_BARE_URL.sub(" ", source).split())
+        text = " ".join(_addresses(source).sub(" ", source).split())
         return Shape(text, _PARAGRAPH, Counter(), Counter(), Counter(bare_urls(source)), (), plain)
     return parse_shape(source)
 
@@ -78,7 +93,7 @@ def parse_shape(source: str) -> Shape:
         if token.type != "inline":
             blocks.append(token.type)
             continue
-        in_autolink = False
+        in_autolink = in_link = False
         for child in token.children or []:
             kind = child.type
             if kind in INLINE_KINDS:
@@ -86,8 +101,9 @@ def parse_shape(source: str) -> Shape:
             if kind == "link_open":
                 urls[str(child.attrs.get("href", ""))] += 1
                 in_autolink = child.info == "auto"
+                in_link = True
             elif kind == "link_close":
-                in_autolink = False
+                in_autolink = in_link = False
             elif kind == "image":
                 urls[str(child.attrs.get("src", ""))] += 1
                 text.append(child.content)  # the alt text is read (and translated)
@@ -101,9 +117,10 @@ def parse_shape(source: str) -> Shape:
             elif kind == "text":
                 plain.append(child.content)
                 if not in_autolink:
-                    for url in bare_urls(child.content):
-                        urls[url] += 1
-                    text.append(_BARE_URL.sub(" ", child.content))
+                    if not in_link:  # a link's text is checked through its target
+                        for url in bare_urls(child.content):
+                            urls[url] += 1
+                    text.append(_addresses(child.content).sub(" ", child.content))
             elif kind in ("softbreak", "hardbreak"):
                 text.append(" ")
                 plain.append(" ")
@@ -120,4 +137,4 @@ def parse_shape(source: str) -> Shape:
 
 
 def bare_urls(text: str) -> list[str]:
-    return [m.group().rstrip(_TRAILING) for m in _BARE_URL.finditer(text)]
+    return [m.group().rstrip(_TRAILING) for m in _addresses(text).finditer(text)]
