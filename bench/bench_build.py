@@ -52,6 +52,10 @@ def run(repeat: int = 1) -> dict[str, float]:
     edited_msgid = edit_one_msgstr(po)
     edited = measure(cmd, root)
     again = measure(cmd, root)
+    # page weight: an article page is one file (its CSS and script are inline); audio apart
+    heaviest = max((root / "build" / "site").glob("*/*/index.html"), key=lambda p: p.stat().st_size)
+    weight = heaviest.stat().st_size
+    heaviest_name = heaviest.relative_to(root / "build" / "site").as_posix()
     shutil.rmtree(root)
     print(f"Build: sample project, {load()}")
     print(f"  edited {po.relative_to(root)}: {edited_msgid[:60]!r} + one sentence")
@@ -84,4 +88,8 @@ def run(repeat: int = 1) -> dict[str, float]:
     print(f"  one .po edited < 15 % of cold: {edit_share:.1%}  {verdict(edit_share < 0.15)}")
     touch_share = touched.seconds / cold.seconds
     print(f"  (one .po touched: {touch_share:.1%}  {verdict(touch_share < 0.15)})")
+    print(
+        f"  heaviest article page < 60 KB (HTML + CSS + script, no audio): {heaviest_name} "
+        f"{weight / 1000:.1f} KB  {verdict(weight < 60_000)}"
+    )
     return {"cold": cold.seconds, "noop": noop.seconds, "edited": edited.seconds}

@@ -62,24 +62,49 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "build" / "site"
 
 
-def test_every_page_passes_axe_and_has_its_lang_and_dir(browser: Any, sample_site: Path) -> None:
-    pages = sorted(sample_site.rglob("index.html"))
+def _all_pages(sample_site: Path) -> list[Path]:
+    report = sample_site.parent / "report" / "index.html"
+    return [*sorted(sample_site.rglob("index.html")), report]
+
+
+def _start_read_along(page: Any, at: float = 2.5) -> None:
+    """Put the audio at `at` seconds as a player would, and let the read-along follow."""
+    page.wait_for_function("() => document.querySelectorAll('.ra').length > 0")
+    page.evaluate(
+        "t => { const a = document.querySelector('audio'); a.currentTime = t; "
+        "a.dispatchEvent(new Event('timeupdate')); }",
+        at,
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_passes_axe_and_has_its_lang_and_dir(
+    browser: Any, sample_site: Path, scheme: str
+) -> None:
+    pages = _all_pages(sample_site)
     articles = len(list((sample_site / "en").glob("*/index.html")))
     locales = len([p for p in sample_site.iterdir() if p.is_dir()])
     assert articles == 3 and locales == 5
-    assert len(pages) == articles * locales + locales + 1
+    assert len(pages) == articles * locales + locales + 1 + 1
     expected = {"ar": ("ar", "rtl"), "en": ("en", "ltr"), "es": ("es", "ltr")}
     expected |= {"vi": ("vi", "ltr"), "zh_Hans": ("zh-Hans", "ltr")}
-    context = browser.new_context()
+    context = browser.new_context(color_scheme=scheme)
     context.add_init_script(AXE)
     page = context.new_page()
-    found, langs = {}, {}
+    found, langs, read_along = {}, {}, 0
     for html in pages:
-        rel = html.relative_to(sample_site).parts
+        rel = html.relative_to(sample_site.parent).parts[1:]
         page.goto(html.as_uri())
         violations = page.evaluate(RUN_AXE, WCAG_TAGS)
         if violations:
             found["/".join(rel)] = violations
+        if len(rel) == 3:  # an article page: again with the read-along highlighting
+            _start_read_along(page)
+            assert page.evaluate("() => document.querySelectorAll('.ra-on').length") > 0
+            read_along += 1
+            violations = page.evaluate(RUN_AXE, WCAG_TAGS)
+            if violations:
+                found["/".join(rel) + " (read-along)"] = violations
         lang, direction, computed = page.evaluate(
             "() => [document.documentElement.lang, document.documentElement.dir, "
             "getComputedStyle(document.body).direction]"
@@ -88,12 +113,129 @@ def test_every_page_passes_axe_and_has_its_lang_and_dir(browser: Any, sample_sit
         if (lang, direction, computed) != (*want, want[1]):
             langs["/".join(rel)] = (lang, direction, computed)
     context.close()
+    assert read_along == articles * locales
     assert found == {}
     assert langs == {}
 
 
-def test_article_page_audio_skip_link_and_no_scripts(browser: Any, sample_site: Path) -> None:
+def test_no_page_scrolls_sideways_at_320_px(browser: Any, sample_site: Path) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    wide = {}
+    for html in _all_pages(sample_site):
+        page.goto(html.as_uri())
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            wide[html.relative_to(sample_site.parent).as_posix()] = width
+    context.close()
+    assert wide == {}
+
+
+def test_root_page_asks_only_for_the_language_with_large_targets(
+    browser: Any, sample_site: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page.goto((sample_site / "index.html").as_uri())
+    links = page.evaluate(
+        "() => [...document.querySelectorAll('main a')].map(a => "
+        "[a.textContent, a.lang, a.getBoundingClientRect().height, "
+        "a.getBoundingClientRect().width])"
+    )
+    page.close()
+    assert [(name, lang) for name, lang, _, _ in links] == [
+        ("English", "en"),
+        ("العربية", "ar"),
+        ("Español", "es"),
+        ("Tiếng Việt", "vi"),
+        ("中文 (简体)", "zh-Hans"),
+    ]
+    assert all(h >= 44 and w >= 44 for _, _, h, w in links)
+
+
+def _serve(folder: Path) -> Iterator[str]:
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.parametrize("how", ["file", "http"])
+def test_read_along_highlights_the_sentence_being_spoken(
+    browser: Any, sample_site: Path, how: str
+) -> None:
+    """The fake captions have one cue of two seconds per block: at 4.5 s the third block
+    (title, summary, first heading...) is spoken; a tap on a sentence plays from there.
+    Over http the <track> loads the captions; from a file, the copy in the page is used."""
+    from toolkit.audio.captions import timestamp  # noqa: F401  (the cue format under test)
+
+    rel = "es/crisis-safety-plan/index.html"
+    vtt = (sample_site / "es" / "crisis-safety-plan" / "captions.vtt").read_text()
+    cues = [block.split("\n", 2)[2] for block in vtt.strip().split("\n\n")[1:]]
+    served = _serve(sample_site)
+    base = next(served) if how == "http" else sample_site.as_uri()
     page = browser.new_page()
+    try:
+        page.goto(f"{base}/{rel}")
+        _start_read_along(page, 4.5)
+        state = page.evaluate(
+            "() => [[...document.querySelectorAll('.ra-on')].map(s => s.textContent).join(''),"
+            " document.querySelector('track').readyState]"
+        )
+        assert " ".join(state[0].split()) == " ".join(cues[2].split())
+        assert state[1] == (2 if how == "http" else 3)  # 2 loaded, 3 refused from a file
+        # tap the fifth sentence: the audio goes to its cue's start (8 s)
+        page.evaluate("() => document.querySelector('.ra[data-cue=\"4\"]').click()")
+        assert 8.0 <= page.evaluate("() => document.querySelector('audio').currentTime") < 8.5
+        # from the keyboard: the "next sentence" button goes to the sixth cue (10 s)
+        page.focus(".ra-nav button[data-step='1']")
+        page.keyboard.press("Enter")
+        assert 10.0 <= page.evaluate("() => document.querySelector('audio').currentTime") < 10.5
+        assert page.evaluate("() => document.querySelector('.ra-on').dataset.cue") == "5"
+        # while it plays, the spoken sentence is scrolled into view (the last one here)
+        page.set_viewport_size({"width": 320, "height": 480})
+        page.emulate_media(reduced_motion="reduce")  # no smooth scrolling: it jumps at once
+        page.evaluate("() => window.scrollTo(0, 0)")
+        last = len(cues) - 1
+        in_view = page.evaluate(
+            """last => { const a = document.querySelector('audio');
+            Object.defineProperty(a, 'paused', {get: () => false});
+            a.currentTime = 2 * last + 1; a.dispatchEvent(new Event('timeupdate'));
+            const box = document.querySelector('.ra-on').getBoundingClientRect();
+            return [document.querySelector('.ra-on').dataset.cue, box.top >= 0 &&
+                    box.bottom <= window.innerHeight, window.scrollY > 0] }""",
+            last,
+        )
+        assert in_view == [str(last), True, True]
+        # the highlight is a class, not a live region: nothing is announced per sentence
+        assert page.evaluate("() => document.querySelectorAll('[aria-live]').length") == 0
+    finally:
+        page.close()
+        served.close()
+
+
+def test_with_scripts_off_the_page_is_unchanged(browser: Any, sample_site: Path) -> None:
+    html = sample_site / "ar" / "ketamine-for-depression" / "index.html"
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(html.as_uri())
+    spans = page.evaluate("() => document.querySelectorAll('.ra, .ra-nav, button').length")
+    context.close()
+    assert spans == 0
+
+
+def test_article_page_audio_skip_link_and_no_outside_code(browser: Any, sample_site: Path) -> None:
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
     page.goto((sample_site / "ar" / "ketamine-for-depression" / "index.html").as_uri())
     audio = page.evaluate(
         "() => { const a = document.querySelector('audio'); return [a.controls, a.autoplay, "
@@ -101,7 +243,9 @@ def test_article_page_audio_skip_link_and_no_scripts(browser: Any, sample_site: 
     )
     assert audio[:4] == [True, False, "metadata", "audio.mp3"]
     assert audio[4].startswith("النسخة الصوتية من هذه الصفحة")
-    assert page.evaluate("() => document.scripts.length") == 0
+    # our one inline script and the captions' copy; nothing loaded from anywhere else
+    assert page.evaluate("() => [...document.scripts].filter(s => s.src).length") == 0
+    assert all(url.startswith("file://") for url in requests)
     page.keyboard.press("Tab")
     focused = page.evaluate(
         "() => [document.activeElement.className, document.activeElement.getBoundingClientRect().top]"
@@ -166,7 +310,8 @@ def test_hostile_translations_render_as_harmless_text(browser: Any, hostile_site
     )
     page.close()
     assert dialogs == []
-    assert (dom["scripts"], dom["handlers"], dom["badLinks"], dom["embedded"]) == (0, 0, 0, 0)
+    # the read-along's script and its captions copy are ours; a translation adds none
+    assert (dom["scripts"], dom["handlers"], dom["badLinks"], dom["embedded"]) == (2, 0, 0, 0)
     assert "<script>alert(1)</script> Su enfermera" in dom["text"]
     assert "<img src=x onerror=alert(2)> Lo que necesita" in dom["text"]
     assert "[pulse](javascript:alert(3))" in dom["text"]

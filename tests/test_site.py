@@ -77,9 +77,12 @@ def test_build_writes_site_and_bundles_then_has_nothing_to_do(
     assert 'aria-label="النسخة الصوتية من هذه الصفحة: ' in ar
     assert '<html lang="en" dir="ltr">' in (site_dir / "en" / SLUG / "index.html").read_text()
     root_index = (site_dir / "index.html").read_text()
-    assert '<a href="ar/index.html" lang="ar" dir="rtl">العربية</a>' in root_index
-    assert '<a href="es/index.html" lang="es" dir="ltr">español</a>' in root_index
-    assert 'role="img" aria-labelledby="chart-1-title chart-1-desc"' in root_index
+    assert '<a href="ar/index.html" hreflang="ar" lang="ar" dir="rtl">العربية</a>' in root_index
+    assert '<a href="es/index.html" hreflang="es" lang="es" dir="ltr">Español</a>' in root_index
+    # the root page asks only for the language: the dashboard lives in build/report/
+    assert "Readability" not in root_index and "<table" not in root_index
+    report = (small / "build" / "report" / "index.html").read_text()
+    assert "Readability" in report and "<table" in report and 'role="region"' in report
 
     before = _mtimes(small)
     again = site.build(_load(small))
@@ -128,11 +131,15 @@ def test_unpublishable_pair_is_left_out_and_said_so(small: Path, fake_audio: Fak
     assert result.skipped == [(f"es/{SLUG}", "2 fuzzy")]
     assert "skipped es/ketamine-for-depression: 2 fuzzy" in result.lines()
     assert not (small / "build/site/es" / SLUG).exists()
-    with zipfile.ZipFile(small / "build/bundles/es.zip") as archive:
-        manifest = json.loads(archive.read(MANIFEST))
-        assert archive.namelist() == ["index.html", MANIFEST]
-    assert manifest["articles"] == []
-    assert SLUG not in (small / "build/site/es/index.html").read_text()
+    # nothing is published in Spanish: no bundle, no Spanish index, no link to Spanish
+    assert not (small / "build/bundles/es.zip").exists()
+    assert not (small / "build/site/es").exists()
+    assert "removed build/bundles/es.zip: nothing published" in result.lines()
+    assert 'href="es/index.html"' not in (small / "build/site/index.html").read_text()
+    english = (small / "build/site/en" / SLUG / "index.html").read_text()
+    assert "/es/" not in english and 'hreflang="ar"' in english
+    report = (small / "build/report/index.html").read_text()
+    assert "2 fuzzy" in report
     # still said on a build with nothing to do, without redoing anything
     again = site.build(_load(small))
     assert again.lines() == [

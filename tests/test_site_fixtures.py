@@ -41,6 +41,14 @@ def copy_sample(dest: Path, slugs: tuple[str, ...] | None = None) -> Path:
     return dest
 
 
+def fake_captions(pair: Any) -> str:
+    """One cue per block of text, two seconds each (the read-along is driven by these)."""
+    from toolkit.audio.captions import Cue, webvtt
+
+    texts = [b.text for b in pair.blocks if b.kind != "code"]
+    return webvtt(Cue(2.0 * i, 2.0 * (i + 1), text) for i, text in enumerate(texts))
+
+
 class FakeAudio:
     """Stands in for `site._make_audio`: records calls, writes small deterministic files."""
 
@@ -67,7 +75,7 @@ class FakeAudio:
         folder.mkdir(parents=True, exist_ok=True)
         mp3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + pair.text.encode("utf-8")
         (folder / "audio.mp3").write_bytes(mp3)
-        (folder / "captions.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nx\n")
+        (folder / "captions.vtt").write_text(fake_captions(pair), encoding="utf-8")
         (folder / "chapters.vtt").write_text("WEBVTT\n")
         return {
             "audio_seconds": 61.25,

@@ -90,6 +90,13 @@ def global_options(f: Callable[..., Any]) -> Callable[..., Any]:
             "pyproject.toml). Default: the current folder.",
         ),
         click.option(
+            "--allow-outside",
+            is_flag=True,
+            expose_value=False,
+            callback=_store("toolkit.allow_outside"),
+            help="Let build_dir lie outside the project folder (refused otherwise).",
+        ),
+        click.option(
             "-v",
             "--verbose",
             count=True,
@@ -157,6 +164,8 @@ def main() -> None:
 def _project(ctx: click.Context, **overrides: Any) -> Any:
     from .project import Project
 
+    if ctx.meta.get("toolkit.allow_outside"):
+        overrides["integrity"] = {"allow_outside": True}
     return Project.load(ctx.meta.get("toolkit.project", Path(".")), **overrides)
 
 
@@ -222,8 +231,15 @@ article_option = click.option(
 
 @main.command()
 @click.argument("slugs", nargs=-1)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "inprocess"]),
+    default="local",
+    show_default=True,
+    help="Where the tasks run: worker processes on every core, or this process.",
+)
 @click.pass_context
-def extract(ctx: click.Context, slugs: tuple[str, ...]) -> None:
+def extract(ctx: click.Context, slugs: tuple[str, ...], executor: str) -> None:
     """Extract source articles into templates (locales/templates/<slug>.pot).
 
     Example:
@@ -233,8 +249,9 @@ def extract(ctx: click.Context, slugs: tuple[str, ...]) -> None:
         toolkit extract ketamine-for-depression
     """
     from .pipeline import extract as run
+    from .tasks import executor as runner
 
-    _emit(run(_project(ctx), list(slugs)))
+    _emit(run(_project(ctx), list(slugs), runner=runner(executor)))
 
 
 @main.command()
@@ -307,9 +324,12 @@ def check(
         toolkit check --strict
     """
     from .checks import run_checks
+    from .checkstore import store
     from .errors import GateFailed
 
-    result = run_checks(_project(ctx), list(locales), list(articles))
+    project = _project(ctx)
+    result = run_checks(project, list(locales), list(articles))
+    store(project, result)  # so `status` reads them instead of checking again
     _emit(result)
     if strict and result.gate_failed:
         raise GateFailed(result.gate_message())
@@ -488,7 +508,7 @@ def verify(bundle: Path) -> None:
     \b
         toolkit verify build/bundles/es.zip
     """
-    from .bundle import verify as run
+    from .verify import verify as run
 
     _emit(run(bundle))
 

@@ -82,6 +82,27 @@ class AudioConfig:
 
 
 @dataclass(frozen=True)
+class SiteConfig:
+    """`[tool.toolkit.site]`."""
+
+    #: the order of the languages on the root page (locale codes); the rest follow, by code
+    languages: tuple[str, ...] = ()
+    #: short crisis and emergency numbers made `tel:` links wherever they stand alone
+    crisis_lines: tuple[str, ...] = ("911", "988")
+
+
+@dataclass(frozen=True)
+class IntegrityConfig:
+    """`[tool.toolkit.integrity]`: what a project may point at outside itself (nothing, by
+    default: a symlink in the sources once put /etc/passwd into a template and a bundle)."""
+
+    #: follow symlinks in the source folder whose target is inside the project (else refused)
+    follow_symlinks: bool = False
+    #: let `build_dir` lie outside the project (also `--allow-outside`)
+    allow_outside: bool = False
+
+
+@dataclass(frozen=True)
 class CacheConfig:
     """`[tool.toolkit.cache]`: how much disk the caches under build/.cache may use."""
 
@@ -114,7 +135,9 @@ class Config:
     readability: ReadabilityConfig = field(default_factory=ReadabilityConfig)
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    integrity: IntegrityConfig = field(default_factory=IntegrityConfig)
     coaching: CoachingConfig = field(default_factory=CoachingConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
     pages: PagesConfig = field(default_factory=PagesConfig)
 
@@ -123,7 +146,9 @@ _SECTIONS = {
     "readability": ReadabilityConfig,
     "checks": ChecksConfig,
     "audio": AudioConfig,
+    "integrity": IntegrityConfig,
     "coaching": CoachingConfig,
+    "site": SiteConfig,
     "cache": CacheConfig,
     "pages": PagesConfig,
 }
@@ -139,7 +164,12 @@ def load_config(root: Path, **overrides: Any) -> Config:
     if not root.is_dir():
         raise ConfigError(f"project folder {root} does not exist: pass an existing --project DIR")
     table = _read_table(root / "pyproject.toml")
-    table.update({k: v for k, v in overrides.items() if v is not None})
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if key in _SECTIONS and isinstance(value, Mapping) and isinstance(table.get(key), Mapping):
+            value = {**table[key], **value}  # a flag overrides one key of a section
+        table[key] = value
     problems: list[str] = []
     values: dict[str, Any] = _convert(Config, table, "tool.toolkit", problems, skip={"root"})
     for name, section_cls in _SECTIONS.items():
@@ -151,6 +181,7 @@ def load_config(root: Path, **overrides: Any) -> Config:
             **_convert(section_cls, dict(section), f"tool.toolkit.{name}", problems)
         )
     problems += _check_values(values)
+    problems += _check_build_dir(root, values)
     if problems:
         where = root / "pyproject.toml"
         raise ConfigError(
@@ -215,6 +246,24 @@ def _check_values(values: dict[str, Any]) -> list[str]:
             except ConfigError as exc:
                 problems.append(f"tool.toolkit.{key}: {exc}")
     return problems
+
+
+def _check_build_dir(root: Path, values: dict[str, Any]) -> list[str]:
+    """`build_dir` must be a folder inside the project (not the project itself), symlinks
+    resolved, unless `integrity.allow_outside`: a build writes and deletes there."""
+    name = values.get("build_dir", "build")
+    target = (root / name).resolve()
+    if target == root or target in root.parents:
+        return [
+            f"tool.toolkit.build_dir: {name!r} is the project folder or holds it; "
+            "use a folder inside the project such as 'build'"
+        ]
+    if values["integrity"].allow_outside or target.is_relative_to(root):
+        return []
+    return [
+        f"tool.toolkit.build_dir: {name!r} is outside the project ({target}); use a folder "
+        "inside it, or opt in with `--allow-outside` or integrity.allow_outside = true"
+    ]
 
 
 def _read_table(pyproject: Path) -> dict[str, Any]:

@@ -1,4 +1,10 @@
-"""Atomic, quiet file writes: a temp file in the same folder, then `os.replace`."""
+"""Atomic, quiet file writes: a temp file in the same folder, then `os.replace`.
+
+`mkstemp` creates its file 0600 whatever the umask, so the temp file is given the mode a
+plain `open()` would give a new file (0666 minus the umask: 0644 under 022, as every
+static-site tool writes), or the mode the replaced file had (a translator's `.po` keeps
+its mode across `update`).
+"""
 
 from __future__ import annotations
 
@@ -23,10 +29,34 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's permission bits, or what a new file gets under the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process umask: from /proc on Linux (no race with other threads), else by setting
+    it and setting it back (the only portable way to read it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -69,6 +99,7 @@ def open_atomic(path: Path) -> Iterator[BinaryIO]:
     try:
         with os.fdopen(fd, "w+b") as handle:
             yield handle
+        os.chmod(tmp, _mode_for(path))  # the umask's mode, as write_atomic gives
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

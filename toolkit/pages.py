@@ -18,148 +18,13 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markdown_it.token import Token
+from markupsafe import Markup, escape
 
 from . import __version__
-from .locales import bcp47, display_name, is_rtl, language
-
-#: UI strings per language; anything missing falls back to English.
-UI: dict[str, dict[str, str]] = {
-    "en": {
-        "skip": "Skip to the main content",
-        "nav": "Pages",
-        "all_articles": "All articles",
-        "listen": "Listen to this page",
-        "listen_short": "audio",
-        "audio_label": "Audio version of this page",
-        "download": "Download the audio",
-        "transcript": "The audio reads the text of this page.",
-        "captions": "Captions",
-        "plain_text": "Plain text",
-        "fallback": "Some parts of this page are not translated yet and are shown in the "
-        "original language.",
-        "articles": "Articles",
-        "no_articles": "No articles are ready in this language yet.",
-        "footer": "Plain-language health information.",
-        "duration": "{m} min {s} s",
-        "sep": ", ",
-        "reading": "Reading level: {score} on the {formula} scale. The aim is {aim}. {verdict}",
-        "aim_max": "{target} or lower",
-        "aim_min": "{target} or higher",
-        "meets": "This page meets the aim.",
-        "misses": "This page is harder to read than the aim.",
-        # the root index (its page language is the source language)
-        "site_title": "Patient information",
-        "languages": "Languages",
-        "dashboard": "Readability dashboard",
-        "dashboard_intro": "Each bar is one article's readability score in one language; the "
-        "black line is the target. Green bars meet the target, red bars miss it. Each language "
-        "uses its own formula, so compare each bar with its own target line.",
-        "table_caption": "Readability scores against targets",
-        "col_article": "Article",
-        "col_language": "Language",
-        "col_formula": "Formula",
-        "col_score": "Score",
-        "col_target": "Target",
-        "col_result": "Result",
-        "table_note": "Grade formulas (SMOG, LIX): lower is easier. Ease formulas "
-        "(Flesch, Szigriszt-Pazos): higher is easier.",
-        "pass": "meets the target",
-        "fail": "misses the target",
-    },
-    "es": {
-        "skip": "Saltar al contenido principal",
-        "nav": "Páginas",
-        "all_articles": "Todos los artículos",
-        "listen": "Escuche esta página",
-        "listen_short": "audio",
-        "audio_label": "Versión en audio de esta página",
-        "download": "Descargar el audio",
-        "transcript": "El audio lee el texto de esta página.",
-        "captions": "Subtítulos",
-        "plain_text": "Texto sin formato",
-        "fallback": "Algunas partes de esta página aún no están traducidas y se muestran en el "
-        "idioma original.",
-        "articles": "Artículos",
-        "no_articles": "Todavía no hay artículos listos en este idioma.",
-        "footer": "Información de salud en lenguaje sencillo.",
-        "duration": "{m} min {s} s",
-        "reading": "Nivel de lectura: {score} en la escala {formula}. El objetivo es {aim}. "
-        "{verdict}",
-        "aim_max": "{target} o menos",
-        "aim_min": "{target} o más",
-        "meets": "Esta página cumple el objetivo.",
-        "misses": "Esta página es más difícil de leer que el objetivo.",
-    },
-    "ar": {
-        "skip": "انتقل إلى المحتوى الرئيسي",
-        "nav": "الصفحات",
-        "all_articles": "كل المقالات",
-        "listen": "استمع إلى هذه الصفحة",
-        "listen_short": "صوت",
-        "audio_label": "النسخة الصوتية من هذه الصفحة",
-        "download": "تنزيل الملف الصوتي",
-        "transcript": "يقرأ الملف الصوتي نص هذه الصفحة.",
-        "captions": "الترجمة النصية",
-        "plain_text": "نص عادي",
-        "fallback": "بعض أجزاء هذه الصفحة لم تُترجم بعد وتظهر باللغة الأصلية.",
-        "articles": "المقالات",
-        "no_articles": "لا توجد مقالات جاهزة بهذه اللغة بعد.",
-        "footer": "معلومات صحية بلغة بسيطة.",
-        "duration": "{m} د {s} ث",
-        "sep": "، ",
-        "reading": "مستوى القراءة: {score} على مقياس {formula}. الهدف هو {aim}. {verdict}",
-        "aim_max": "{target} أو أقل",
-        "aim_min": "{target} أو أكثر",
-        "meets": "هذه الصفحة تحقق الهدف.",
-        "misses": "هذه الصفحة أصعب في القراءة من الهدف.",
-    },
-    "zh": {
-        "skip": "跳到主要内容",
-        "nav": "页面",
-        "all_articles": "所有文章",
-        "listen": "收听本页",
-        "listen_short": "音频",
-        "audio_label": "本页的音频版本",
-        "download": "下载音频",
-        "transcript": "音频朗读的是本页的文字。",
-        "captions": "字幕",
-        "plain_text": "纯文本",
-        "fallback": "本页部分内容尚未翻译，以原文显示。",
-        "articles": "文章",
-        "no_articles": "此语言暂无可用文章。",
-        "footer": "通俗易懂的健康信息。",
-        "duration": "{m}分{s}秒",
-        "sep": "，",
-        "reading": "阅读难度：{formula} 指标 {score}。目标为{aim}。{verdict}",
-        "aim_max": "{target} 或更低",
-        "aim_min": "{target} 或更高",
-        "meets": "本页达到目标。",
-        "misses": "本页比目标更难读。",
-    },
-    "vi": {
-        "skip": "Chuyển đến nội dung chính",
-        "nav": "Các trang",
-        "all_articles": "Tất cả bài viết",
-        "listen": "Nghe trang này",
-        "listen_short": "âm thanh",
-        "audio_label": "Phiên bản âm thanh của trang này",
-        "download": "Tải âm thanh xuống",
-        "transcript": "Âm thanh đọc nội dung của trang này.",
-        "captions": "Phụ đề",
-        "plain_text": "Văn bản thuần",
-        "fallback": "Một số phần của trang này chưa được dịch và được hiển thị bằng ngôn ngữ gốc.",
-        "articles": "Bài viết",
-        "no_articles": "Chưa có bài viết nào bằng ngôn ngữ này.",
-        "footer": "Thông tin sức khỏe bằng ngôn ngữ dễ hiểu.",
-        "duration": "{m} phút {s} giây",
-        "reading": "Mức độ dễ đọc: {score} theo thang {formula}. Mục tiêu là {aim}. {verdict}",
-        "aim_max": "{target} trở xuống",
-        "aim_min": "{target} trở lên",
-        "meets": "Trang này đạt mục tiêu.",
-        "misses": "Trang này khó đọc hơn mục tiêu.",
-    },
-}
+from .locales import bcp47, display_name, is_rtl
+from .phones import DEFAULT_CRISIS_LINES, find_phone_numbers
+from .ui import UiCatalog
 
 FORMULA_NAMES = {
     "smog": "SMOG",
@@ -179,13 +44,6 @@ FORMULA_NAMES = {
 }
 
 
-def ui_strings(locale: str) -> dict[str, str]:
-    """The UI strings for `locale`'s language, English where a string is missing."""
-    strings = dict(UI["en"])
-    strings.update(UI.get(language(locale), {}))
-    return strings
-
-
 def formula_name(formula: str) -> str:
     """`szigriszt_pazos` -> `Szigriszt-Pazos`; `lix (proxy)` -> `LIX (proxy)`."""
     base, _, rest = formula.partition(" ")
@@ -202,40 +60,6 @@ def direction(readability: Mapping[str, Any]) -> str:
     if value == target:
         return "max"
     return "max" if passes == (value < target) else "min"
-
-
-def readability_line(locale: str, readability: Mapping[str, Any] | None) -> str:
-    """One sentence in the page's language: score, formula, aim, and whether it is met."""
-    if not readability or readability.get("value") is None:
-        return ""
-    ui = ui_strings(locale)
-    aim_key = "aim_max" if direction(readability) == "max" else "aim_min"
-    return ui["reading"].format(
-        score=_number(readability["value"]),
-        formula=formula_name(str(readability.get("formula", ""))),
-        aim=ui[aim_key].format(target=_number(readability["target"])),
-        verdict=ui["meets"] if readability.get("passes") else ui["misses"],
-    )
-
-
-def duration_text(locale: str, seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    total = round(seconds)
-    return ui_strings(locale)["duration"].format(m=total // 60, s=total % 60)
-
-
-def size_text(size: int | None) -> str:
-    if size is None:
-        return ""
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB"
-    return f"{max(1, round(size / 1000))} KB"
-
-
-def _number(value: Any) -> str:
-    number = float(value)
-    return str(int(number)) if number.is_integer() else f"{number:.1f}"
 
 
 # --- Markdown -------------------------------------------------------------------------------
@@ -266,12 +90,16 @@ def markdown_html(
     title: str = "",
     fallback_lines: frozenset[int] | set[int] = frozenset(),
     fallback_lang: str | None = None,
+    crisis_lines: tuple[str, ...] = DEFAULT_CRISIS_LINES,
+    table_label: str = "Table",
 ) -> Markup:
     """The article body as safe HTML.
 
     Headings move one level down (the page's title is its only `h1`); a first block that
     repeats the title is dropped; blocks starting on one of `fallback_lines` (0-based lines
     of `markdown`) are in the source language, not the page's, and get their own `lang`.
+    Phone numbers become `tel:` links with their words unchanged; a table sits in a
+    labelled region that scrolls on its own, so the page never scrolls sideways.
     """
     md = _markdown()
     tokens = md.parse(markdown)
@@ -295,7 +123,92 @@ def markdown_html(
         ):
             token.attrSet("lang", bcp47(fallback_lang))
             token.attrSet("dir", "rtl" if is_rtl(fallback_lang) else "ltr")
-    return Markup(md.renderer.render(tokens, md.options, {}))
+    _label_cells(tokens)
+    out: list[Token] = []
+    heading = ""
+    for i, token in enumerate(tokens):
+        if token.type == "inline":
+            token.children = _link_phones(token.children or [], crisis_lines)
+            if i and tokens[i - 1].type == "heading_open":
+                heading = _plain(token)
+        if token.type == "table_open":
+            label = escape(heading or table_label)
+            out.append(
+                _html(f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">\n')
+            )
+        out.append(token)
+        if token.type == "table_close":
+            out.append(_html("</div>\n"))
+    return Markup(md.renderer.render(out, md.options, {}))
+
+
+_TABLE_ROLES = {
+    "table_open": "table",
+    "thead_open": "rowgroup",
+    "tbody_open": "rowgroup",
+    "tr_open": "row",
+    "th_open": "columnheader",
+    "td_open": "cell",
+}
+
+
+def _label_cells(tokens: list[Token]) -> None:
+    """Give each body cell its column's header as `data-label`, so a phone can show the
+    table as stacked rows ("Who: 988 Lifeline"); the explicit roles keep it a table for
+    screen readers when CSS changes its display."""
+    headers: list[str] = []
+    column = 0
+    for i, token in enumerate(tokens):
+        if token.type in _TABLE_ROLES:
+            token.attrSet("role", _TABLE_ROLES[token.type])
+        if token.type == "table_open":
+            headers = []
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "th_open" and i + 1 < len(tokens):
+            headers.append(_plain(tokens[i + 1]))
+        elif token.type == "td_open":
+            if column < len(headers) and headers[column]:
+                token.attrSet("data-label", headers[column])
+            column += 1
+
+
+def _html(content: str) -> Token:
+    token = Token("html_block", "", 0)
+    token.content = content
+    return token
+
+
+def _link_phones(children: list[Token], crisis_lines: tuple[str, ...]) -> list[Token]:
+    """Text children with phone numbers split into `tel:` links (not inside a link already)."""
+    out: list[Token] = []
+    depth = 0
+    for child in children:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+        found = find_phone_numbers(child.content, crisis_lines) if child.type == "text" else []
+        if depth or not found:
+            out.append(child)
+            continue
+        at = 0
+        for start, end, target in found:
+            if start > at:
+                out.append(_text(child.content[at:start]))
+            link = Token("link_open", "a", 1)
+            link.attrSet("href", f"tel:{target}")
+            out += [link, _text(child.content[start:end]), Token("link_close", "a", -1)]
+            at = end
+        if at < len(child.content):
+            out.append(_text(child.content[at:]))
+    return out
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
 
 
 _BLOCK_OPENERS = ("heading_open", "paragraph_open", "list_item_open", "tr_open")
@@ -306,70 +219,186 @@ _BLOCK_OPENERS = ("heading_open", "paragraph_open", "list_item_open", "tr_open")
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("toolkit", "templates"),
         autoescape=True,  # every template, whatever its extension: translations are untrusted
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # new-style gettext (`_('… %(name)s', name=…)`, escaped values); the functions
+    # themselves are handed to each render, one catalog per page language
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    return env
 
 
 def templates_hash() -> str:
-    """Hash of every template and stylesheet: part of the build's incremental key."""
+    """Hash of every template, stylesheet and script: part of the build's incremental key."""
     digest = hashlib.sha256()
     folder = resources.files("toolkit") / "templates"
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
-        if item.name.endswith((".html", ".css")):
+        if item.name.endswith((".html", ".css", ".js")):
             digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def _base(locale: str) -> dict[str, Any]:
+def _gettext_callables(ui: UiCatalog) -> dict[str, Any]:
+    from jinja2.ext import _make_new_gettext, _make_new_ngettext
+
+    gettext = _make_new_gettext(ui.gettext)
+    return {"gettext": gettext, "_": gettext, "ngettext": _make_new_ngettext(ui.ngettext)}
+
+
+def _base(locale: str, ui: UiCatalog) -> dict[str, Any]:
+    """What every page's template needs: its language, direction and page text."""
     return {
         "lang": bcp47(locale),
         "dir": "rtl" if is_rtl(locale) else "ltr",
-        "ui": ui_strings(locale),
+        # English page text on a page in another language says so, for screen readers
+        "chrome": Markup(' lang="en" dir="ltr"') if ui.english else "",
         "version": __version__,
+        **_gettext_callables(ui),
     }
+
+
+# --- numbers, sizes and durations in the page's locale (CLDR through Babel) -----------------
+
+
+def duration_text(locale: str, seconds: float | None, ui: UiCatalog) -> str:
+    """`61.25` -> "1 min 1 s" (es), "1分钟1秒" (zh): CLDR's units, joined as translated."""
+    if seconds is None:
+        return ""
+    from babel.units import format_unit
+
+    total = max(0, round(seconds))
+    minutes, secs = divmod(total, 60)
+    cldr = normalize_for_babel(locale)
+    min_text = format_unit(minutes, "duration-minute", length="short", locale=cldr)
+    sec_text = format_unit(secs, "duration-second", length="short", locale=cldr)
+    if not minutes:
+        return sec_text
+    if not secs:
+        return min_text
+    # Translators: how a length of time in minutes and seconds is written, e.g. "1 min 5 s"
+    pattern = ui.gettext("%(minutes)s %(seconds)s")
+    return pattern % {"minutes": min_text, "seconds": sec_text}
+
+
+def size_text(locale: str, size: int | None) -> str:
+    """`1_300_000` -> "1,3 MB" (es): CLDR's digital units, one decimal for megabytes."""
+    if size is None:
+        return ""
+    from babel.units import format_unit
+
+    cldr = normalize_for_babel(locale)
+    if size >= 1_000_000:
+        return format_unit(
+            size / 1_000_000, "digital-megabyte", length="short", format="#,##0.0", locale=cldr
+        )
+    return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=cldr)
+
+
+def table_label(ui: UiCatalog) -> str:
+    # Translators: the name screen readers give a table that scrolls sideways on its own
+    return ui.gettext("Table")
+
+
+def number_text(locale: str, value: float) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.#", locale=normalize_for_babel(locale))
+
+
+def normalize_for_babel(locale: str) -> str:
+    """A locale Babel can format for (`tl` is CLDR's `fil`)."""
+    from babel import Locale
+
+    return str(Locale.parse(locale))
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def language_label(locale: str) -> str:
+    """The locale's name in itself, capitalized as a label ("Español", "العربية")."""
+    name = display_name(locale)
+    return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=512)
+def _language(locale: str) -> tuple[str, str, str]:
+    """(BCP 47 tag, direction, name in itself): CLDR lookups, made once per locale."""
+    return bcp47(locale), "rtl" if is_rtl(locale) else "ltr", language_label(locale)
+
+
+def switcher_entry(locale: str, href: str, current: bool) -> dict[str, Any]:
+    lang, direction, name = _language(locale)
+    return {
+        "locale": locale,
+        "lang": lang,
+        "dir": direction,
+        "name": name,
+        "href": href,
+        "current": current,
+    }
+
+
+def _alternates(switcher: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    return [{"hreflang": s["lang"], "href": s["href"]} for s in switcher]
 
 
 def article_page(
     locale: str,
     info: Mapping[str, Any],
-    markdown: str,
+    body: Markup,
+    ui: UiCatalog,
     summary: str = "",
-    fallback_lines: frozenset[int] | set[int] = frozenset(),
-    fallback_lang: str | None = None,
+    fallback: bool = False,
+    switcher: Sequence[Mapping[str, Any]] = (),
+    captions: str = "",
 ) -> str:
     """`<locale>/<slug>/index.html` from the pair's record (the manifest's article entry
-    plus `audio_bytes`) and its translated Markdown body."""
+    plus `audio_bytes`), its body HTML (`markdown_html`) and the language switcher."""
     audio = None
     if info.get("audio_seconds") is not None:
         audio = {
             "file": "audio.mp3",
-            "size": size_text(info.get("audio_bytes")),
-            "duration": duration_text(locale, info["audio_seconds"]),
+            # isolated, so "MP3" and the numbers keep their order in a right-to-left sentence
+            "format": Markup("<bdi>MP3</bdi>"),
+            "size": Markup("<bdi>%s</bdi>") % size_text(locale, info.get("audio_bytes")),
+            "duration": Markup("<bdi>%s</bdi>") % duration_text(locale, info["audio_seconds"], ui),
             "captions": bool(info.get("captions", True)),
+            # a copy for pages opened from a file (file: URLs may not load a <track>);
+            # WebVTT escapes < and &, so it cannot close the script element
+            "cues": Markup(captions.replace("<", "\\u003c")),
         }
     return (
         environment()
         .get_template("article.html")
         .render(
-            **_base(locale),
+            **_base(locale, ui),
             title=info["title"],
+            language=display_name(locale),
             audio=audio,
-            readability=readability_line(locale, info.get("readability")),
             summary=summary,
-            fallback=bool(fallback_lines and fallback_lang),
-            body=markdown_html(markdown, info["title"], fallback_lines, fallback_lang),
+            fallback=fallback,
+            body=body,
+            switcher=switcher,
+            alternates=_alternates(switcher),
         )
     )
 
 
-def locale_page(locale: str, infos: Sequence[Mapping[str, Any]]) -> str:
-    """`<locale>/index.html`: the locale's published articles, titles in its language."""
-    return locale_pages(locale, infos, max(1, len(infos)))[0][1]
+def locale_page(
+    locale: str,
+    infos: Sequence[Mapping[str, Any]],
+    ui: UiCatalog,
+    switcher: Sequence[Mapping[str, Any]] = (),
+) -> str:
+    """`<locale>/index.html`: the locale's published articles, with summary and audio length."""
+    return locale_pages(locale, infos, max(1, len(infos)), ui, switcher)[0][1]
 
 
 def page_name(number: int) -> str:
@@ -378,15 +407,21 @@ def page_name(number: int) -> str:
 
 
 def locale_pages(
-    locale: str, infos: Sequence[Mapping[str, Any]], per_page: int
+    locale: str,
+    infos: Sequence[Mapping[str, Any]],
+    per_page: int,
+    ui: UiCatalog,
+    switcher: Sequence[Mapping[str, Any]] = (),
 ) -> list[tuple[str, str]]:
     """(file name, HTML) of every page of the locale's index, `per_page` articles each in
-    title order, each linking to all the pages (one page when they all fit)."""
+    title order with summary and audio length, each linking to all the pages (one page
+    when they all fit)."""
     articles = [
         {
             "slug": info["slug"],
             "title": info["title"],
-            "duration": duration_text(locale, info.get("audio_seconds")),
+            "summary": info.get("summary", ""),
+            "duration": duration_text(locale, info.get("audio_seconds"), ui),
         }
         for info in sorted(infos, key=lambda i: (str(i["title"]).casefold(), i["slug"]))
     ]
@@ -399,38 +434,55 @@ def locale_pages(
             for n in range(1, len(chunks) + 1)
         ]
         html = template.render(
-            **_base(locale),
+            **_base(locale, ui),
             language=display_name(locale),
             articles=chunk,
             pager=pager if len(chunks) > 1 else [],
+            switcher=switcher,
+            alternates=_alternates(switcher),
         )
         out.append((page_name(number), html))
     return out
 
 
-def site_page(
-    source_locale: str,
-    infos_by_locale: Mapping[str, Sequence[Mapping[str, Any]]],
-    source_titles: Mapping[str, str],
-) -> str:
-    """`index.html`: every language in its own name, and the readability dashboard."""
-    ui = ui_strings("en")
+def site_page(source_locale: str, locales: Sequence[str], ui: UiCatalog) -> str:
+    """`index.html`: one question, the language, each named in itself, in `locales`' order."""
     languages = [
         {
             "folder": locale,
             "lang": bcp47(locale),
             "dir": "rtl" if is_rtl(locale) else "ltr",
-            "name": display_name(locale),
-            "count": len(infos),
+            "name": language_label(locale),
         }
-        for locale, infos in sorted(infos_by_locale.items())
+        for locale in locales
     ]
-    table, by_article = [], {}
-    for locale, infos in sorted(infos_by_locale.items()):
+    alternates = [
+        {"hreflang": lang["lang"], "href": f"{lang['folder']}/index.html"} for lang in languages
+    ]
+    alternates.append({"hreflang": "x-default", "href": "index.html"})
+    return (
+        environment()
+        .get_template("site.html")
+        .render(**_base(source_locale, ui), languages=languages, alternates=alternates, switcher=[])
+    )
+
+
+def report_page(
+    published: Mapping[str, Sequence[Mapping[str, Any]]],
+    held: Sequence[Mapping[str, str]],
+    source_titles: Mapping[str, str],
+    ui_warnings: Sequence[str],
+) -> str:
+    """`build/report/index.html`, the coordinators' page (English): what is published and
+    why not, readability against targets (bars and a table), audio lengths and engines."""
+    from .ui import catalog
+
+    english = catalog("en")
+    rows, by_article = [], {}
+    for locale, infos in sorted(published.items()):
         for info in infos:
-            r = info.get("readability")
-            if not r or r.get("value") is None:
-                continue
+            r = info.get("readability") or {}
+            has_score = r.get("value") is not None and r.get("target") is not None
             row = {
                 "slug": info["slug"],
                 "article": source_titles.get(info["slug"], info["slug"]),
@@ -438,65 +490,94 @@ def site_page(
                 "lang": bcp47(locale),
                 "dir": "rtl" if is_rtl(locale) else "ltr",
                 "language": display_name(locale),
-                "language_en": _english_name(locale),
-                "formula": formula_name(str(r.get("formula", ""))),
-                "value": _number(r["value"]),
-                "target": ("≤ " if direction(r) == "max" else "≥ ") + _number(r["target"]),
-                "result": ui["pass"] if r.get("passes") else ui["fail"],
+                "formula": formula_name(str(r.get("formula", ""))) if has_score else "-",
+                "value": _number(r["value"]) if has_score else "-",
+                "target": (("≤ " if direction(r) == "max" else "≥ ") + _number(r["target"]))
+                if has_score
+                else "-",
+                "result": ("meets the target" if r.get("passes") else "misses the target")
+                if has_score
+                else "no score",
                 "passes": bool(r.get("passes")),
-                "raw": (float(r["value"]), float(r["target"])),
+                "duration": duration_text("en", info.get("audio_seconds"), english) or "no audio",
+                "engine": f"{info.get('engine')} ({info.get('voice')})"
+                if info.get("engine")
+                else "-",
             }
-            table.append(row)
-            by_article.setdefault(info["slug"], []).append(row)
-    table.sort(key=lambda r: (r["article"].casefold(), r["locale"]))
-    charts = [_chart(rows) for _, rows in sorted(by_article.items())]
-    page = environment().get_template("site.html")
-    return page.render(
-        **{**_base(source_locale), "ui": ui}, languages=languages, charts=charts, table=table
+            rows.append(row)
+            if has_score:
+                by_article.setdefault(info["slug"], []).append((row, r))
+    rows.sort(key=lambda r: (r["article"].casefold(), r["locale"]))
+    charts = [_chart(items) for _, items in sorted(by_article.items())]
+    held_rows = [
+        {
+            **h,
+            "article": source_titles.get(h["slug"], h["slug"]),
+            "lang": bcp47(h["locale"]),
+            "dir": "rtl" if is_rtl(h["locale"]) else "ltr",
+            "language": display_name(h["locale"]),
+        }
+        for h in held
+    ]
+    return (
+        environment()
+        .get_template("report.html")
+        .render(
+            **_base("en", english),
+            published=rows,
+            held=held_rows,
+            charts=charts,
+            no_ui=list(ui_warnings),
+            alternates=[],
+            switcher=[],
+        )
     )
 
 
-def _english_name(locale: str) -> str:
-    from babel import Locale
+# What leads out of one language's folder: fine on the site, dead links in its bundle.
+_OTHER_LANGUAGES = (
+    re.compile(rb'^<link rel="alternate" [^\n]*\n', re.MULTILINE),
+    re.compile(rb'<nav class="switcher".*?</nav>\n', re.DOTALL),
+    # a locale index's only crumb, "All languages" (before an article's second crumb goes,
+    # so an article keeps its "All articles")
+    re.compile(rb'<nav class="crumbs"[^>]*><a href="\.\./index\.html">[^<]*</a></nav>\n'),
+    re.compile(rb' <a href="\.\./\.\./index\.html">[^<]*</a>'),
+)
 
-    return Locale.parse(locale).get_display_name("en") or locale
+
+def for_bundle(html: bytes) -> bytes:
+    """A page as its locale's bundle holds it: without the links to other languages (the
+    switcher, `hreflang` alternates, "All languages"), which lead outside the zip.
+
+    Only the page's head and header are touched (they are the templates' own markup);
+    the article body, translators' text, is left as it is."""
+    at = html.find(b"<main")
+    head, rest = (html, b"") if at < 0 else (html[:at], html[at:])
+    for pattern in _OTHER_LANGUAGES:
+        head = pattern.sub(b"", head)
+    return head + rest
 
 
-def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Geometry of one article's bar chart: one row per locale, each on its own scale.
+def _number(value: Any) -> str:
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:.1f}"
 
-    Formulas differ per language (grades, ease scores, LIX), so each bar is drawn against its
-    own target: the scale runs from 0 to 1.5 x the larger of score and target.
-    """
-    rows = sorted(rows, key=lambda r: r["locale"])
-    bar_x, bar_width, row_h = 80, 300, 32
+
+def _chart(items: list[tuple[dict[str, Any], Mapping[str, Any]]]) -> dict[str, Any]:
+    """One article's bars: one per locale, each on its own scale (formulas differ per
+    language): the scale runs from 0 to 1.5 x the larger of score and target."""
     out = []
-    for i, row in enumerate(rows):
-        value, target = row["raw"]
+    for row, r in sorted(items, key=lambda item: item[0]["locale"]):
+        value, target = float(r["value"]), float(r["target"])
         top = max(abs(value), abs(target), 1e-9) * 1.5
         out.append(
             {
-                "y": 10 + i * row_h,
-                "label": row["locale"],
-                "bar": round(bar_width * max(value, 0) / top, 1),
-                "target_x": round(bar_x + bar_width * max(target, 0) / top, 1),
+                "locale": row["locale"],
+                "bar": round(100 * max(value, 0) / top, 1),
+                "target": round(100 * max(target, 0) / top, 1),
+                "target_text": row["target"],
+                "value": f"{row['formula']} {row['value']}",
                 "passes": row["passes"],
-                "value_text": f"{row['value']} ({row['target']}) {row['formula']}",
             }
         )
-    title = rows[0]["article"]
-    desc = "; ".join(
-        f"{r['language_en']} ({r['locale']}): {r['formula']} {r['value']}, target {r['target']}, "
-        f"{r['result']}"
-        for r in rows
-    )
-    return {
-        "heading": title,
-        "title": f"Readability of “{title}” per language",
-        "desc": desc,
-        "rows": out,
-        "width": 720,
-        "height": 20 + len(rows) * row_h,
-        "bar_x": bar_x,
-        "bar_width": bar_width,
-    }
+    return {"heading": items[0][0]["article"], "rows": out}

@@ -22,7 +22,7 @@ def in_parallel(function: Callable[[T], R], jobs: list[T]) -> list[R]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < MIN_PARALLEL_JOBS or workers < 2:
         return [function(job) for job in jobs]
-    from concurrent.futures import ProcessPoolExecutor
+    from .workers import process_pool
 
-    with ProcessPoolExecutor(workers) as pool:
+    with process_pool(workers) as pool:
         return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 4))))

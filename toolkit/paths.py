@@ -111,6 +111,19 @@ class ProjectPaths:
         """`build/site/<locale>/<slug>/`: index.html, article.md/.txt, audio.mp3, *.vtt."""
         return self.locale_site(locale) / check_slug(slug)
 
+    def page_inputs(self, locale: str, slug: str) -> Path:
+        """An article page's body and summary, so its switcher can change without a rebuild."""
+        return self.state_dir / "pages" / normalize_locale(locale) / f"{check_slug(slug)}.json"
+
+    @property
+    def report_dir(self) -> Path:
+        """The coordinators' report (readability, what is published and why not)."""
+        return self.build_dir / "report"
+
+    def ui_catalog(self, locale: str) -> Path:
+        """The project's own translation of the page text (overrides the shipped one)."""
+        return self.root / "ui" / f"{normalize_locale(locale)}.po"
+
     @property
     def bundles_dir(self) -> Path:
         return self.build_dir / "bundles"

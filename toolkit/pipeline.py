@@ -12,44 +12,57 @@ from .parallel import in_parallel
 from .paths import ProjectPaths
 from .project import Project
 from .state import StageState
+from .tasks import Executor
 
 
 def _state(project: Project, name: str) -> StageState:
     return StageState(project.paths.state_dir / f"{name}.json", {"wrap": project.config.wrap_width})
 
 
-def extract(project: Project, slugs: list[str] | None = None) -> StageResult:
-    """Sources -> locales/templates/<slug>.pot; unchanged sources are not even parsed."""
+def extract(
+    project: Project, slugs: list[str] | None = None, runner: Executor | None = None
+) -> StageResult:
+    """Sources -> locales/templates/<slug>.pot; unchanged sources are not even parsed.
+
+    One task per source (`toolkit.tasks`), on `runner` (default: local processes).
+    """
     from . import catalogs
+    from .tasks import Task, run_tasks
 
     paths = project.paths
     files = project.source_files()
     result = StageResult("extract")
     state = _state(project, "extract")
-    todo = []
-    for slug in project.select_slugs(slugs):
-        source, pot = files[slug], paths.template(slug)
-        if state.unchanged(slug, [source, pot]):
-            result.unchanged += 1
-        else:
-            todo.append((slug, source, pot))
-    # every changed article is parsed before the first write: one bad source writes nothing
-    if todo:  # load the parsers here, once, so forked workers inherit them
+    tasks = [
+        Task(slug, (files[slug],), _template_task, (paths, files[slug], pot), (pot,))
+        for slug in project.select_slugs(slugs)
+        for pot in [paths.template(slug)]
+    ]
+
+    def prepare() -> None:  # load the parsers once, so forked workers inherit them
         from . import po  # noqa: F401
         from .articles import block_parser
 
         block_parser()
-    templates = in_parallel(_template_bytes, [(paths, source) for _, source, _ in todo])
-    for (slug, source, pot), data in zip(todo, templates, strict=True):
+
+    def write(pot: Path, data: bytes) -> bool:
         old = pot.read_bytes() if pot.exists() else b""
         if catalogs.same_but_dates(old, data):
-            result.unchanged += 1
-        else:
-            write_atomic(pot, data)
-            result.written.append(paths.relative(pot))
-        state.remember(slug, [source, pot])
+            return False
+        write_atomic(pot, data)
+        return True
+
+    # every changed article is parsed before the first write: one bad source writes nothing
+    outcome = run_tasks(tasks, state, runner, write=write, prepare=prepare)
+    result.written += [paths.relative(p) for p in outcome.written]
+    result.unchanged += len(outcome.skipped) + len(outcome.unchanged)
     state.save()
     return result
+
+
+def _template_task(job: tuple[ProjectPaths, Path, Path]) -> dict[Path, bytes]:
+    paths, source, pot = job
+    return {pot: _template_bytes((paths, source))}
 
 
 def _template_bytes(job: tuple[ProjectPaths, Path]) -> bytes:

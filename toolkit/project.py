@@ -70,9 +70,14 @@ class Project:
                 f"source folder {folder} does not exist: create it and put articles "
                 "(<slug>.md or <slug>.txt) in it, or pass --project DIR"
             )
+        self._check_link(folder)
         files: dict[str, Path] = {}
         for path in sorted(folder.iterdir()):
-            if path.suffix not in SOURCE_SUFFIXES or not path.is_file():
+            if path.suffix not in SOURCE_SUFFIXES:
+                continue
+            if path.is_symlink():  # the folder itself is checked above: one lstat a file
+                self._check_link(path)
+            if not path.is_file():
                 continue
             slug = check_slug(path.stem, self.paths.relative(path))
             if slug in files:
@@ -82,6 +87,30 @@ class Project:
                 )
             files[slug] = path
         return files
+
+    def _check_link(self, path: Path) -> None:
+        """Refuse a symlink (or a source folder reached through one) unless
+        `integrity.follow_symlinks` is on and its target is inside the project."""
+        target = path.resolve()
+        inside = target.is_relative_to(self.root)
+        if not path.is_symlink() and inside:
+            return
+        shown = self.paths.relative(path)
+        if not path.is_symlink():
+            raise ArticleError(
+                f"{shown}: is outside the project ({target}); keep sources inside it"
+            )
+        if not self.config.integrity.follow_symlinks:
+            raise ArticleError(
+                f"{shown}: is a symbolic link (to {target}); sources must be real files "
+                "inside the project: replace the link with the file, or set "
+                "integrity.follow_symlinks = true to follow links that stay inside the project"
+            )
+        if not inside:
+            raise ArticleError(
+                f"{shown}: is a symbolic link to {target}, outside the project; "
+                "links are followed only inside the project: copy the file in instead"
+            )
 
     def select_slugs(self, requested: tuple[str, ...] | list[str] | None) -> list[str]:
         files = self.source_files()

@@ -21,15 +21,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import pages
+from markupsafe import Markup
+
+from . import outputs, pages
 from .bundle import write_bundle
-from .errors import ToolkitError
+from .errors import ConfigError, ToolkitError
 from .files import write_if_changed
-from .locales import bcp47
+from .locales import bcp47, normalize_locale
 from .models import Article, StageResult
 from .paths import SLUG
 from .project import Project
 from .state import StageState, digest, file_digest
+from .ui import UiCatalog
+from .ui import catalog as ui_catalog
+from .ui import warning as ui_warning
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ def _state(project: Project, engine: str) -> StageState:
         "readability": dataclasses.asdict(config.readability),
         "checks": dataclasses.asdict(config.checks),
         "audio": {k: v for k, v in dataclasses.asdict(config.audio).items() if k != "engine"},
+        "site": dataclasses.asdict(config.site),
     }
     # through JSON once, so it compares equal to what the state file holds
     settings = json.loads(json.dumps(settings, sort_keys=True, default=str))
@@ -78,14 +84,49 @@ def _pair_key(project: Project, article: Article, locale: str, engine: str) -> s
         "" if source else (file_digest(paths.glossary(locale)) or "-"),
         *lexicon_digests(paths, locale),  # lexicon/pt.toml and lexicon/pt_BR.toml
         voice,
+        _ui(project, locale).digest(),
     )
 
 
-def _site_locales(project: Project, requested: list[str] | None) -> list[str]:
-    """The requested locales, or the source locale and every target locale."""
-    if requested:
-        return project.select_locales(requested)
+def _ui(project: Project, locale: str) -> UiCatalog:
+    """The page text of `locale`: shipped, overridden by the project's `ui/<locale>.po`."""
+    return ui_catalog(locale, project.root)
+
+
+def _all_locales(project: Project) -> list[str]:
     return sorted({project.source_locale, *project.locales()})
+
+
+def _site_locales(project: Project, requested: list[str] | None) -> list[str]:
+    """The requested locales, or the source locale and every target locale.
+
+    A requested locale the project does not have is an error: building it would make an
+    empty bundle (or one in the wrong language)."""
+    if not requested:
+        return _all_locales(project)
+    chosen = project.select_locales(requested)
+    known = _all_locales(project)
+    unknown = [code for code in chosen if code not in known]
+    if unknown:
+        raise ConfigError(
+            f"--locale {unknown[0]}: the project has no locale {unknown[0]} (it has "
+            f"{', '.join(known)}): create it with `toolkit init {unknown[0]}` first"
+        )
+    return chosen
+
+
+def language_order(project: Project, locales: list[str]) -> list[str]:
+    """`locales` in the coordinator's order (`[tool.toolkit.site] languages`), then the
+    source locale, then the rest by code: the same order on every page."""
+    wanted = []
+    for code in project.config.site.languages:
+        try:
+            wanted.append(normalize_locale(code))
+        except ConfigError as exc:
+            raise ConfigError(f"tool.toolkit.site.languages: {exc}") from None
+    rank = {code: i for i, code in enumerate(dict.fromkeys(wanted))}
+    source = project.source_locale
+    return sorted(locales, key=lambda c: (rank.get(c, len(rank)), c != source, c))
 
 
 @dataclass
@@ -112,9 +153,10 @@ def build(
     if force:
         state.reset()
     try:
-        result = _build(
-            project, state, _site_locales(project, locales), engine, progress, force, speakers
-        )
+        with outputs.run_in(project.paths.build_dir):
+            result = _build(
+                project, state, _site_locales(project, locales), engine, progress, force, speakers
+            )
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise
@@ -144,7 +186,10 @@ def _build(
         for article in articles:
             key = _pair_key(project, article, locale, engine_name)
             stored = state.get(f"pair:{locale}/{article.slug}")
-            if stored and stored["key"] == key and _outputs_present(project, locale, stored):
+            if stored and stored["key"] == key and _outputs_match(project, locale, stored):
+                if stored.get("refreshed"):  # touched, same bytes: keep the new signatures
+                    del stored["refreshed"]
+                    state.set(f"pair:{locale}/{article.slug}", stored)
                 if stored["published"]:
                     result.unchanged += 1
                 else:  # said again, as a note: nothing was redone to learn it
@@ -177,29 +222,144 @@ def _build(
 
     for locale in locales:
         _clean_locale(project, state, locale, slugs, result)
-        _locale_outputs(project, state, locale, articles, result)
-    published = {
-        locale: _records(state, locale, articles)
-        for locale in sorted({project.source_locale, *project.locales()})
-        if paths.locale_site(locale).is_dir()
-    }
-    html = pages.site_page(
-        project.source_locale,
-        published,
-        {a.slug: _source_title(state, project, a) for a in articles},
-    )
+    everywhere = _all_locales(project)
+    published = {locale: _records(state, locale, articles) for locale in everywhere}
+    published = {locale: records for locale, records in published.items() if records}
+    order = language_order(project, list(published))
+    for locale in everywhere:
+        if locale in published:
+            _warn_ui(project, locale)
+        _article_pages(project, state, locale, published, order, result)
+        _locale_outputs(project, state, locale, articles, order, published, result)
+    source_ui = _ui(project, project.source_locale)
+    html = pages.site_page(project.source_locale, order, source_ui)
     _write(paths.site_dir / "index.html", html.encode("utf-8"), project, result)
+    _write_report(project, state, articles, published, result)
     return result
 
 
-def _outputs_present(project: Project, locale: str, stored: dict[str, Any]) -> bool:
+def _warn_ui(project: Project, locale: str) -> str | None:
+    """Warn (stderr) that a locale's page text is (partly) English; return the warning."""
+    message = ui_warning(_ui(project, locale))
+    if message:
+        log.warning("%s", message)
+    return message
+
+
+def _switcher(
+    locale: str, order: list[str], present: set[str], href: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    if len(present) < 2:  # one language: nothing to switch to
+        return []
+    return [pages.switcher_entry(c, href(c), c == locale) for c in order if c in present]
+
+
+def _published_in(published: dict[str, list[dict[str, Any]]]) -> dict[str, set[str]]:
+    """slug -> the locales it is published in."""
+    where: dict[str, set[str]] = {}
+    for locale, records in published.items():
+        for record in records:
+            where.setdefault(record["slug"], set()).add(locale)
+    return where
+
+
+def _article_pages(
+    project: Project,
+    state: StageState,
+    locale: str,
+    published: dict[str, list[dict[str, Any]]],
+    order: list[str],
+    result: StageResult,
+) -> None:
+    """Each published article page of `locale`, re-rendered when its pair or the set of
+    languages it is published in changed (its switcher and `hreflang` links)."""
+    paths = project.paths
+    where = _published_in(published)
+    for record in published.get(locale, []):
+        slug = record["slug"]
+        present = where[slug]
+        switcher = _switcher(locale, order, present, lambda c, s=slug: f"../../{c}/{s}/index.html")
+        pair = state.get(f"pair:{locale}/{slug}") or {}
+        key = digest(pair.get("key", ""), json.dumps(switcher, sort_keys=True))
+        target = paths.article_site(locale, slug) / "index.html"
+        if pair.get("page") == key and target.exists():
+            continue
+        inputs = json.loads(paths.page_inputs(locale, slug).read_text(encoding="utf-8"))
+        vtt = paths.article_site(locale, slug) / "captions.vtt"
+        html = pages.article_page(
+            locale,
+            record,
+            Markup(inputs["body"]),
+            _ui(project, locale),
+            summary=inputs["summary"],
+            fallback=inputs["fallback"],
+            switcher=switcher,
+            captions=_inline_captions(vtt) if record.get("captions") else "",
+        )
+        _write(target, html.encode("utf-8"), project, result)
+        # the page's key rides in its pair's row (one row per pair), with the outputs as
+        # they are now that the page is written
+        recorded = outputs.record(_pair_files(target.parent))
+        state.set(f"pair:{locale}/{slug}", {**pair, "page": key, "outputs": recorded})
+
+
+#: captions copied into a page (for pages opened from a file, where <track> cannot load)
+#: only up to this size: the page stays light, and a huge file never goes into memory
+MAX_INLINE_CAPTIONS = 256_000
+
+
+def _inline_captions(vtt: Path) -> str:
+    try:
+        if vtt.stat().st_size > MAX_INLINE_CAPTIONS:
+            return ""
+        return vtt.read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return ""
+
+
+def _write_report(
+    project: Project,
+    state: StageState,
+    articles: list[Article],
+    published: dict[str, list[dict[str, Any]]],
+    result: StageResult,
+) -> None:
+    """`build/report/index.html`: the coordinators' page, off the patients' path."""
+    held = []
+    for locale in _all_locales(project):
+        for article in articles:
+            stored = state.get(f"pair:{locale}/{article.slug}")
+            if stored and not stored["published"]:
+                held.append({"slug": article.slug, "locale": locale, "reasons": stored["reasons"]})
+    warnings = [w for w in (ui_warning(_ui(project, c)) for c in published) if w]
+    html = pages.report_page(
+        published,
+        held,
+        {a.slug: _source_title(state, project, a) for a in articles},
+        warnings,
+    )
+    _write(project.paths.report_dir / "index.html", html.encode("utf-8"), project, result)
+
+
+def _outputs_match(project: Project, locale: str, stored: dict[str, Any]) -> bool:
+    """True when the pair's files are the ones its state recorded (a build killed after it
+    rewrote them, or a hand edit, makes the pair stale even when its inputs match again)."""
     if not stored["published"]:
         return True
-    folder = project.paths.article_site(locale, stored["record"]["slug"])
-    needed = ["index.html", "article.txt"]
-    if stored["record"].get("audio_seconds") is not None:
-        needed.append("audio.mp3")
-    return all((folder / name).exists() for name in needed)
+    slug = stored["record"]["slug"]
+    if not project.paths.page_inputs(locale, slug).exists():
+        return False
+    folder = project.paths.article_site(locale, slug)
+    before = json.dumps(stored.get("outputs"), sort_keys=True)
+    if not outputs.matches(stored.get("outputs"), _pair_files(folder)):
+        return False
+    if json.dumps(stored.get("outputs"), sort_keys=True) != before:
+        stored["refreshed"] = True
+    return True
+
+
+def _pair_files(folder: Path) -> dict[str, Path]:
+    return {name: folder / name for name in PAIR_FILES}
 
 
 def _write(path: Path, data: bytes, project: Project, result: StageResult) -> None:
@@ -250,6 +410,7 @@ def _stage_pair(
             if folder.exists():
                 shutil.rmtree(folder)
                 result.notes.append(f"removed {project.paths.relative(folder)}/: {reasons}")
+            project.paths.page_inputs(locale, article.slug).unlink(missing_ok=True)
             state.set(f"pair:{name}", {"key": work.key, "published": False, "reasons": reasons})
             result.skipped.append((name, reasons))
             return None
@@ -313,18 +474,34 @@ def _finish_pair(
         "voice": audio.get("voice"),
         "audio_bytes": audio.get("audio_bytes"),
         "captions": (folder / "captions.vtt").exists(),
+        "summary": pair.summary,
     }
-    html = pages.article_page(
-        locale,
-        record,
+    fallback_lines = frozenset() if source else pair.fallback_lines
+    fallback_lang = None if source else project.source_locale
+    ui = _ui(project, locale)
+    body = pages.markdown_html(
         pair.markdown,
-        summary=pair.summary,
+        pair.title,
         # the source rendering counts every line as "fallback": it is the original
-        fallback_lines=frozenset() if source else pair.fallback_lines,
-        fallback_lang=None if source else project.source_locale,
+        fallback_lines,
+        fallback_lang,
+        crisis_lines=tuple(project.config.site.crisis_lines),
+        table_label=pages.table_label(ui),
     )
-    _write(folder / "index.html", html.encode("utf-8"), project, result)
-    state.set(f"pair:{item.name}", {"key": work.key, "published": True, "record": record})
+    inputs = {
+        "body": str(body),
+        "summary": pair.summary,
+        "fallback": bool(fallback_lines and fallback_lang),
+    }
+    data = json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    write_if_changed(project.paths.page_inputs(locale, article.slug), data)
+    # index.html is (re)written once every pair is decided (`_article_pages`), which
+    # records the outputs again with it
+    recorded = outputs.record(_pair_files(folder))
+    state.set(
+        f"pair:{item.name}",
+        {"key": work.key, "published": True, "record": record, "outputs": recorded},
+    )
 
 
 def _readability(project: Project, locale: str, pair: Any) -> dict[str, Any] | None:
@@ -452,8 +629,11 @@ def _clean_locale(
 ) -> None:
     """Remove folders and state of articles that no longer exist."""
     for key in state.keys(f"pair:{locale}/"):
-        if key.split("/", 1)[1] not in slugs:
+        slug = key.split("/", 1)[1]
+        if slug not in slugs:
             state.discard(key)
+            if SLUG.match(slug):
+                project.paths.page_inputs(locale, slug).unlink(missing_ok=True)
     folder = project.paths.locale_site(locale)
     if not folder.is_dir():
         return
@@ -464,36 +644,67 @@ def _clean_locale(
 
 
 def _locale_outputs(
-    project: Project, state: StageState, locale: str, articles: list[Article], result: StageResult
+    project: Project,
+    state: StageState,
+    locale: str,
+    articles: list[Article],
+    order: list[str],
+    published: dict[str, list[dict[str, Any]]],
+    result: StageResult,
 ) -> None:
-    """`<locale>/index.html` and `bundles/<locale>.zip`, when anything in them changed."""
+    """`<locale>/index.html` and `bundles/<locale>.zip`, when anything in them changed.
+
+    A locale with nothing published gets neither (and loses the ones it had)."""
     paths = project.paths
-    records = _records(state, locale, articles)
+    records = published.get(locale, [])
+    bundle_path = paths.bundle(locale)
+    folder = paths.locale_site(locale)
+    if not records:
+        stale = [folder / "index.html", *sorted(folder.glob("page-*.html")), bundle_path]
+        for path in stale:
+            if path.exists():
+                path.unlink()
+                result.notes.append(f"removed {paths.relative(path)}: nothing published")
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        state.discard(f"bundle:{locale}")
+        return
+    switcher = _switcher(locale, order, set(published), lambda c: f"../{c}/index.html")
     # past [tool.toolkit.pages] per_page articles, the index continues on page-2.html…
     index_pages = {
         name: html.encode("utf-8")
-        for name, html in pages.locale_pages(locale, records, project.config.pages.per_page)
+        for name, html in pages.locale_pages(
+            locale, records, project.config.pages.per_page, _ui(project, locale), switcher
+        )
     }
     for name, data in index_pages.items():
-        _write(paths.locale_site(locale) / name, data, project, result)
-    for old in sorted(paths.locale_site(locale).glob("page-*.html")):
+        _write(folder / name, data, project, result)
+    for old in sorted(folder.glob("page-*.html")):
         if old.name not in index_pages:  # fewer articles than before: fewer pages
             old.unlink()
             result.notes.append(f"removed {paths.relative(old)}: no such page")
-    bundle_path = paths.bundle(locale)
     key = digest(
         *index_pages.values(),
-        *[json.dumps(state.get(f"pair:{locale}/{a.slug}"), sort_keys=True) for a in articles],
+        *[_bundle_part(state.get(f"pair:{locale}/{a.slug}")) for a in articles],
     )
-    if state.get(f"bundle:{locale}") == key and bundle_path.exists():
+    stored = state.get(f"bundle:{locale}")
+    if (
+        isinstance(stored, dict)
+        and stored.get("key") == key
+        and outputs.matches(stored.get("outputs"), {"bundle": bundle_path})
+    ):
         return
-    files: dict[str, bytes | Path] = dict(index_pages)
+    files: dict[str, bytes | Path] = {n: pages.for_bundle(d) for n, d in index_pages.items()}
     for record in records:
         folder = paths.article_site(locale, record["slug"])
         for name in PAIR_FILES:
             if (folder / name).exists():
-                # a path, not its bytes: the bundle streams it (memory stays flat)
-                files[f"{record['slug']}/{name}"] = folder / name
+                if name == "index.html":  # without the links that would leave the zip
+                    files[f"{record['slug']}/{name}"] = pages.for_bundle(
+                        (folder / name).read_bytes()
+                    )
+                else:  # a path, not its bytes: the bundle streams it (memory stays flat)
+                    files[f"{record['slug']}/{name}"] = folder / name
     manifest_articles = [
         {
             k: r.get(k)
@@ -511,7 +722,17 @@ def _locale_outputs(
     ]
     if write_bundle(bundle_path, locale, files, manifest_articles):
         result.written.append(paths.relative(bundle_path))
-    state.set(f"bundle:{locale}", key)
+    state.set(f"bundle:{locale}", {"key": key, "outputs": outputs.record({"bundle": bundle_path})})
+
+
+def _bundle_part(stored: Any) -> str:
+    """What of a pair's state shapes the bundle: its record and its files' hashes (not their
+    stat signatures, which change when a file is only touched)."""
+    if not isinstance(stored, dict):
+        return json.dumps(stored)
+    files = stored.get("outputs") or {}
+    hashes = {name: entry and entry.get("sha256") for name, entry in files.items()}
+    return json.dumps({**stored, "outputs": hashes}, sort_keys=True)
 
 
 # --- status ---------------------------------------------------------------------------------
@@ -522,9 +743,11 @@ class StatusReport:
     """One row per (article, locale): what is translated, checked, spoken and publishable."""
 
     pairs: list[dict[str, Any]] = field(default_factory=list)
+    #: locales whose page text is (partly) English, said on stderr too
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"pairs": self.pairs}
+        return {"pairs": self.pairs, "warnings": self.warnings}
 
     def lines(self) -> list[str]:
         if not self.pairs:
@@ -603,18 +826,20 @@ def _verdict(pair: dict[str, Any]) -> str:
 def status(project: Project) -> StatusReport:
     """Assess every (article, locale), the source language first, without writing anything.
 
-    Counts, findings and reasons come from the same `run_checks` as `check`, so the two
-    commands never disagree."""
-    from .checks import run_checks
+    Counts, findings and reasons are `check`'s own (the results it stored, and pairs changed
+    since checked again), so the two commands never disagree."""
+    from .checkstore import summaries
 
     engine = project.config.audio.engine
     state = _state(project, engine)
     locales = project.locales()
     articles = project.articles()
-    reports = {
-        (r.slug, r.locale): r for r in (run_checks(project, locales, []).reports if locales else [])
-    }
+    checked = summaries(project, locales, [a.slug for a in articles]) if locales else {}
     report = StatusReport()
+    for locale in _all_locales(project):
+        message = _warn_ui(project, locale)
+        if message:
+            report.warnings.append(message)
     for article in articles:
         for locale in [project.source_locale, *(x for x in locales if x != project.source_locale)]:
             stored = state.get(f"pair:{locale}/{article.slug}")
@@ -627,32 +852,23 @@ def status(project: Project) -> StatusReport:
                 and (project.paths.article_site(locale, article.slug) / "audio.mp3").exists()
             )
             if locale == project.source_locale:
-                row = _source_row(project, article, reports)
+                row = _source_row(project, article, checked)
             else:
-                row = reports[(article.slug, locale)].as_dict()
+                row = dict(checked[article.slug, locale])
+                row.pop("source_readability", None)
                 row["readability"] = _score_dict(row["readability"])
                 row["source"] = False
             row["translated_percent"] = round(row["translated"] * 100, 1)
             row["audio_up_to_date"] = audio_ok
-            row.pop("findings", None)
             report.pairs.append(row)
     return report
 
 
-def _source_row(project: Project, article: Article, reports: dict[Any, Any]) -> dict[str, Any]:
+def _source_row(project: Project, article: Article, checked: dict[Any, Any]) -> dict[str, Any]:
     """The source language's row: always publishable (translations are read against it)."""
-    some = next((r for (slug, _), r in reports.items() if slug == article.slug), None)
+    some = next((row for (slug, _), row in checked.items() if slug == article.slug), None)
     if some is not None:
-        score = some.source_score
-        readability = _score_dict(
-            {
-                "formula": score.formula,
-                "value": score.value,
-                "target": score.target,
-                "passes": score.passes,
-                "direction": score.direction,
-            }
-        )
+        readability = _score_dict(some["source_readability"])
     else:  # no target locale yet: score the source alone
         from .checks.report import _score_source
 
@@ -674,5 +890,5 @@ def _source_row(project: Project, article: Article, reports: dict[Any, Any]) -> 
         "readability": readability,
         # the article's own coaching (each translation row carries it too, as in `check`)
         "coaching": [],
-        "source_coaching": [c.as_dict() for c in some.source_coaching] if some else [],
+        "source_coaching": some["source_coaching"] if some is not None else [],
     }

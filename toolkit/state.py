@@ -42,7 +42,9 @@ def _stats(files: list[Path]) -> list[list[int] | None]:
         except FileNotFoundError:
             out.append(None)
         else:
-            out.append([info.st_mtime_ns, info.st_size])
+            # ctime and inode too: an edit that keeps the size and restores the mtime
+            # (`touch -r`, `os.utime`, an unpacked archive) still changes those
+            out.append([info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino])
     return out
 
 

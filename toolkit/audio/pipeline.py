@@ -368,7 +368,9 @@ def _get_pool(count: int) -> ProcessPoolExecutor:
         import multiprocessing
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        _pool = ProcessPoolExecutor(count, multiprocessing.get_context(method))
+        from ..workers import process_pool
+
+        _pool = process_pool(count, multiprocessing.get_context(method))
         _pool_size = count
     return _pool
 
@@ -469,6 +471,8 @@ def synthesize_all(
     progress: Progress | None = None,
     label: str = "",
     load: bool = True,
+    calibrate_on: Sequence[Sentence] | None = None,
+    factors_out: dict[str, float] | None = None,
 ) -> tuple[dict[str, Clip], int]:
     """Speech per cache key (cached or new) and how many sentences were synthesized now.
 
@@ -476,6 +480,11 @@ def synthesize_all(
     first sentences first, at the rate as asked; the rest then at the rate corrected by what
     was measured. With `load=False` only the missing sentences are synthesized (and cached);
     nothing is read or kept in memory (a whole project's PCM would not fit comfortably).
+
+    The calibration sample is drawn from every sentence of `calibrate_on` (default:
+    `sentences`), cached or not, and its cached members are measured from the cache: so a run
+    killed after it cached part of the sample measures the same sample again, and learns the
+    same pace as a run that was never killed. The factors used go into `factors_out`.
     """
     results: dict[str, Clip] = {}
     missing: dict[str, Sentence] = {}
@@ -488,15 +497,21 @@ def synthesize_all(
         elif load or not cache.has(sentence.key):
             missing[sentence.key] = sentence
     total = len(missing)
-    if not total:
+    if not total and calibrate_on is None:
         return results, 0
     table = PaceTable(cache.folder)
-    sample, factors = _calibration_sample(list(missing.values()), engine, rate, table)
+    population = {s.key: s for s in (sentences if calibrate_on is None else calibrate_on)}
+    sample, factors = _calibration_sample(list(population.values()), engine, rate, table)
+    measured = _cached_seconds(cache, [s for s in sample if s.key not in missing])
+    sample_missing = [s for s in sample if s.key in missing]
     run = _Run(engine, cache, _workers(engine, workers, total), load, total, progress, label)
     if progress:
         progress(0, total, label)
-    done = run([(s.key, s.spoken, s.voice, rate) for s in sample])
-    factors.update(_learn(sample, {d[0]: d[3] for d in done}, engine, rate, table))
+    done = run([(s.key, s.spoken, s.voice, rate) for s in sample_missing])
+    measured.update({d[0]: d[3] for d in done})
+    factors.update(_learn(sample, measured, engine, rate, table))
+    if factors_out is not None:
+        factors_out.update(factors)
     sampled = {s.key for s in sample}
     rest = [s for s in missing.values() if s.key not in sampled]
     done += run([(s.key, s.spoken, s.voice, _asked(rate, factors.get(s.voice))) for s in rest])
@@ -504,6 +519,16 @@ def synthesize_all(
         if clip is not None:
             results[key] = clip
     return results, total
+
+
+def _cached_seconds(cache: AudioCache, sentences: Sequence[Sentence]) -> dict[str, float]:
+    """Seconds of speech of each cached sentence (as `_speak` measured it when it was made)."""
+    seconds = {}
+    for sentence in sentences:
+        found = cache.get_pcm(sentence.key)
+        if found is not None:
+            seconds[sentence.key] = len(found[0]) / found[1]
+    return seconds
 
 
 def _asked(rate: int, factor: float | None) -> int:
@@ -684,7 +709,8 @@ def prepare_article(
     stored = None
     if state_path is not None and not force:
         state = _read_state(state_path)
-        if state.get("inputs") == inputs and all(f.is_file() for f in files):
+        # the files must be the ones recorded: a run killed after it rewrote them is stale
+        if state.get("inputs") == inputs and _outputs_match(state, files):
             stored = state["result"]
     return Prepared(
         tuple(blocks),
@@ -759,6 +785,7 @@ def finish_article(
             "inputs": prepared.inputs,
             "quick": prepared.quick,
             "result": {**result, "synthesized": 0},
+            "outputs": _record_outputs(prepared.files),
         }
         data = json.dumps(state, indent=1, sort_keys=True).encode() + b"\n"
         write_atomic(prepared.state_path, data)
@@ -842,6 +869,18 @@ def _chapters(
         stop = starts[i + 1][1] if i + 1 < len(starts) else end
         chapters.append(Chapter(heading, start, stop))
     return chapters
+
+
+def _outputs_match(state: dict[str, Any], files: Sequence[Path]) -> bool:
+    from .. import outputs
+
+    return outputs.matches(state.get("outputs"), {Path(f).name: Path(f) for f in files})
+
+
+def _record_outputs(files: Sequence[Path]) -> dict[str, Any]:
+    from .. import outputs
+
+    return outputs.record({Path(f).name: Path(f) for f in files})
 
 
 def _read_state(path: Path) -> dict[str, Any]:
@@ -1083,13 +1122,18 @@ def _speak_jobs(
     if count > 1:
         table = PaceTable(cache.folder)
         unique = list({s.key: s for s in everything if not cache.has(s.key)}.values())
-        sample, _ = _calibration_sample(unique, speaker, rate, table)
+        # drawn from every sentence, cached or not: the same sample after a killed run
+        sample, _ = _calibration_sample(
+            list({s.key: s for s in everything}.values()), speaker, rate, table
+        )
+        sample = [s for s in sample if not cache.has(s.key)]
         owners: dict[str, set[str]] = {}
         for job in jobs:
             for s in job.sentences:
                 owners.setdefault(s.key, set()).add(job.label)
         sampled = {s.key for s in sample}
         shared = [s for s in unique if len(owners[s.key]) > 1 and s.key not in sampled]
+        factors: dict[str, float] = {}
         _, synthesized = synthesize_all(
             sample + shared,
             speaker,
@@ -1099,13 +1143,13 @@ def _speak_jobs(
             progress=progress,
             label="calibrating",
             load=False,
+            calibrate_on=everything,
+            factors_out=factors,
         )
         version = speaker.version()
-        factors = {
-            voice: factor
-            for voice in {s.voice for s in unique}
-            if (factor := table.get(speaker.name, version, voice, rate)) is not None
-        }
+        for voice in {s.voice for s in unique} - set(factors):
+            if (factor := table.get(speaker.name, version, voice, rate)) is not None:
+                factors[voice] = factor
         blob = pickle.dumps(speaker)
         pool = _get_pool(count)
         futures = {
@@ -1137,7 +1181,16 @@ def _speak_jobs(
     return synthesized
 
 
-def generate_audio(
+def generate_audio(project: Any, *args: Any, **kwargs: Any) -> StageResult:
+    """`_generate_audio`, marked as running in the build folder (a killed run's temporary
+    files are swept by the next one)."""
+    from ..outputs import run_in
+
+    with run_in(project.paths.build_dir):
+        return _generate_audio(project, *args, **kwargs)
+
+
+def _generate_audio(
     project: Any,
     locales: Sequence[str] | None = None,
     slugs: Sequence[str] | None = None,
@@ -1182,8 +1235,8 @@ def generate_audio(
             if (
                 not force
                 and not script  # the script needs the plan: a pair is planned, not spoken
-                and _read_state(state_path).get("quick") == quick
-                and all((site / name).is_file() for name in OUTPUTS)
+                and (stored_state := _read_state(state_path)).get("quick") == quick
+                and _outputs_match(stored_state, [site / name for name in OUTPUTS])
             ):
                 result.unchanged += 1
                 continue
@@ -1218,7 +1271,12 @@ def generate_audio(
             if prepared.stored is not None:
                 result.unchanged += 1
                 # the files changed but not what is said: remember them, for the fast path
-                state = {"inputs": prepared.inputs, "quick": quick, "result": prepared.stored}
+                state = {
+                    "inputs": prepared.inputs,
+                    "quick": quick,
+                    "result": prepared.stored,
+                    "outputs": _record_outputs(prepared.files),
+                }
                 data = json.dumps(state, indent=1, sort_keys=True).encode() + b"\n"
                 write_atomic(state_path, data)
             else:
