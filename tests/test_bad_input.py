@@ -160,3 +160,96 @@ def test_init_with_a_missing_template_writes_no_catalog(project: Path) -> None:
         result, "locales/templates/zz-later.pot does not exist: run `toolkit extract` first"
     )
     assert not (project / "locales/es").exists()
+
+
+def test_configuration_types_are_checked_inside_nested_tables(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        "[tool.toolkit.audio]\n"
+        'voices = {espeak = "x", gtts = {es = 5}, piper = {xx_NOPE = "v"}}\n'
+        "[tool.toolkit.readability]\n"
+        'targets = {es = 60, vi = {target = "easy", grade = 3}}\n'
+    )
+    before = snapshot(project)
+    result = invoke(project, "extract")
+    assert_error(
+        result,
+        f"6 problem(s) in {project.resolve()}/pyproject.toml:\n"
+        "  - tool.toolkit.readability.targets.es: expected a table, got 60\n"
+        "  - tool.toolkit.audio.voices.espeak: expected a table, got 'x'\n"
+        "  - tool.toolkit.audio.voices.gtts.es: expected a string, got 5\n"
+        "  - tool.toolkit.audio.voices.piper.xx_NOPE: unknown locale code 'xx_NOPE': use a code "
+        "like es, pt_BR, zh_Hans or ar\n"
+        "  - tool.toolkit.readability.targets.vi: unknown key(s) grade (known: formula, target)\n"
+        "  - tool.toolkit.readability.targets.vi.target: expected a number, got 'easy'",
+    )
+    assert snapshot(project) == before
+
+
+def test_a_voice_of_the_wrong_type(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.toolkit.audio.voices.espeak]\nes = 5\n")
+    assert_error(
+        invoke(project, "status"),
+        f"1 problem(s) in {project.resolve()}/pyproject.toml:\n"
+        "  - tool.toolkit.audio.voices.espeak.es: expected a string, got 5",
+    )
+
+
+def test_tool_toolkit_that_is_not_a_table(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool]\ntoolkit = "x"\n')
+    assert_error(
+        invoke(project, "extract"),
+        f"{project.resolve()}/pyproject.toml: tool.toolkit: expected a table ([tool.toolkit]), "
+        "got 'x'",
+    )
+    (project / "pyproject.toml").write_text("tool = 3\n")
+    assert_error(
+        invoke(project, "extract"),
+        f"{project.resolve()}/pyproject.toml: tool: expected a table, got 3",
+    )
+    assert not (project / "locales").exists()
+
+
+def test_a_slug_with_a_trailing_newline_is_refused(project: Path) -> None:
+    (project / "source_articles/blood-pressure\n.md").write_text("# Hi\n\nText.\n")
+    assert_error(
+        invoke(project, "extract"),
+        "source_articles/blood-pressure\n.md: invalid article slug 'blood-pressure\\n': slugs use "
+        "only a-z, 0-9 and '-', and start with a letter or digit; rename the file",
+    )
+    assert not (project / "locales").exists()
+
+
+def test_a_requested_slug_with_a_trailing_newline_is_not_an_article(project: Path) -> None:
+    assert_error(
+        invoke(project, "extract", "blood-pressure\n"),
+        "no source article for 'blood-pressure\\n' in source_articles/ (known: blood-pressure)",
+    )
+
+
+def test_escape_sequences_from_translators_never_reach_the_terminal(project: Path) -> None:
+    import polib
+
+    invoke(project, "extract")
+    invoke(project, "init", "es")
+    po_path = project / "locales/es/LC_MESSAGES/blood-pressure.po"
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.msgstr = entry.msgid
+    sheet = po.find("A notebook, or the [record sheet](https://example.org/sheet.pdf)")
+    # a link target that clears the screen, and a CSI (U+009B) written as one character
+    sheet.msgstr = "Una libreta, o la [hoja](https://example.org/\x9b2Jx\x9b31m.pdf)"
+    po.save()
+    (project / "glossary").mkdir()
+    (project / "glossary/es.csv").write_text(
+        "source,translation,note\nnurse,enfermera,\x1b]0;owned\x07say \x1b[31menfermera\n",
+        encoding="utf-8",
+    )
+    result = CliRunner(mix_stderr=False).invoke(main, ["--project", str(project), "check"])
+    assert "\x1b" not in result.output and "\x9b" not in result.output
+    assert "\x07" not in result.output
+    assert "(]0;owned" + "say [31menfermera)" in result.output
+    data = CliRunner(mix_stderr=False).invoke(
+        main, ["--project", str(project), "check", "--format", "json"]
+    )
+    assert "\x1b" not in data.output and "\x9b" not in data.output
+    assert "(\\u001b]0;owned\\u0007say \\u001b[31menfermera)" in data.output  # kept, escaped

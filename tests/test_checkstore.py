@@ -60,7 +60,8 @@ def test_status_after_check_only_reads_and_rechecks_what_changed(
     after = site.status(Project.load(small)).as_dict()["pairs"]
     assert calls == [(["es"], [SLUG])]
     es = next(p for p in after if p["locale"] == "es")
-    assert es["fuzzy"] == 1 and es["publishable"] is False and "1 fuzzy" in es["reasons"]
+    assert es["fuzzy"] == 1 and es["publishable"] is False
+    assert [r["message"] for r in es["reasons"]] == ["1 fuzzy"]  # reason objects (issue 15)
     assert stored.read_bytes() == before, "status wrote its results"
 
 

@@ -20,7 +20,7 @@ DOCS = "\n".join(
 
 def test_the_design_contract_commands_all_exist() -> None:
     assert COMMANDS == [
-        "audio", "build", "cache", "check", "compile", "engines", "extract", "init", "normalize", "render", "status", "update", "verify",
+        "audio", "build", "cache", "check", "compile", "engines", "extract", "init", "new", "normalize", "render", "serve", "status", "update", "verify",
     ]  # fmt: skip
 
 
@@ -30,6 +30,23 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
     assert result.exit_code == 0
     assert "Example:" in result.output
     assert f"toolkit {name}" in result.output
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_help_examples_keep_their_lines(name: str) -> None:
+    """Click rewraps paragraphs; each example is a `\\b` block, one command a line."""
+    command = main.commands[name]
+    doc = command.help or ""
+    examples = [
+        line.strip()
+        for line in doc.split("Example:", 1)[1].splitlines()
+        if line.strip().startswith("toolkit ")
+    ]
+    assert examples, name
+    output = CliRunner().invoke(main, [name, "--help"]).output
+    shown = [line.strip() for line in output.splitlines()]
+    for example in examples:
+        assert example in shown, f"{name}: {example!r} was joined with another line"
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -201,13 +201,15 @@ def test_locales_and_slugs_cannot_leave_build(small: Path, fake_audio: FakeAudio
 
 def test_status_reports_every_pair(small: Path, fake_audio: FakeAudio) -> None:
     before = site.status(_load(small)).as_dict()["pairs"]
-    assert [(p["slug"], p["locale"]) for p in before] == [(SLUG, "ar"), (SLUG, "es")]
+    # the source language has a row of its own, first
+    assert [(p["slug"], p["locale"]) for p in before] == [(SLUG, "en"), (SLUG, "ar"), (SLUG, "es")]
+    assert [p["source"] for p in before] == [True, False, False]
     assert all(p["publishable"] and not p["audio_up_to_date"] for p in before)
     site.build(_load(small))
     after = site.status(_load(small))
-    row = after.as_dict()["pairs"][1]
+    row = after.as_dict()["pairs"][2]
     assert row["translated_percent"] == 100.0 and row["fuzzy"] == 0 and row["errors"] == 0
-    assert row["audio_up_to_date"] is True and row["reasons"] == ""
+    assert row["audio_up_to_date"] is True and row["reasons"] == []
     assert set(row["readability"]) >= {"formula", "value", "target", "passes"}
     lines = after.lines()
     assert lines[0].split() == [
@@ -216,11 +218,13 @@ def test_status_reports_every_pair(small: Path, fake_audio: FakeAudio) -> None:
         "translated",
         "fuzzy",
         "errors",
+        "warnings",
         "readability",
         "audio",
         "publishable",
     ]
-    assert lines[2].startswith(f"{SLUG}  es ") and lines[2].endswith("up to date  yes")
+    assert lines[1].startswith(f"{SLUG}  en ") and lines[1].endswith("up to date  yes (source)")
+    assert lines[3].startswith(f"{SLUG}  es ") and lines[2].endswith("up to date  yes")
 
 
 def test_cli_build_status_verify(small: Path, fake_audio: FakeAudio) -> None:
@@ -230,7 +234,7 @@ def test_cli_build_status_verify(small: Path, fake_audio: FakeAudio) -> None:
     again = runner.invoke(main, ["--project", str(small), "build"])
     assert again.output == "build: nothing to do (3 up to date)\n"
     status = runner.invoke(main, ["--project", str(small), "status", "--format", "json"])
-    assert [p["locale"] for p in json.loads(status.output)["pairs"]] == ["ar", "es"]
+    assert [p["locale"] for p in json.loads(status.output)["pairs"]] == ["en", "ar", "es"]
     bundle = small / "build" / "bundles" / "ar.zip"
     ok = runner.invoke(main, ["--project", str(small), "verify", str(bundle)])
     assert ok.exit_code == 0 and ok.output.startswith(f"ok {bundle}: ")

@@ -19,13 +19,11 @@ from .checks import CheckRun, PairReport
 from .project import Project
 from .state import StageState, digest, file_digest
 
-#: readability flags `check` adds to its findings that `status` does not count as warnings
-_FLAG_CHECKS = {"long-sentence", "hard-words", "readability"}
-
 
 def _state(project: Project) -> StageState:
     config = project.config
     settings = {
+        "summary": 2,  # the shape of a stored summary: `check`'s pair JSON (issue 15)
         "source_locale": config.source_locale,
         "min_translated": config.min_translated,
         "readability": dataclasses.asdict(config.readability),
@@ -52,27 +50,19 @@ def pair_key(project: Project, source: Path, slug: str, locale: str) -> str:
 
 
 def summary(report: PairReport) -> dict[str, Any]:
-    """What `status` shows of one pair's check."""
-    shown = report.as_dict()
-    readability = shown["readability"]
-    return {
-        "share": report.translated_share,
-        "total": report.total,
-        "fuzzy": report.fuzzy,
-        "suggested": report.suggested,
-        "untranslated": report.untranslated,
-        "errors": report.errors,
-        "warnings": sum(
-            1 for f in report.findings if f.severity != "error" and f.check not in _FLAG_CHECKS
-        ),
-        "readability": {
-            k: readability.get(k) for k in ("formula", "value", "target", "passes", "direction")
-        },
-        "publishable": report.publishable,
-        "reasons": "; ".join(report.reasons),
-        "coaching": shown.get("coaching", []),
-        "source_coaching": shown.get("source_coaching", []),
+    """What `status` shows of one pair's check: `check`'s own JSON of the pair (the same
+    counts and reason objects) without its findings, and the source's readability."""
+    row = report.as_dict()
+    row.pop("findings")
+    source = report.source_score
+    row["source_readability"] = {
+        "formula": source.formula,
+        "value": source.value,
+        "target": source.target,
+        "passes": source.passes,
+        "direction": source.direction,
     }
+    return row
 
 
 def store(project: Project, run: CheckRun) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,6 +246,25 @@ def _check_values(values: dict[str, Any]) -> list[str]:
         if value is not None and not low <= value <= high:
             name = f"tool.toolkit.{section + '.' if section else ''}{key}"
             problems.append(f"{name}: {value} is outside {low} to {high}")
+    audio, readability = values.get("audio"), values.get("readability")
+    for engine, table in (audio.voices if audio else {}).items():
+        for code in table:
+            try:
+                normalize_locale(code)
+            except ConfigError as exc:
+                problems.append(f"tool.toolkit.audio.voices.{engine}.{code}: {exc}")
+    for key, target in (readability.targets if readability else {}).items():
+        where = f"tool.toolkit.readability.targets.{key}"
+        unknown = sorted(set(target) - {"formula", "target"})
+        if unknown:
+            problems.append(
+                f"{where}: unknown key(s) {', '.join(unknown)} (known: formula, target)"
+            )
+        if "formula" in target and not isinstance(target["formula"], str):
+            problems.append(f"{where}.formula: expected a string, got {target['formula']!r}")
+        number = target.get("target", 0)
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            problems.append(f"{where}.target: expected a number, got {number!r}")
     severity = getattr(values.get("checks"), "glossary_severity", "warning")
     if severity not in ("warning", "required"):
         problems.append(
@@ -288,14 +309,28 @@ def _read_table(pyproject: Path) -> dict[str, Any]:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{pyproject}: not valid TOML ({exc}): fix the file") from exc
-    return dict(data.get("tool", {}).get("toolkit", {}))
+    tool = data.get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"{pyproject}: tool: expected a table, got {tool!r}")
+    table = tool.get("toolkit", {})
+    if not isinstance(table, Mapping):
+        raise ConfigError(
+            f"{pyproject}: tool.toolkit: expected a table ([tool.toolkit]), got {table!r}"
+        )
+    return dict(table)
+
+
+#: a value that failed its check (None is not a TOML value, but be explicit)
+_BAD = object()
 
 
 def _convert(
     cls: type, table: dict[str, Any], prefix: str, problems: list[str], skip: set[str] = frozenset()
 ) -> dict[str, Any]:
-    """Check `table` against the fields of dataclass `cls`; collect problems, return values."""
+    """Check `table` against the fields of dataclass `cls` and their type hints, nested
+    tables included; collect every problem, return the values that passed."""
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in skip}
+    hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key in _SECTIONS and cls is Config:
@@ -303,46 +338,56 @@ def _convert(
         if key not in fields:
             problems.append(f"{prefix}.{key}: unknown key (known: {', '.join(sorted(fields))})")
             continue
-        f = fields[key]
-        default = (
-            f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
-        )
-        converted = _coerce(value, default)
-        if converted is None:
-            problems.append(f"{prefix}.{key}: expected {_kind(default)}, got {value!r}")
-        else:
+        converted = _check(value, hints[key], f"{prefix}.{key}", problems)
+        if converted is not _BAD:
             values[key] = converted
     return values
 
 
-def _coerce(value: Any, default: Any) -> Any:
-    if isinstance(default, bool):
-        return value if isinstance(value, bool) else None
-    if isinstance(default, int):
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-    if isinstance(default, float):
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return float(value) if ok else None
-    if isinstance(default, str):
-        return value if isinstance(value, str) else None
-    if isinstance(default, tuple):
+def _check(value: Any, hint: Any, name: str, problems: list[str]) -> Any:
+    """`value` converted to `hint` (bool, int, float, str, tuple[str, ...], Mapping[str, X],
+    Any), or `_BAD` with the problems (every one, at every depth) appended."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return value
+    if origin in (typing.Union, types.UnionType):  # X | None: TOML has no null, so X
+        options = [a for a in args if a is not type(None)]
+        for option in options:
+            tried: list[str] = []
+            converted = _check(value, option, name, tried)
+            if converted is not _BAD:
+                return converted
+        _check(value, options[0], name, problems)
+        return _BAD
+    if origin is Mapping:
+        if not isinstance(value, Mapping):
+            problems.append(f"{name}: expected a table, got {value!r}")
+            return _BAD
+        # the items that pass, so later checks still see them: the load fails anyway
+        out = {}
+        for key, item in value.items():
+            converted = _check(item, args[1], f"{name}.{key}", problems)
+            if converted is not _BAD:
+                out[key] = converted
+        return out
+    if origin in (tuple, list):
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            return tuple(value)
-        return None
-    if isinstance(default, Mapping):
-        return dict(value) if isinstance(value, Mapping) else None
+            return origin(value)
+        problems.append(f"{name}: expected a list of strings, got {value!r}")
+        return _BAD
+    expected = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+    if hint is bool:
+        ok = isinstance(value, bool)
+    elif hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif hint is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif hint is str:
+        ok = isinstance(value, str)
+    else:  # a type this schema does not describe yet: a bug, not bad input
+        raise TypeError(f"{name}: no check for {hint!r}")
+    if not ok:
+        problems.append(f"{name}: expected {expected[hint]}, got {value!r}")
+        return _BAD
     return value
-
-
-def _kind(default: Any) -> str:
-    if isinstance(default, bool):
-        return "true or false"
-    if isinstance(default, int):
-        return "a whole number"
-    if isinstance(default, float):
-        return "a number"
-    if isinstance(default, str):
-        return "a string"
-    if isinstance(default, tuple):
-        return "a list of strings"
-    return "a table"

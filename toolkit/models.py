@@ -154,11 +154,24 @@ class StageResult:
             )
         return out
 
+    def quiet_lines(self) -> list[str]:
+        """With `-q`: results only (what was left out and why, what needs doing), no `wrote`
+        or `nothing to do` chatter."""
+        return [f"skipped {what}: {why}" for what, why in self.skipped] + list(self.notes)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage,
             "written": list(self.written),
             "unchanged": self.unchanged,
-            "skipped": [{"what": w, "why": y} for w, y in self.skipped],
+            "skipped": [
+                # `why` may carry its reason objects (publishing.Reasons): the JSON schema's
+                {
+                    "what": w,
+                    "why": str(y),
+                    "reasons": [r.as_dict() for r in getattr(y, "items", ())],
+                }
+                for w, y in self.skipped
+            ],
             "notes": list(self.notes),
         }

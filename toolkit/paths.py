@@ -14,7 +14,7 @@ from .config import Config
 from .errors import ArticleError
 from .locales import normalize_locale
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"\A[a-z0-9][a-z0-9-]*\Z")  # \Z: "$" would let a trailing newline through
 SOURCE_SUFFIXES = (".md", ".txt")
 
 

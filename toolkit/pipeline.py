@@ -203,6 +203,7 @@ def update(project: Project, locales: list[str] | None = None, check: bool = Fal
     if not check:
         memory_keys.remember(state)
         state.save()
+        result.notes += _behind_their_sources(project, slugs)
     if stale:
         raise GateFailed(
             f"{len(stale)} file(s) out of date: {', '.join(stale)}; "
@@ -255,6 +256,23 @@ def _merged_catalog(job: tuple[ProjectPaths, str, Path, Path]) -> tuple[bytes | 
     if catalogs.same_but_dates(old, data):
         return old, old
     return old, data
+
+
+def _behind_their_sources(project: Project, slugs: list[str]) -> list[str]:
+    """Sources edited since `extract` last read them (by its recorded stats and hashes):
+    merging their old templates cannot bring the catalogs up to date."""
+    extracted = _state(project, "extract")
+    files = project.source_files()
+    notes = []
+    for slug in slugs:
+        source, pot = files[slug], project.paths.template(slug)
+        if extracted.get(slug) is not None and not extracted.unchanged(slug, [source, pot]):
+            notes.append(
+                f"{project.paths.relative(source)} changed after the last extract: run "
+                "`toolkit extract && toolkit update`"
+            )
+    extracted.close()  # read only: nothing to save
+    return notes
 
 
 def _stale_templates(project: Project) -> list[str]:

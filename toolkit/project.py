@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +14,8 @@ from .locales import LocaleFolders, discover_locales, normalize_locale
 from .models import Article
 from .paths import SOURCE_SUFFIXES, ProjectPaths, check_slug
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Project:
@@ -20,7 +23,10 @@ class Project:
 
     @classmethod
     def load(cls, root: Path | str = ".", **overrides: Any) -> Project:
-        return cls(load_config(Path(root), **overrides))
+        config = load_config(Path(root), **overrides)
+        log.info("project %s", config.root)
+        log.debug("configuration: %s", config)
+        return cls(config)
 
     @cached_property
     def paths(self) -> ProjectPaths:

@@ -434,7 +434,7 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
     """Write article.md and article.txt for every publishable pair; say why others were skipped."""
     from .assets import copy_assets
     from .locales import bcp47
-    from .publishing import assess
+    from .publishing import assess, join_reasons
 
     paths = project.paths
     result = StageResult("render")
@@ -442,7 +442,9 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
         for article in project.articles():
             assessment = assess(project, article, locale)
             if not assessment.publishable:
-                result.skipped.append((f"{locale}/{article.slug}", ", ".join(assessment.reasons)))
+                result.skipped.append(
+                    (f"{locale}/{article.slug}", join_reasons(assessment.reasons, ", "))
+                )
                 continue
             pair = render_assessed(project, article, assessment)
             folder = paths.article_site(locale, article.slug)

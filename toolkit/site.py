@@ -406,13 +406,13 @@ def _stage_pair(
     if source:
         pair = source_pair(project, article)
     else:
-        from .publishing import assess
+        from .publishing import assess, join_reasons
 
         assessment = assess(project, article, locale)
         translated = round(assessment.translated_share, 4)
         pair = render_assessed(project, article, assessment) if assessment.publishable else None
         if pair is None:
-            reasons = "; ".join(assessment.reasons) or "not publishable"
+            reasons = join_reasons(assessment.reasons) or "not publishable"
             if folder.exists():
                 shutil.rmtree(folder)
                 result.notes.append(f"removed {project.paths.relative(folder)}/: {reasons}")
@@ -768,6 +768,7 @@ class StatusReport:
             "translated",
             "fuzzy",
             "errors",
+            "warnings",
             "readability",
             "audio",
             "publishable",
@@ -789,9 +790,10 @@ class StatusReport:
                     f"{p['translated_percent']:.0f}%",
                     str(p["fuzzy"]),
                     str(p["errors"]),
+                    str(p["warnings"]),
                     read,
                     "up to date" if p["audio_up_to_date"] else "stale",
-                    "yes" if p["publishable"] else f"no: {p['reasons']}",
+                    _verdict(p),
                 )
             )
         widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
@@ -823,24 +825,33 @@ def _coaching_summary(pairs: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _verdict(pair: dict[str, Any]) -> str:
+    if pair.get("source"):
+        return "yes (source)"
+    if pair["publishable"]:
+        return "yes"
+    return "no: " + "; ".join(r["message"] for r in pair["reasons"])
+
+
 def status(project: Project) -> StatusReport:
-    """Assess every (article, locale) without writing anything: the results `check` stored
-    are read, and only pairs changed since are checked again."""
+    """Assess every (article, locale), the source language first, without writing anything.
+
+    Counts, findings and reasons are `check`'s own (the results it stored, and pairs changed
+    since checked again), so the two commands never disagree."""
     from .checkstore import summaries
 
     engine = project.config.audio.engine
     state = _state(project, engine)
     locales = project.locales()
     articles = project.articles()
-    checked = summaries(project, locales, [a.slug for a in articles])
+    checked = summaries(project, locales, [a.slug for a in articles]) if locales else {}
     report = StatusReport()
     for locale in _all_locales(project):
         message = _warn_ui(project, locale)
         if message:
             report.warnings.append(message)
     for article in articles:
-        for locale in locales:
-            a = checked[article.slug, locale]
+        for locale in [project.source_locale, *(x for x in locales if x != project.source_locale)]:
             stored = state.get(f"pair:{locale}/{article.slug}")
             key = _pair_key(project, article, locale, engine)
             audio_ok = bool(
@@ -850,24 +861,45 @@ def status(project: Project) -> StatusReport:
                 and stored["record"].get("audio_seconds") is not None
                 and (project.paths.article_site(locale, article.slug) / "audio.mp3").exists()
             )
-            report.pairs.append(
-                {
-                    "slug": article.slug,
-                    "locale": locale,
-                    "translated": round(a["share"], 4),
-                    "translated_percent": round(a["share"] * 100, 1),
-                    "total": a["total"],
-                    "fuzzy": a["fuzzy"],
-                    "suggested": a.get("suggested", 0),
-                    "untranslated": a["untranslated"],
-                    "errors": a["errors"],
-                    "warnings": a["warnings"],
-                    "readability": _score_dict(a["readability"]),
-                    "coaching": a["coaching"],
-                    "source_coaching": a["source_coaching"],
-                    "audio_up_to_date": audio_ok,
-                    "publishable": a["publishable"],
-                    "reasons": a["reasons"],
-                }
-            )
+            if locale == project.source_locale:
+                row = _source_row(project, article, checked)
+            else:
+                row = dict(checked[article.slug, locale])
+                row.pop("source_readability", None)
+                row["readability"] = _score_dict(row["readability"])
+                row["source"] = False
+            row["translated_percent"] = round(row["translated"] * 100, 1)
+            row["audio_up_to_date"] = audio_ok
+            report.pairs.append(row)
     return report
+
+
+def _source_row(project: Project, article: Article, checked: dict[Any, Any]) -> dict[str, Any]:
+    """The source language's row: always publishable (translations are read against it)."""
+    some = next((row for (slug, _), row in checked.items() if slug == article.slug), None)
+    if some is not None:
+        readability = _score_dict(some["source_readability"])
+    else:  # no target locale yet: score the source alone
+        from .checks.report import _score_source
+
+        score = _score_source(project, article)
+        readability = _score_dict(dataclasses.asdict(score) | {"passes": score.passes})
+    return {
+        "slug": article.slug,
+        "locale": project.source_locale,
+        "source": True,
+        "catalog": None,
+        "total": len(article.segments),
+        "translated": 1.0,
+        "fuzzy": 0,
+        "suggested": 0,
+        "untranslated": 0,
+        "errors": 0,
+        "warnings": 0,
+        "publishable": True,
+        "reasons": [],
+        "readability": readability,
+        # the article's own coaching (each translation row carries it too, as in `check`)
+        "coaching": [],
+        "source_coaching": some["source_coaching"] if some is not None else [],
+    }

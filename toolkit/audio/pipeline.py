@@ -1212,7 +1212,7 @@ def _generate_audio(
     encoded by one worker. With few pairs (a long article), sentences are spread over the
     cores first, then the pairs are encoded.
     """
-    from ..publishing import assess
+    from ..publishing import assess, join_reasons
     from ..render import render_assessed, source_pair
 
     config: AudioConfig = project.config.audio
@@ -1246,7 +1246,7 @@ def _generate_audio(
             else:
                 assessment = assess(project, article, locale)
                 if not assessment.publishable:
-                    reasons = "; ".join(assessment.reasons) or "not publishable"
+                    reasons = join_reasons(assessment.reasons) or "not publishable"
                     result.skipped.append((what, reasons))
                     continue
                 pair = render_assessed(project, article, assessment)

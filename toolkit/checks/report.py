@@ -89,7 +89,7 @@ class PairReport:
     fuzzy: int
     untranslated: int
     publishable: bool
-    reasons: list[str]
+    reasons: list[Any]  #: publishing.Reason: a readable str that also has `as_dict()`
     source_locale: str
     source_score: ReadabilityScore
     score: ReadabilityScore | None  #: None when nothing of the body is translated yet
@@ -125,9 +125,13 @@ class PairReport:
             "total": self.total,
             "translated": round(self.translated_share, 4),
             "fuzzy": self.fuzzy,
+            # fuzzy entries that are translation-memory suggestions waiting for a translator
+            "suggested": self.suggested,
             "untranslated": self.untranslated,
             "publishable": self.publishable,
-            "reasons": list(self.reasons),
+            "reasons": [r.as_dict() for r in self.reasons],
+            "errors": self.errors,
+            "warnings": self.warnings,
             "readability": {
                 "formula": score.formula if score else None,
                 "value": score.value if score else None,
