@@ -280,3 +280,44 @@ def test_scored_blocks_are_the_rendered_blocks(project):
     translations = assess(proj, article, "es").translations
     rendered = render_article(article, "es", translations, "en").blocks
     assert _blocks(article, translations, "en") == list(rendered)
+
+
+REFERENCE_ARTICLE = """\
+# Leaflets
+
+Print the [record sheet][sheet] before your visit.
+
+[sheet]: https://example.org/sheet.pdf
+"""
+
+
+@pytest.mark.parametrize(
+    ("msgstr", "errors"),
+    [
+        # the label is kept: the link goes where the source's goes
+        ("Imprima la [hoja de registro][sheet] antes de su visita.", []),
+        # an inline link to the same target is the same link
+        ("Imprima la [hoja](https://example.org/sheet.pdf) antes de su visita.", []),
+        # a translated label names no definition: the link is gone from the page
+        ("Imprima la [hoja de registro][hoja] antes de su visita.", ["markup", "urls"]),
+        # an inline link to another target
+        ("Imprima la [hoja](https://example.org/otra.pdf) antes de su visita.", ["urls"]),
+    ],
+)
+def test_reference_links_are_checked_like_inline_links(
+    tmp_path: Path, msgstr: str, errors: list[str]
+) -> None:
+    (tmp_path / "source_articles").mkdir()
+    (tmp_path / "source_articles" / "leaflets.md").write_text(REFERENCE_ARTICLE, encoding="utf-8")
+    assert run(tmp_path, "extract").exit_code == 0
+    assert run(tmp_path, "init", "es").exit_code == 0
+    path = Project.load(tmp_path).paths.catalog("es", "leaflets")
+    po = polib.pofile(str(path))
+    table = {"Leaflets": "Folletos", "Print the [record sheet][sheet] before your visit.": msgstr}
+    for entry in po:
+        entry.msgstr = table[entry.msgid]
+    po.save(str(path))
+    result = run(tmp_path, "check", "--format", "json")
+    [report] = json.loads(result.stdout)["reports"]
+    assert [f["check"] for f in report["findings"] if f["severity"] == "error"] == errors
+    assert report["publishable"] is (not errors)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
@@ -19,7 +19,7 @@ from ..locales import language
 from ..models import Entry, Finding
 from . import meaning, numbers
 from .numbers import Quantity
-from .shape import INLINE_KINDS, Shape, shape
+from .shape import INLINE_KINDS, Shape, shape_in
 from .vocab import DOSE_UNITS, WORD_UNITS, Vocabulary, extended, load_vocabulary
 
 Severity = Literal["error", "warning"]
@@ -122,6 +122,7 @@ def entry_findings(
     source_locale: str = "en",
     vocabulary: Vocabulary | None = None,
     source_vocabulary: Vocabulary | None = None,
+    references: Mapping[str, Any] | None = None,
 ) -> list[Finding]:
     """Every QA finding of one translated entry (untranslated and fuzzy entries have none:
     they are counted, not checked). `vocabulary` is the locale's meaning-check vocabulary
@@ -131,8 +132,8 @@ def entry_findings(
     pair = _Pair(
         entry,
         locale,
-        shape(entry.msgid),
-        shape(entry.msgstr),
+        shape_in(entry.msgid, references),
+        shape_in(entry.msgstr, references),
         tuple(t for t in no_translate if t),
         glossary,
         config or ChecksConfig(),

@@ -47,6 +47,7 @@ def qa_findings(
             source_locale=project.source_locale,
             vocabulary=vocabulary,
             source_vocabulary=source_vocabulary,
+            references=article.references,
         )
     return findings
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -77,8 +79,16 @@ def shape(source: str) -> Shape:
     return parse_shape(source)
 
 
-def parse_shape(source: str) -> Shape:
-    """`shape` through markdown-it, for any string."""
+def shape_in(source: str, references: Mapping[str, Any] | None = None) -> Shape:
+    """`shape` of a string from an article with link reference definitions: `[text][label]`
+    is a link to the definition's target there, so it is checked like an inline link."""
+    if references and "[" in source:
+        return parse_shape(source, references)
+    return shape(source)
+
+
+def parse_shape(source: str, references: Mapping[str, Any] | None = None) -> Shape:
+    """`shape` through markdown-it, for any string (and the article's reference definitions)."""
     text: list[str] = []
     plain: list[str] = []
     blocks: list[str] = []
@@ -86,7 +96,8 @@ def parse_shape(source: str) -> Shape:
     code: Counter[str] = Counter()
     urls: Counter[str] = Counter()
     html: list[str] = []
-    for token in _parser().parse(source):
+    env = {"references": dict(references)} if references else {}
+    for token in _parser().parse(source, env):
         if token.type == "html_block":
             html.append(token.content.strip())
             continue
