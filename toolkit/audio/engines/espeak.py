@@ -136,6 +136,31 @@ class VoiceInfo:
     languages: tuple[str, ...]  #: language tags it declares: `("es-419", "es-mx")`
 
 
+def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
+    """The C signatures of the calls that speak, for the process's library and a fresh copy."""
+    lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+    lib.espeak_Initialize.restype = ctypes.c_int
+    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_SetVoiceByName.restype = ctypes.c_int
+    lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lib.espeak_SetParameter.restype = ctypes.c_int
+    lib.espeak_SetSynthCallback.argtypes = [_SYNTH_CALLBACK]
+    lib.espeak_SetSynthCallback.restype = None
+    lib.espeak_Synth.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+        ctypes.c_uint,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_uint,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+    ]
+    lib.espeak_Synth.restype = ctypes.c_int
+    lib.espeak_Synchronize.restype = ctypes.c_int
+    return lib
+
+
 class _Library:
     """The process's one libespeak-ng: initialized once, used under `lock`."""
 
@@ -143,33 +168,13 @@ class _Library:
         import espeakng_loader
 
         self.data_path = espeakng_loader.get_data_path()
-        lib = ctypes.CDLL(espeakng_loader.get_library_path())
-        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        lib.espeak_Initialize.restype = ctypes.c_int
+        lib = _declare(ctypes.CDLL(espeakng_loader.get_library_path()))
         lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
         lib.espeak_Info.restype = ctypes.c_char_p
         lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
         lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
-        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        lib.espeak_SetVoiceByName.restype = ctypes.c_int
         lib.espeak_GetCurrentVoice.argtypes = []
         lib.espeak_GetCurrentVoice.restype = ctypes.POINTER(_Voice)
-        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-        lib.espeak_SetParameter.restype = ctypes.c_int
-        lib.espeak_SetSynthCallback.argtypes = [_SYNTH_CALLBACK]
-        lib.espeak_SetSynthCallback.restype = None
-        lib.espeak_Synth.argtypes = [
-            ctypes.c_void_p,
-            ctypes.c_size_t,
-            ctypes.c_uint,
-            ctypes.c_int,
-            ctypes.c_uint,
-            ctypes.c_uint,
-            ctypes.c_void_p,
-            ctypes.c_void_p,
-        ]
-        lib.espeak_Synth.restype = ctypes.c_int
-        lib.espeak_Synchronize.restype = ctypes.c_int
         # DONT_EXIT: with a bad data path the library would otherwise call exit(1).
         rate = lib.espeak_Initialize(
             _AUDIO_OUTPUT_SYNCHRONOUS, 0, self.data_path.encode(), _ESPEAK_INITIALIZE_DONT_EXIT
@@ -288,27 +293,8 @@ class _FreshSynth:
     def speak(self, sentence: str, voice: str, wpm: int) -> tuple[bytes, int]:
         if not os.path.exists(self.path):  # the folder was cleaned under us: copy again
             self._copy()
-        lib = ctypes.CDLL(self.path)
+        lib = _declare(ctypes.CDLL(self.path))
         try:
-            lib.espeak_Initialize.argtypes = [
-                ctypes.c_int,
-                ctypes.c_int,
-                ctypes.c_char_p,
-                ctypes.c_int,
-            ]
-            lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-            lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
-            lib.espeak_SetSynthCallback.argtypes = [_SYNTH_CALLBACK]
-            lib.espeak_Synth.argtypes = [
-                ctypes.c_void_p,
-                ctypes.c_size_t,
-                ctypes.c_uint,
-                ctypes.c_int,
-                ctypes.c_uint,
-                ctypes.c_uint,
-                ctypes.c_void_p,
-                ctypes.c_void_p,
-            ]
             lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
             rate = lib.espeak_Initialize(
                 _AUDIO_OUTPUT_SYNCHRONOUS, 0, self.data_path, _ESPEAK_INITIALIZE_DONT_EXIT
