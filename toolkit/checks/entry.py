@@ -211,41 +211,31 @@ def _unit_changes(pair: _Pair) -> list[tuple[str, str]]:
     return numbers.unit_changes(src, tgt + pair.words[1], pair.words[0], with_units=True)
 
 
-def check_negation(pair: _Pair, source_locale: str) -> list[str]:
-    return meaning.negation(
-        pair.source.text,
-        pair.target.text,
-        pair.source_vocab,
-        pair.vocab,
-        source_locale,
-        pair.locale,
-    )
+def _concept_check(
+    compare: Callable[[str, str, Vocabulary, Vocabulary, str, str], list[str]],
+) -> Callable[[_Pair, str], list[str]]:
+    """A meaning check whose comparison needs both texts, vocabularies and locales."""
+
+    def check(pair: _Pair, source_locale: str) -> list[str]:
+        return compare(
+            pair.source.text,
+            pair.target.text,
+            pair.source_vocab,
+            pair.vocab,
+            source_locale,
+            pair.locale,
+        )
+
+    return check
 
 
-def check_frequency(pair: _Pair, source_locale: str) -> list[str]:
-    return meaning.frequency(
-        pair.source.text,
-        pair.target.text,
-        pair.source_vocab,
-        pair.vocab,
-        source_locale,
-        pair.locale,
-    )
+check_negation = _concept_check(meaning.negation)
+check_frequency = _concept_check(meaning.frequency)
+check_order = _concept_check(meaning.order)
 
 
 def check_comparison(pair: _Pair, _: str) -> list[str]:
     return meaning.comparison(pair.source.text, pair.target.text, pair.source_vocab, pair.vocab)
-
-
-def check_order(pair: _Pair, source_locale: str) -> list[str]:
-    return meaning.order(
-        pair.source.text,
-        pair.target.text,
-        pair.source_vocab,
-        pair.vocab,
-        source_locale,
-        pair.locale,
-    )
 
 
 def check_sentences(pair: _Pair, source_locale: str) -> list[str]:
