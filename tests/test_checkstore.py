@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import polib
 import pytest
 from click.testing import CliRunner
-from test_site_fixtures import copy_sample, set_translations
+from test_site_fixtures import copy_small_sample, set_translations
 
 from toolkit import checks, site
 from toolkit.cli import main
@@ -20,14 +19,7 @@ SLUG = "ketamine-for-depression"
 
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
-    root = copy_sample(tmp_path / "proj", slugs=(SLUG,))
-    for extra in ("vi", "zh_Hans"):
-        shutil.rmtree(root / "locales" / extra)
-    text = (root / "pyproject.toml").read_text()
-    (root / "pyproject.toml").write_text(
-        text.replace('locales = ["ar", "es", "vi", "zh_Hans"]', 'locales = ["ar", "es"]')
-    )
-    return root
+    return copy_small_sample(tmp_path / "proj", SLUG)
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], list[str]]]:

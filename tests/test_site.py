@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_site_fixtures import FakeAudio, copy_sample, install_fake_audio, set_translations
+from test_site_fixtures import (
+    FakeAudio,
+    copy_small_sample,
+    install_fake_audio,
+    set_translations,
+)
 
 from toolkit import site
 from toolkit.bundle import MANIFEST, is_safe_member, verify
@@ -28,14 +33,7 @@ def fake_audio(monkeypatch: pytest.MonkeyPatch) -> FakeAudio:
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
     """The sample project cut down to one article and two target locales (plus English)."""
-    root = copy_sample(tmp_path / "proj", slugs=(SLUG,))
-    for extra in ("vi", "zh_Hans"):
-        shutil.rmtree(root / "locales" / extra)
-    text = (root / "pyproject.toml").read_text()
-    (root / "pyproject.toml").write_text(
-        text.replace('locales = ["ar", "es", "vi", "zh_Hans"]', 'locales = ["ar", "es"]')
-    )
-    return root
+    return copy_small_sample(tmp_path / "proj", SLUG)
 
 
 def _load(root: Path) -> Project:

@@ -41,6 +41,18 @@ def copy_sample(dest: Path, slugs: tuple[str, ...] | None = None) -> Path:
     return dest
 
 
+def copy_small_sample(dest: Path, slug: str) -> Path:
+    """The sample project cut down to one article and two target locales (ar, es; plus English)."""
+    root = copy_sample(dest, slugs=(slug,))
+    for extra in ("vi", "zh_Hans"):
+        shutil.rmtree(root / "locales" / extra)
+    text = (root / "pyproject.toml").read_text()
+    (root / "pyproject.toml").write_text(
+        text.replace('locales = ["ar", "es", "vi", "zh_Hans"]', 'locales = ["ar", "es"]')
+    )
+    return root
+
+
 def fake_captions(pair: Any) -> str:
     """One cue per block of text, two seconds each (the read-along is driven by these)."""
     from toolkit.audio.captions import Cue, webvtt
