@@ -229,17 +229,47 @@ article_option = click.option(
 )
 
 
+class _ExecutorName(click.ParamType):
+    """An executor's name or a Dask scheduler's address, checked without importing Dask."""
+
+    name = "executor"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .tasks import executor_problem
+
+        problem = executor_problem(value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return value
+
+
+executor_option = click.option(
+    "--executor",
+    type=_ExecutorName(),
+    default=None,
+    metavar="local|inprocess|dask|tcp://HOST:PORT",
+    help="Where the tasks run: processes on every core (default), this process, a local Dask "
+    "cluster, or a running Dask scheduler (docs/cluster.md). Default: [tool.toolkit] executor.",
+)
+
+
+def _executor(ctx: click.Context, project: Any, name: str | None) -> Any:
+    """The executor `--executor` (else the configuration) names; closed with the command (a
+    Dask cluster it started stops, its workers with it)."""
+    from .tasks import executor
+
+    runner = executor(name or project.config.executor)
+    close = getattr(runner, "close", None)
+    if close is not None:
+        ctx.call_on_close(close)
+    return runner
+
+
 @main.command()
 @click.argument("slugs", nargs=-1)
-@click.option(
-    "--executor",
-    type=click.Choice(["local", "inprocess"]),
-    default="local",
-    show_default=True,
-    help="Where the tasks run: worker processes on every core, or this process.",
-)
+@executor_option
 @click.pass_context
-def extract(ctx: click.Context, slugs: tuple[str, ...], executor: str) -> None:
+def extract(ctx: click.Context, slugs: tuple[str, ...], executor: str | None) -> None:
     """Extract source articles into templates (locales/templates/<slug>.pot).
 
     Example:
@@ -249,9 +279,9 @@ def extract(ctx: click.Context, slugs: tuple[str, ...], executor: str) -> None:
         toolkit extract ketamine-for-depression
     """
     from .pipeline import extract as run
-    from .tasks import executor as runner
 
-    _emit(run(_project(ctx), list(slugs), runner=runner(executor)))
+    project = _project(ctx)
+    _emit(run(project, list(slugs), runner=_executor(ctx, project, executor)))
 
 
 @main.command()
