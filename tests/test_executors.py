@@ -28,7 +28,7 @@ import pytest
 from click.testing import CliRunner
 
 import toolkit
-from conftest import ARTICLE_MD, REPO, SEED
+from conftest import ARTICLE_MD, REPO
 from toolkit import dask_executor
 from toolkit.cli import main
 from toolkit.errors import ArticleError, ConfigError
@@ -79,15 +79,15 @@ def _tasks_run(cluster: Any) -> int:
     return cluster.finished.count
 
 
-def _project(root: Path, pyproject: str = "") -> Path:
-    """The repository's sample sources (and the seed article, when it is there) and one more,
-    with no templates yet."""
+def _project(root: Path, pyproject: str = "", seed: Path | None = None) -> Path:
+    """The repository's sample sources and one more (and the seed article, if given), with
+    no templates yet."""
     (root / "source_articles").mkdir(parents=True)
     for source in sorted((REPO / "source_articles").iterdir()):
         shutil.copy(source, root / "source_articles" / source.name)
     (root / "source_articles" / "blood-pressure.md").write_text(ARTICLE_MD, encoding="utf-8")
-    if SEED.is_file():
-        shutil.copy(SEED, root / "source_articles" / "seed-article.txt")
+    if seed is not None:
+        shutil.copy(seed, root / "source_articles" / "seed-article.txt")
     if pyproject:
         (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     return root
@@ -103,7 +103,11 @@ def _closed_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_extract_is_byte_identical_on_every_executor(tmp_path: Path, cluster: Any) -> None:
+@pytest.mark.parametrize("with_seed", [False, True], ids=["sample", "sample+seed"])
+def test_extract_is_byte_identical_on_every_executor(
+    tmp_path: Path, cluster: Any, with_seed: bool, request: pytest.FixtureRequest
+) -> None:
+    seed = request.getfixturevalue("seed") if with_seed else None  # skips without the seed
     runners = {
         "inprocess": InProcess(),
         "local": LocalProcesses(workers=2, minimum=1),
@@ -113,7 +117,7 @@ def test_extract_is_byte_identical_on_every_executor(tmp_path: Path, cluster: An
     outputs = {}
     try:
         for name, runner in runners.items():
-            root = _project(tmp_path / name)
+            root = _project(tmp_path / name, seed=seed)
             result = extract(Project.load(root), runner=runner)
             assert len(result.written) == len(list((root / "source_articles").iterdir()))
             outputs[name] = _templates(root)
@@ -305,9 +309,9 @@ def test_a_damaged_cache_entry_is_not_used(tmp_path: Path) -> None:
 
 
 def test_a_folder_cache_is_written_atomically_and_shared(tmp_path: Path) -> None:
-    first = _cached_project(tmp_path / "first", "../shared-cache")
+    first = _cached_project(tmp_path / "first", "../team-cache")
     extract(Project.load(first), runner=InProcess())
-    cache = tmp_path / "shared-cache"  # relative to the project folder
+    cache = tmp_path / "team-cache"  # relative to the project folder
     files = sorted(p for p in cache.rglob("*") if p.is_file())
     assert len(files) == len(list((first / "source_articles").iterdir()))
     assert not [p for p in files if p.name.endswith(".tmp")]  # no temporary file left
