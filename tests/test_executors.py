@@ -60,15 +60,9 @@ class _Finished(distributed.diagnostics.plugin.SchedulerPlugin):
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
-    """A LocalCluster of two single-thread worker processes, closed after this module."""
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-    ) as local:
+    """The LocalCluster `--executor dask` starts, of two single-thread worker processes on
+    127.0.0.1, reached through its tcp:// address; closed after this module."""
+    with dask_executor.local_cluster(2) as local:
         local.finished = _Finished()
         local.scheduler.add_plugin(local.finished)
         yield local
