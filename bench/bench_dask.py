@@ -44,9 +44,11 @@ TARGET = 0.15  #: the cluster's throughput may be at most this much below local 
 WORKERS = 2
 
 
-def _pair_audio(job: tuple[str, str, str]) -> tuple[float, str]:
+def _pair_audio(job: tuple[str, str, str]) -> tuple[float, str, float]:
     """In a worker: the audio of one (article, locale) pair, in its own project copy; its
-    seconds of audio and the SHA-256 of its MP3 ("" when the pair is not publishable)."""
+    seconds of audio, the SHA-256 of its MP3 ("" when the pair is not publishable) and the
+    CPU seconds of the thread that ran it."""
+    import time
     from pathlib import Path
 
     from mutagen.mp3 import MP3
@@ -54,13 +56,15 @@ def _pair_audio(job: tuple[str, str, str]) -> tuple[float, str]:
     from toolkit.audio.pipeline import generate_audio
     from toolkit.project import Project
 
+    start = time.thread_time()
     root, locale, slug = job
     project = Project.load(root)
     generate_audio(project, [locale], [slug], "espeak", workers=1)
     found = sorted(Path(root, "build").rglob("audio.mp3"))
     if not found:
-        return 0.0, ""
-    return MP3(found[0]).info.length, hashlib.sha256(found[0].read_bytes()).hexdigest()
+        return 0.0, "", time.thread_time() - start
+    seconds = MP3(found[0]).info.length
+    return seconds, hashlib.sha256(found[0].read_bytes()).hexdigest(), time.thread_time() - start
 
 
 def _tree_cpu() -> float:
@@ -142,8 +146,10 @@ def run_jobs(cluster: Any, repeat: int) -> list[list[Any]]:
 
     rows: dict[str, list[tuple[float, float, float]]] = {"local": [], "dask": []}
     digests: dict[str, list[str]] = {}
+    in_jobs: dict[str, float] = {}
     for i in range(repeat):
-        for name in ("local", "dask"):
+        # alternately first: the load of a busy machine drifts between the two runs
+        for name in ("local", "dask") if i % 2 == 0 else ("dask", "local"):
             jobs = _copies(f"{name}-{i}")
             if name == "local":
                 runner: Any = LocalProcesses(workers=WORKERS, minimum=1)
@@ -153,17 +159,23 @@ def run_jobs(cluster: Any, repeat: int) -> list[list[Any]]:
                 wall, cpu, results = _timed(runner, jobs)
             finally:
                 getattr(runner, "close", lambda: None)()
-            rows[name].append((wall, cpu, sum(seconds for seconds, _ in results)))
-            digests[name] = [digest for _, digest in results]
+            rows[name].append((wall, cpu, sum(r[0] for r in results)))
+            digests[name] = [r[1] for r in results]
+            in_jobs[name] = sum(r[2] for r in results)
     same = digests["local"] == digests["dask"]
     print(f"MP3s of every pair byte-identical on both executors: {'yes' if same else 'NO'}")
+    print(
+        "CPU s inside the jobs (the threads that ran them, last run): "
+        + ", ".join(f"{name} {seconds:.2f}" for name, seconds in in_jobs.items())
+    )
     return _rows(rows)
 
 
 def run_command(cluster: Any, repeat: int) -> list[list[Any]]:
     rows: dict[str, list[tuple[float, float, float]]] = {"local": [], "dask": []}
+    order = [("local", "local"), ("dask", cluster.scheduler_address)]
     for i in range(repeat):
-        for name, executor in (("local", "local"), ("dask", cluster.scheduler_address)):
+        for name, executor in order if i % 2 == 0 else order[::-1]:
             root = copy_project(SCRATCH / "dask" / f"command-{name}-{i}")
             workers = _tree_cpu()  # the cluster's workers are this process's children
             run = measure(toolkit("audio", "--engine", "espeak", "--executor", executor), root)

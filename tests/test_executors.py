@@ -127,13 +127,32 @@ def test_extract_is_byte_identical_on_every_executor(
         assert _masked(outputs["dask"][pot.name]) == _masked(pot.read_bytes()), pot.name
 
 
-def test_dask_map_keeps_the_order_and_streams_every_result(cluster: Any) -> None:
+def _checked_abs(number: int) -> int:
+    if number == 13:
+        raise ArticleError("thirteen.md:1: unlucky")
+    return abs(number)
+
+
+@pytest.mark.parametrize("name", ["inprocess", "local", "dask"])
+def test_map_keeps_the_order_and_as_completed_streams_every_result(name: str, cluster: Any) -> None:
+    runner: Any = {
+        "inprocess": InProcess,
+        "local": lambda: LocalProcesses(workers=2, minimum=1),
+        "dask": lambda: dask_executor.DaskExecutor(address=cluster.scheduler_address),
+    }[name]()
     jobs = [-5, 3, -1, 8, 0, -2, 7]
-    with dask_executor.DaskExecutor(address=cluster.scheduler_address) as runner:
-        assert runner.map(abs, jobs) == [5, 3, 1, 8, 0, 2, 7]
-        streamed = sorted(runner.as_completed(abs, jobs))
-        assert streamed == [(i, abs(j)) for i, j in enumerate(jobs)]
-        assert runner.map(abs, []) == []
+    try:
+        assert runner.map(_checked_abs, jobs) == [5, 3, 1, 8, 0, 2, 7]
+        streamed = list(runner.as_completed(_checked_abs, jobs))
+        assert sorted(streamed) == [(i, abs(j)) for i, j in enumerate(jobs)]
+        assert runner.map(_checked_abs, []) == []
+        # a job's error comes back as raised, from either method
+        with pytest.raises(ArticleError, match=r"^thirteen\.md:1: unlucky$"):
+            runner.map(_checked_abs, [1, 13, 2])
+        with pytest.raises(ArticleError, match=r"^thirteen\.md:1: unlucky$"):
+            list(runner.as_completed(_checked_abs, [1, 13, 2]))
+    finally:
+        getattr(runner, "close", lambda: None)()
 
 
 def test_a_bad_source_on_dask_is_the_same_one_error_and_writes_nothing(

@@ -40,6 +40,14 @@ LOCAL_CONFIG = {
     "distributed.admin.tick.interval": "500ms",
     "distributed.admin.system-monitor.interval": "2s",
     "distributed.worker.memory.monitor-interval": "1s",
+    # distributed's default also sets MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's
+    # adaptive mmap threshold: every large numpy temporary (PCM) is then mapped and faulted
+    # in anew. The workers run with the allocator's defaults, as the local processes do.
+    "distributed.nanny.pre-spawn-environ": {
+        "OMP_NUM_THREADS": 1,
+        "MKL_NUM_THREADS": 1,
+        "OPENBLAS_NUM_THREADS": 1,
+    },
 }
 
 _ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$")
@@ -132,6 +140,16 @@ class DaskExecutor:
                     results = future.result()
                 except VersionMismatch as exc:
                     raise ExecutorError(self._mismatch(str(exc))) from None
+                except distributed.KilledWorker as exc:
+                    raise ExecutorError(
+                        f"Dask workers died running a task ({_reason(exc)}): out of memory? "
+                        "Give the workers more memory or fewer processes per machine"
+                    ) from None
+                except distributed.client.FutureCancelledError as exc:
+                    raise ExecutorError(
+                        f"the Dask scheduler {self.address or '(local)'} cancelled the work "
+                        f"({_reason(exc)}): is it still running?"
+                    ) from None
                 yield from zip(futures[future], results, strict=True)
         finally:  # a failure (or a consumer that stops early) cancels the rest
             client.cancel(list(futures))
