@@ -277,6 +277,7 @@ def extract(ctx: click.Context, slugs: tuple[str, ...], executor: str | None) ->
     \b
         toolkit extract
         toolkit extract ketamine-for-depression
+        toolkit extract --executor tcp://10.0.0.5:8786
     """
     from .pipeline import extract as run
 
