@@ -258,6 +258,39 @@ def test_a_bad_executor_is_refused_in_config_and_on_the_command_line(
     assert not (root / "locales").exists()
 
 
+def test_audio_is_byte_identical_on_every_executor(tmp_path: Path, cluster: Any) -> None:
+    """The audio stage's per-pair tasks (espeak) on each executor: the same MP3s and captions."""
+    import importlib.util
+
+    from test_site_fixtures import copy_small_sample
+
+    from toolkit.audio import generate_audio
+
+    if importlib.util.find_spec("toolkit.audio.stage") is None:  # issue 13 item 4
+        pytest.skip("the audio stage does not run on the task executors yet")
+    runners = {
+        "inprocess": InProcess(),
+        "local": LocalProcesses(workers=2, minimum=1),
+        "dask": dask_executor.DaskExecutor(address=cluster.scheduler_address),
+    }
+    made = {}
+    before = _tasks_run(cluster)
+    try:
+        for name, runner in runners.items():
+            root = copy_small_sample(tmp_path / name, "crisis-safety-plan")
+            generate_audio(Project.load(root), ["es", "en"], None, "espeak", executor=runner)
+            made[name] = {
+                p.relative_to(root).as_posix(): p.read_bytes()
+                for p in sorted((root / "build" / "site").rglob("*"))
+                if p.suffix in (".mp3", ".vtt")
+            }
+    finally:
+        runners["dask"].close()
+    assert _tasks_run(cluster) > before
+    assert len([name for name in made["local"] if name.endswith("audio.mp3")]) == 2
+    assert made["inprocess"] == made["local"] == made["dask"]
+
+
 # -- the shared task cache ------------------------------------------------------------------
 
 
