@@ -48,6 +48,7 @@ def _pair_audio(job: tuple[str, str, str]) -> tuple[float, str, float]:
     """In a worker: the audio of one (article, locale) pair, in its own project copy; its
     seconds of audio, the SHA-256 of its MP3 ("" when the pair is not publishable) and the
     CPU seconds of the thread that ran it."""
+    import importlib.util
     import time
     from pathlib import Path
 
@@ -59,7 +60,11 @@ def _pair_audio(job: tuple[str, str, str]) -> tuple[float, str, float]:
     start = time.thread_time()
     root, locale, slug = job
     project = Project.load(root)
-    generate_audio(project, [locale], [slug], "espeak", workers=1)
+    # in this worker only: once the audio stage takes an executor, say so (a Dask worker
+    # may not start processes of its own)
+    split = importlib.util.find_spec("toolkit.audio.stage") is not None
+    options = {"executor": "inprocess"} if split else {}
+    generate_audio(project, [locale], [slug], "espeak", workers=1, **options)
     found = sorted(Path(root, "build").rglob("audio.mp3"))
     if not found:
         return 0.0, "", time.thread_time() - start
@@ -177,10 +182,11 @@ def run_command(cluster: Any, repeat: int) -> list[list[Any]]:
     for i in range(repeat):
         for name, executor in order if i % 2 == 0 else order[::-1]:
             root = copy_project(SCRATCH / "dask" / f"command-{name}-{i}")
-            workers = _tree_cpu()  # the cluster's workers are this process's children
+            # the command (a reaped child, its pool included) and the cluster's workers (live
+            # children) and scheduler (this process): all in the tree's CPU
+            cpu = _tree_cpu()
             run = measure(toolkit("audio", "--engine", "espeak", "--executor", executor), root)
-            cluster_cpu = _tree_cpu() - workers if name == "dask" else 0.0
-            rows[name].append((run.seconds, run.cpu + cluster_cpu, _audio_seconds(root)))
+            rows[name].append((run.seconds, _tree_cpu() - cpu, _audio_seconds(root)))
     return _rows(rows)
 
 
