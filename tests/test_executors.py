@@ -501,3 +501,25 @@ def test_a_local_clusters_workers_die_with_their_parent(tmp_path: Path) -> None:
         for pid in alive:  # clean up after a failure
             os.kill(pid, signal.SIGKILL)
     assert alive == [], f"processes {alive} outlived their parent by 5 s"
+
+
+def _parent_death_signal() -> int:
+    import ctypes
+    import ctypes.util
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    value = ctypes.c_int()
+    libc.prctl(2, ctypes.byref(value), 0, 0, 0)  # PR_GET_PDEATHSIG
+    return value.value
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_a_local_clusters_workers_ask_the_kernel_to_end_them_with_their_parent(
+    cluster: Any,
+) -> None:
+    """Besides distributed's own guard (a thread that reads a pipe, which a job holding the
+    GIL can delay), each worker has PR_SET_PDEATHSIG set to SIGKILL."""
+    with distributed.Client(cluster, set_as_default=False) as client:
+        found = client.run(_parent_death_signal)
+    assert len(found) == 2
+    assert set(found.values()) == {signal.SIGKILL}
