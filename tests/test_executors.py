@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import distributed  # the `dask` extra: ./scripts/test installs it
 import pytest
 from click.testing import CliRunner
 
@@ -35,8 +36,6 @@ from toolkit.errors import ArticleError, ConfigError
 from toolkit.pipeline import extract
 from toolkit.project import Project
 from toolkit.tasks import InProcess, LocalProcesses
-
-distributed = pytest.importorskip("distributed")
 
 DATE = re.compile(rb'^"POT-Creation-Date: [^"]*\\n"\n', re.M)
 
