@@ -117,10 +117,9 @@ def test_extract_is_byte_identical_on_every_executor(
     finally:
         runners["dask"].close()
     assert _tasks_run(cluster) > before  # the Dask run really ran on the cluster
-    assert outputs["inprocess"] == outputs["local"]
-    assert {k: _masked(v) for k, v in outputs["dask"].items()} == {
-        k: _masked(v) for k, v in outputs["local"].items()
-    }
+    # the runs may straddle a minute: the creation date is the only line allowed to differ
+    masked = {name: {k: _masked(v) for k, v in made.items()} for name, made in outputs.items()}
+    assert masked["inprocess"] == masked["local"] == masked["dask"]
     # and they are the templates this repository ships (made by earlier runs, checked in)
     for pot in sorted((REPO / "locales" / "templates").glob("*.pot")):
         assert _masked(outputs["dask"][pot.name]) == _masked(pot.read_bytes()), pot.name
