@@ -32,6 +32,7 @@ import hashlib
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -193,8 +194,8 @@ def run_command(cluster: Any, repeat: int) -> list[list[Any]]:
 def _rows(rows: dict[str, list[tuple[float, float, float]]]) -> list[list[Any]]:
     out = []
     for name, runs in rows.items():
-        wall = sorted(r[0] for r in runs)[len(runs) // 2]
-        cpu = sorted(r[1] for r in runs)[len(runs) // 2]
+        wall = statistics.median(r[0] for r in runs)
+        cpu = statistics.median(r[1] for r in runs)
         audio = runs[-1][2]
         out.append([name, wall, cpu, audio])
     return out
