@@ -144,20 +144,32 @@ def build(
     engine: str | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    executor: Any = None,
 ) -> StageResult:
-    """Compile, check, render, speak, page and bundle every publishable pair that changed."""
+    """Compile, check, render, speak, page and bundle every publishable pair that changed.
+    `executor` runs the audio's per-pair tasks (a name or a `toolkit.tasks.Executor`)."""
     engine_name = _engine_name(project, engine)
     from .audio.pipeline import check_voices
 
     # every locale's engine and voice, checked before any work (issue 10)
     speakers = check_voices(project, _site_locales(project, locales), engine)
+    from .audio.stage import check_executor
+
+    check_executor(executor)
     state = _state(project, engine_name)
     if force:
         state.reset()
     try:
         with outputs.run_in(project.paths.build_dir):
             result = _build(
-                project, state, _site_locales(project, locales), engine, progress, force, speakers
+                project,
+                state,
+                _site_locales(project, locales),
+                engine,
+                progress,
+                force,
+                speakers,
+                executor,
             )
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
@@ -177,6 +189,7 @@ def _build(
     progress: Progress | None,
     force: bool = False,
     speakers: dict[str, Any] | None = None,
+    executor: Any = None,
 ) -> StageResult:
     paths = project.paths
     engine_name = _engine_name(project, engine)
@@ -216,7 +229,7 @@ def _build(
             item = _stage_pair(project, state, work, result)
             if item is not None:
                 staged.append(item)
-        audio = _speak_staged(project, staged, engine, force, speakers)
+        audio = _speak_staged(project, staged, engine, force, speakers, executor)
         for item in staged:
             _finish_pair(project, state, item, audio[item.name], result)
     if progress and pending:
@@ -435,6 +448,7 @@ def _speak_staged(
     engine: str | None,
     force: bool,
     speakers: dict[str, Any] | None = None,
+    executor: Any = None,
 ) -> dict[str, dict[str, Any]]:
     """Every staged pair's audio, through the per-pair workers `toolkit audio` uses."""
     if _make_audio is not _speak_one or not staged:  # replaced (a test's fake): pair by pair
@@ -457,7 +471,7 @@ def _speak_staged(
         )
         for s in staged
     ]
-    made = speak_pairs(project, requests, engine, force=force, speakers=speakers)
+    made = speak_pairs(project, requests, engine, force=force, speakers=speakers, executor=executor)
     return {s.name: _audio_record(made[s.name], s.folder) for s in staged}
 
 
