@@ -76,6 +76,26 @@ def runner_for(executor: str | Executor | None, workers: int) -> Executor:
     return executor
 
 
+class Turn:
+    """Whose turn it is to calibrate, when the site builder speaks batches of pairs at once
+    (one batch's pair tasks running while the next is planned): each batch calibrates after
+    the one before it has, so the pace it reads is the one a batch-by-batch run would read.
+    """
+
+    def __init__(self, previous: Turn | None = None) -> None:
+        import threading
+
+        self.previous = previous
+        self._done = threading.Event()
+
+    def wait(self) -> None:
+        if self.previous is not None:
+            self.previous._done.wait()
+
+    def done(self) -> None:
+        self._done.set()
+
+
 def check_executor(executor: str | Executor | None) -> None:
     """A ConfigError for an executor name nobody registered, before any work is done."""
     from ..tasks import EXECUTORS
@@ -209,15 +229,20 @@ def _speak_jobs(
     progress: Progress | None,
     workers: int | None,
     executor: str | Executor | None = None,
+    per_pair: bool | None = None,
+    turn: Turn | None = None,
 ) -> int:
     """Synthesize, assemble and write the planned pairs of one engine; how many sentences
-    were spoken now."""
+    were spoken now. `per_pair` forces (or forbids) one task per pair whatever their number;
+    `turn` orders the calibration after an earlier batch's."""
+    turn = turn or Turn()
     cache = AudioCache(project.paths.audio_cache_dir)
     rate = speech_rate(config.rate)
     # the longest pairs first: the last worker to finish is not left with a long one
     jobs.sort(key=lambda job: -sum(len(s.spoken) for s in job.sentences))
     serial = speaker.name in SERIAL_ENGINES or workers == 1
-    if serial or len(jobs) < PAIR_TASKS_FROM:
+    if serial or not (len(jobs) >= PAIR_TASKS_FROM if per_pair is None else per_pair):
+        turn.wait()  # each pair calibrates on its own sentences: one batch after the other
         # One pair at a time, its sentences over the cores and kept in memory: what is
         # spoken goes straight into the MP3, never written and read back (issue 14).
         sentence_runner = None if executor in (None, "local") else runner_for(executor, 1)
@@ -240,7 +265,11 @@ def _speak_jobs(
         return synthesized
     count = workers_for(speaker, workers, len(jobs), per_worker=2)
     runner = runner_for(executor, count)
-    factors, synthesized = _calibrate(jobs, speaker, rate, cache, runner, progress)
+    turn.wait()
+    try:
+        factors, synthesized = _calibrate(jobs, speaker, rate, cache, runner, progress)
+    finally:
+        turn.done()
     blob = pickle.dumps(speaker)
     folder = str(cache.folder)
     finished = 0
@@ -452,12 +481,36 @@ def speak_pairs(
     workers: int | None = None,
     speakers: dict[str, tuple[Engine, str]] | None = None,
     executor: str | Executor | None = None,
+    per_pair: bool | None = None,
+    turn: Turn | None = None,
 ) -> dict[str, AudioResult]:
     """The audio of many pairs at once, as `toolkit audio` makes it: each pair spoken,
     assembled and encoded by one worker (the voices' calibration and shared sentences
     first), or, with few pairs, sentences spread over the cores. Pairs whose inputs are
     unchanged are up to date without work. The bytes are those `synthesize_article` writes.
-    `speakers` is what `check_voices` gave (checked once per build, not once per call)."""
+    `speakers` is what `check_voices` gave (checked once per build, not once per call);
+    `per_pair` and `turn` as `_speak_jobs` takes them."""
+    turn = turn or Turn()
+    try:
+        return _speak_requests(
+            project, requests, engine, force, progress, workers, speakers, executor, per_pair, turn
+        )
+    finally:
+        turn.done()  # nothing to calibrate, or failed: the next batch need not wait
+
+
+def _speak_requests(
+    project: Any,
+    requests: Sequence[PairRequest],
+    engine: str | None,
+    force: bool,
+    progress: Progress | None,
+    workers: int | None,
+    speakers: dict[str, tuple[Engine, str]] | None,
+    executor: str | Executor | None,
+    per_pair: bool | None,
+    turn: Turn,
+) -> dict[str, AudioResult]:
     config: AudioConfig = project.config.audio
     paths = project.paths
     wanted = sorted({r.locale for r in requests})
@@ -484,7 +537,12 @@ def speak_pairs(
             done[request.label] = up_to_date(prepared)
         else:
             by_engine.setdefault(speaker.name, []).append(prepared)
-    for name, jobs in by_engine.items():
+    groups = list(by_engine.items())
+    for index, (name, jobs) in enumerate(groups, 1):
         speaker = next(e for e, _ in speakers.values() if e.name == name)
-        _speak_jobs(project, jobs, speaker, config, done, progress, workers, executor)
+        # the next batch may calibrate once this batch's last engine has
+        mine = turn if index == len(groups) else Turn(turn.previous)
+        _speak_jobs(
+            project, jobs, speaker, config, done, progress, workers, executor, per_pair, mine
+        )
     return done

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -120,8 +121,17 @@ _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
 
 
+_pool_lock = threading.Lock()
+
+
 def get_pool(count: int) -> ProcessPoolExecutor:
-    """A pool of `count` workers kept warm across calls: forking and importing once."""
+    """A pool of `count` workers kept warm across calls: forking and importing once (one
+    pool, whichever thread of the parent asks first)."""
+    with _pool_lock:
+        return _get_pool(count)
+
+
+def _get_pool(count: int) -> ProcessPoolExecutor:
     global _pool, _pool_size
     if _pool is None or _pool_size < count:
         drop_pool()
