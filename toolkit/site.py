@@ -496,10 +496,15 @@ class _Speaking:
             finally:
                 self.turn.done()
 
-        background = executor in (None, "local") and _make_audio is _speak_one and staged
+        background = (
+            per_pair and executor in (None, "local") and _make_audio is _speak_one and staged
+        )
         thread = threading.Thread(target=run, name="audio-batch", daemon=True)
         self._thread = thread if background else None
         if self._thread is not None:
+            from .audio.synthesize import start_workers, workers_for
+
+            start_workers(workers_for(None, None, len(pending), per_worker=1))  # from this thread
             self._thread.start()
         else:
             run()

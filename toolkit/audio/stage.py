@@ -13,7 +13,6 @@ Dask cluster). With few pairs (one long article), its sentences are spread inste
 from __future__ import annotations
 
 import json
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -47,6 +46,7 @@ from .synthesize import (
     Clip,
     Progress,
     WarmProcesses,
+    engine_blob,
     engine_from,
     load_clip,
     speak,
@@ -70,10 +70,15 @@ def runner_for(executor: str | Executor | None, workers: int) -> Executor:
     if executor == "inprocess":
         return InProcess()
     if isinstance(executor, str):
-        from ..tasks import executor as named
+        if executor not in _NAMED:  # one per process: a cluster is started once, not per batch
+            from ..tasks import executor as named
 
-        return named(executor)
+            _NAMED[executor] = named(executor)
+        return _NAMED[executor]
     return executor
+
+
+_NAMED: dict[str, Executor] = {}
 
 
 class Turn:
@@ -263,14 +268,15 @@ def _speak_jobs(
             if progress:
                 progress(index, len(jobs), f"encoding {job.label}")
         return synthesized
-    count = workers_for(speaker, workers, len(jobs), per_worker=2)
+    # a batch of a build: one worker per pair; else a worker is worth two pairs or more
+    count = workers_for(speaker, workers, len(jobs), per_worker=1 if per_pair else 2)
     runner = runner_for(executor, count)
     turn.wait()
     try:
         factors, synthesized = _calibrate(jobs, speaker, rate, cache, runner, progress)
     finally:
         turn.done()
-    blob = pickle.dumps(speaker)
+    blob = engine_blob(speaker)
     folder = str(cache.folder)
     finished = 0
 

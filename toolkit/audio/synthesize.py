@@ -90,6 +90,8 @@ def speak(engine: Engine, item: Item, cache: AudioCache, keep: bool) -> Done:
 
 
 _worker_engines: dict[bytes, Engine] = {}
+# a forked worker unpickles its own engine rather than use its parent's
+os.register_at_fork(after_in_child=_worker_engines.clear)
 
 
 def engine_from(blob: bytes) -> Engine:
@@ -97,6 +99,13 @@ def engine_from(blob: bytes) -> Engine:
     if blob not in _worker_engines:
         _worker_engines[blob] = pickle.loads(blob)
     return _worker_engines[blob]
+
+
+def engine_blob(engine: Engine) -> bytes:
+    """The pickled engine tasks carry; run in this process, they use `engine` itself."""
+    blob = pickle.dumps(engine)
+    _worker_engines.setdefault(blob, engine)
+    return blob
 
 
 @dataclass(frozen=True)
@@ -143,6 +152,18 @@ def _get_pool(count: int) -> ProcessPoolExecutor:
         _pool = process_pool(count, multiprocessing.get_context(method))
         _pool_size = count
     return _pool
+
+
+def start_workers(count: int) -> None:
+    """Fork the warm pool's `count` workers now, from the calling thread: a worker's
+    parent-death signal follows the thread that forked it, so workers a short-lived thread
+    started would be killed with it."""
+    import time
+
+    pool = get_pool(count)
+    # each submit forks a worker while none is idle: `count` sleeps start `count` workers
+    for future in [pool.submit(time.sleep, 0.05) for _ in range(count)]:
+        future.result()
 
 
 def drop_pool() -> None:
@@ -245,7 +266,7 @@ class _Run:
                 self._tick(1)
             return out
         size = max(1, min(32, len(items) // (self.count * 4)))
-        blob = pickle.dumps(self.engine)
+        blob = engine_blob(self.engine)
         folder = str(self.cache.folder)
         batches = [
             Batch(blob, tuple(items[i : i + size]), folder, self.keep)
