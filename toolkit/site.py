@@ -454,8 +454,8 @@ def _stage_pair(
     _write(folder / "article.txt", pair.text.encode("utf-8"), project, result)
     assets, copied = copy_assets(project.paths, article, locale, folder)
     result.written += [project.paths.relative(path) for path in copied]
-    readability = _readability(project, locale, pair)
-    return _Staged(work, pair, folder, translated, readability, assets)
+    # scored once the batch's audio is under way (`_Speaking`), beside the workers
+    return _Staged(work, pair, folder, translated, None, assets)
 
 
 class _Speaking:
@@ -508,6 +508,8 @@ class _Speaking:
             self._thread.start()
         else:
             run()
+        for item in staged:  # while the workers speak
+            item.readability = _readability(project, item.work.locale, item.pair)
 
     def finish(self, project: Project, state: StageState, result: StageResult) -> None:
         """Wait for the batch's audio, then write its pages and state."""

@@ -160,6 +160,8 @@ def start_workers(count: int) -> None:
     started would be killed with it."""
     import time
 
+    if _pool is not None and _pool_size >= count:
+        return  # started before (its workers may be busy: do not queue behind them)
     pool = get_pool(count)
     # each submit forks a worker while none is idle: `count` sleeps start `count` workers
     for future in [pool.submit(time.sleep, 0.05) for _ in range(count)]:
