@@ -102,10 +102,13 @@ class Turn:
 
 
 def check_executor(executor: str | Executor | None) -> None:
-    """A ConfigError for an executor name nobody registered, before any work is done."""
+    """A ConfigError for an executor name nobody registered, before any work is done (a
+    scheduler's address, `tcp://HOST:8786`, is checked when it is connected to)."""
     from ..tasks import EXECUTORS
 
-    if isinstance(executor, str) and executor not in {"local", "inprocess", *EXECUTORS}:
+    if not isinstance(executor, str) or "://" in executor:
+        return
+    if executor not in {"local", "inprocess", *EXECUTORS}:
         from ..errors import ConfigError
 
         known = ", ".join(sorted({"local", "inprocess", *EXECUTORS}))

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -51,11 +51,26 @@ class Clip:
 def trim(pcm: np.ndarray, rate: int) -> np.ndarray:
     """Cut the engine's own leading/trailing silence: the pipeline owns the pauses."""
     threshold = 10 ** (_SILENCE_DB / 20) * (32767 if pcm.dtype == np.int16 else 1)
-    loud = np.flatnonzero(np.abs(pcm) > threshold)
-    if not len(loud):
+    first = _first_loud(pcm, threshold)
+    if first is None:
         return pcm[:0]
+    last = len(pcm) - 1 - cast(int, _first_loud(pcm[::-1], threshold))
     keep = int(rate * _EDGE_KEEP_SECONDS)
-    return pcm[max(0, loud[0] - keep) : loud[-1] + 1 + keep]
+    return pcm[max(0, first - keep) : last + 1 + keep]
+
+
+def _first_loud(pcm: np.ndarray, threshold: float) -> int | None:
+    """Index of the first sample louder than `threshold`, looked for in growing windows from
+    the start: speech starts near the edge, so the middle of a clip is never scanned (a
+    clip is trimmed each time it is stored or read)."""
+    start, size = 0, 1024
+    while start < len(pcm):
+        window = pcm[start : start + size]
+        loud = np.flatnonzero(np.abs(window) > threshold)
+        if len(loud):
+            return start + int(loud[0])
+        start, size = start + size, size * 4
+    return None
 
 
 def clip_of(synthesis: Synthesis) -> Clip:
@@ -85,7 +100,9 @@ def speak(engine: Engine, item: Item, cache: AudioCache, keep: bool) -> Done:
     synthesis = engine.synthesize(spoken, voice, asked)
     rate = int(synthesis.sample_rate)
     pcm = trim(to_int16(synthesis.pcm), rate)
-    stored = clip_of(cache.put(key, Synthesis((pcm / 32767).astype(np.float32), rate)))
+    # float32 throughout: the cache's own quantization gives these 16-bit samples back exactly
+    samples = pcm.astype(np.float32) / np.float32(32767)
+    stored = clip_of(cache.put(key, Synthesis(samples, rate)))
     return key, stored if keep else None, stored.sample_rate, stored.seconds
 
 
