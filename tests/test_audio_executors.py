@@ -165,3 +165,16 @@ def test_a_pace_is_keyed_by_the_tool_version_and_its_settings(
     monkeypatch.undo()
     monkeypatch.setattr(toolkit, "__version__", "999.0")
     assert table.get("espeak", "1.52", "en-us", 163) is None  # another version: measured again
+
+
+def test_the_tasks_local_processes_are_the_audio_stages_warm_workers() -> None:
+    from toolkit.audio.stage import runner_for
+    from toolkit.audio.synthesize import WarmProcesses
+    from toolkit.tasks import InProcess, LocalProcesses
+
+    runner = runner_for(LocalProcesses(workers=2), 8)
+    assert isinstance(runner, WarmProcesses) and runner.workers == 2
+    assert isinstance(runner_for("local", 2), WarmProcesses)
+    assert isinstance(runner_for("inprocess", 2), InProcess)
+    other = CountingExecutor()
+    assert runner_for(other, 2) is other

@@ -477,7 +477,7 @@ class _Speaking:
     ) -> None:
         import threading
 
-        from .audio.stage import PAIR_TASKS_FROM, Turn
+        from .audio.stage import PAIR_TASKS_FROM, Turn, is_local
 
         self.staged = staged
         self.turn = Turn(previous.turn if previous else None)
@@ -496,9 +496,7 @@ class _Speaking:
             finally:
                 self.turn.done()
 
-        background = (
-            per_pair and executor in (None, "local") and _make_audio is _speak_one and staged
-        )
+        background = per_pair and is_local(executor) and _make_audio is _speak_one and staged
         thread = threading.Thread(target=run, name="audio-batch", daemon=True)
         self._thread = thread if background else None
         if self._thread is not None:

@@ -22,7 +22,7 @@ from ..config import AudioConfig
 from ..errors import ToolkitError
 from ..files import write_if_changed
 from ..models import StageResult, TextBlock
-from ..tasks import Executor, InProcess
+from ..tasks import Executor, InProcess, LocalProcesses
 from .article import (
     OUTPUTS,
     AudioResult,
@@ -62,10 +62,18 @@ CHUNK_PAIRS = 32
 CHUNK_CHARACTERS = 200_000
 
 
+def is_local(executor: str | Executor | None) -> bool:
+    """Whether `executor` means this machine's worker processes (the default)."""
+    return executor is None or executor == "local" or isinstance(executor, LocalProcesses)
+
+
 def runner_for(executor: str | Executor | None, workers: int) -> Executor:
     """The executor called `executor` (an Executor is used as it is). Local processes (the
-    default) are the audio stage's warm pool, `workers` wide."""
-    if executor is None or executor == "local":
+    default, by name or as `toolkit.tasks.LocalProcesses`) are the audio stage's warm pool,
+    `workers` wide (a pair is a long task: no minimum number of jobs, one job at a time)."""
+    if isinstance(executor, LocalProcesses):
+        return WarmProcesses(min(workers, executor.workers))
+    if is_local(executor):
         return WarmProcesses(workers)
     if executor == "inprocess":
         return InProcess()
@@ -253,7 +261,7 @@ def _speak_jobs(
         turn.wait()  # each pair calibrates on its own sentences: one batch after the other
         # One pair at a time, its sentences over the cores and kept in memory: what is
         # spoken goes straight into the MP3, never written and read back (issue 14).
-        sentence_runner = None if executor in (None, "local") else runner_for(executor, 1)
+        sentence_runner = None if is_local(executor) else runner_for(executor, 1)
         synthesized = 0
         for index, job in enumerate(jobs, 1):
             audio, spoken = synthesize_all(
