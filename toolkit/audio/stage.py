@@ -297,16 +297,20 @@ def _speak_jobs(
         if progress:
             progress(finished, len(jobs), f"speaking and encoding {made.label}")
 
-    if isinstance(runner, WarmProcesses):
-        runner = WarmProcesses(runner.workers, on_done=tick)
+    # each pair written as it comes where the executor can say (`as_completed`), else in order
+    as_completed = getattr(runner, "as_completed", None)
     for chunk in _chunks(jobs):
         tasks = [PairJob(job, blob, folder, factors, config) for job in chunk]
-        made = runner.map(pair_task, tasks)
-        for job, pair in zip(chunk, made, strict=True):
+        made = (
+            as_completed(pair_task, tasks)
+            if as_completed
+            else enumerate(runner.map(pair_task, tasks))
+        )
+        for index, pair in made:
+            job = chunk[index]
             done[job.label] = write_article(job, pair.rendered, pair.spoken, speaker.name)
             synthesized += pair.spoken
-            if not isinstance(runner, WarmProcesses):
-                tick(pair)
+            tick(pair)
     return synthesized
 
 

@@ -225,21 +225,28 @@ class WarmProcesses:
         self.on_done = on_done
 
     def map(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]:
+        results: list[Any] = [None] * len(jobs)
+        for index, result in self.as_completed(function, jobs):
+            results[index] = result
+        return results
+
+    def as_completed(
+        self, function: Callable[[Any], Any], jobs: Sequence[Any]
+    ) -> Iterator[tuple[int, Any]]:
+        """(index, result) of each job as it finishes."""
         if self.workers < 2 or len(jobs) < 2:
-            out = []
-            for job in jobs:
-                out.append(function(job))
+            for index, job in enumerate(jobs):
+                result = function(job)
                 if self.on_done:
-                    self.on_done(out[-1])
-            return out
+                    self.on_done(result)
+                yield index, result
+            return
         pool = get_pool(self.workers)
         futures = {pool.submit(function, job): index for index, job in enumerate(jobs)}
-        results: list[Any] = [None] * len(jobs)
         for future in _as_completed(set(futures)):
-            results[futures[future]] = future.result()
             if self.on_done:
-                self.on_done(results[futures[future]])
-        return results
+                self.on_done(future.result())
+            yield futures[future], future.result()
 
 
 def workers_for(engine: Engine | None, wanted: int | None, jobs: int, per_worker: int = 4) -> int:
