@@ -289,6 +289,36 @@ def test_audio_is_byte_identical_on_every_executor(tmp_path: Path, cluster: Any)
     assert made["inprocess"] == made["local"] == made["dask"]
 
 
+def test_audio_and_build_take_a_scheduler_address(tmp_path: Path, cluster: Any) -> None:
+    from test_site_fixtures import copy_small_sample
+
+    address = cluster.scheduler_address
+    root = copy_small_sample(tmp_path / "p", "crisis-safety-plan")
+    before = _tasks_run(cluster)
+    args = ["--project", str(root), "audio", "--locale", "es", "--executor", address]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert _tasks_run(cluster) > before
+    assert (root / "build/site/es/crisis-safety-plan/audio.mp3").is_file()
+    # build: from the configuration, and a closed port is one error
+    text = (root / "pyproject.toml").read_text()
+    port = _closed_port()
+    (root / "pyproject.toml").write_text(
+        text.replace(
+            "[tool.toolkit]\n", f'[tool.toolkit]\nexecutor = "tcp://127.0.0.1:{port}"\n', 1
+        )
+    )
+    dask_executor.CONNECT_TIMEOUT, saved = 2.0, dask_executor.CONNECT_TIMEOUT
+    try:
+        result = CliRunner().invoke(main, ["--project", str(root), "build", "--locale", "ar"])
+    finally:
+        dask_executor.CONNECT_TIMEOUT = saved
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within 2 s ("
+    ), result.output
+
+
 # -- the shared task cache ------------------------------------------------------------------
 
 

@@ -265,6 +265,16 @@ def _executor(ctx: click.Context, project: Any, name: str | None) -> Any:
     return runner
 
 
+def _stage_executor(ctx: click.Context, project: Any, name: str | None) -> Any:
+    """For the stages that take a name or an executor (audio, build): `local` and
+    `inprocess` by name (the audio stage keeps its own warm pool for `local`), any other as
+    the executor itself, closed with the command."""
+    name = name or project.config.executor
+    if name in ("local", "inprocess"):
+        return name
+    return _executor(ctx, project, name)
+
+
 @main.command()
 @click.argument("slugs", nargs=-1)
 @executor_option
@@ -398,12 +408,7 @@ def render(ctx: click.Context, locales: tuple[str, ...], min_translated: float |
     is_flag=True,
     help="Also write spoken.txt beside each MP3: what the voice was given, one line a sentence.",
 )
-@click.option(
-    "--executor",
-    default=None,
-    metavar="NAME",
-    help="Where the per-pair audio tasks run: local (worker processes, default) or inprocess.",
-)
+@executor_option
 @click.pass_context
 def audio(
     ctx: click.Context,
@@ -424,15 +429,16 @@ def audio(
     """
     from .audio import generate_audio
 
+    project = _project(ctx)
     with _progress("Synthesizing") as progress:
         result = generate_audio(
-            _project(ctx),
+            project,
             list(locales),
             list(articles),
             engine=engine,
             progress=progress,
             script=script,
-            executor=executor,
+            executor=_stage_executor(ctx, project, executor),
         )
     _emit(result)
 
@@ -492,12 +498,7 @@ def engines(ctx: click.Context, locale: str | None) -> None:
     metavar="PERCENT",
     help="Publish pairs at least this translated (missing blocks fall back to the source).",
 )
-@click.option(
-    "--executor",
-    default=None,
-    metavar="NAME",
-    help="Where the per-pair audio tasks run: local (worker processes, default) or inprocess.",
-)
+@executor_option
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -517,14 +518,15 @@ def build(
     """
     from .site import build as run
 
+    project = _project(ctx, min_translated=min_translated)
     with _progress("Building") as progress:
         result = run(
-            _project(ctx, min_translated=min_translated),
+            project,
             list(locales),
             engine=engine,
             force=force,
             progress=progress,
-            executor=executor,
+            executor=_stage_executor(ctx, project, executor),
         )
     _emit(result)
 
