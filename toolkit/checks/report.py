@@ -293,7 +293,7 @@ def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckR
     from ..readability import load_dictionaries
 
     selected = project.select_locales(locales)
-    articles = project.articles(slugs)  # validates the slugs (and every selected source)
+    articles = _read_articles(project, slugs)  # validates the slugs (and every selected source)
     if len(articles) >= MIN_PARALLEL_JOBS:
         load_dictionaries([project.source_locale, *selected])
         for locale in [project.source_locale, *selected]:  # loaded once, before the fork
@@ -302,6 +302,26 @@ def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckR
     for reports in in_parallel(_check_article, [(project, a, selected) for a in articles]):
         run.reports.extend(reports)
     return run
+
+
+def _read_articles(project: Project, slugs: list[str]) -> list[Article]:
+    """`project.articles(slugs)`, read in worker processes when there are many: parsing the
+    sources is serial time of the whole command otherwise. In order, so the first bad source
+    raises the same error as when they are read one by one."""
+    from ..parallel import MIN_PARALLEL_JOBS, in_parallel
+
+    files = project.source_files()
+    chosen = project.select_slugs(slugs)
+    if len(chosen) < MIN_PARALLEL_JOBS:
+        return project.articles(slugs)
+    return in_parallel(_read_article, [(files[slug], project) for slug in chosen])
+
+
+def _read_article(job: tuple[Path, Project]) -> Article:
+    from ..articles import read_article
+
+    path, project = job
+    return read_article(path, project.paths)
 
 
 def _check_article(job: tuple[Project, Article, list[str]]) -> list[PairReport]:
