@@ -1,0 +1,19 @@
+"""Thai phrases: Thai writes no space between words and a space where English puts a full stop
+or a comma (the Royal Institute of Thailand's spacing rules, หลักเกณฑ์การเว้นวรรค), so a
+space-separated run of Thai text is a phrase or a sentence. Without an offline word segmenter
+(pythainlp's dictionary tokenizer is a large install), characters per phrase is the measure:
+a proxy, labelled as one. A chunk with no Thai letter (a number, a dose such as "2 เม็ด"'s
+"2", a Latin word) is no phrase of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: a Thai consonant: every Thai syllable has one (ๆ, the repetition mark, is no phrase)
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
+
+
+def phrases(sentence: str) -> int:
+    """Space-separated chunks of `sentence` that hold a Thai consonant (at least 1)."""
+    return max(1, sum(bool(_THAI_LETTER.search(chunk)) for chunk in sentence.split()))
