@@ -87,15 +87,20 @@ _WORD_CHARACTER = re.compile(r"\w")
 _english_lock = threading.Lock()
 
 
+#: codes scored as another language: Filipino is standardized Tagalog (same texts, same target)
+LANGUAGE_ALIASES = {"fil": "tl"}
+
+
 def language_of(locale: str) -> str:
     """`pt_BR`, `pt-BR`, `PT` -> `pt`. Lenient: a code Babel does not know still gives its
     first subtag, so an unknown language gets a proxy score rather than an error."""
     from ..locales import language
 
     try:
-        return language(locale)
+        code = language(locale)
     except ToolkitError:
-        return re.split(r"[-_]", locale.strip())[0].lower()
+        code = re.split(r"[-_]", locale.strip())[0].lower()
+    return LANGUAGE_ALIASES.get(code, code)
 
 
 def split_sentences(text: str, locale: str) -> list[str]:
