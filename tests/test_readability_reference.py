@@ -332,3 +332,21 @@ def test_coordinators_report_shows_the_verdict(group: str, verdict: str) -> None
 def test_filipino_is_scored_as_tagalog(locale: str) -> None:
     _, text = reference_texts("tl")["hard"][0]
     assert score_text(text, locale) == score_text(text, "tl")
+
+
+@pytest.mark.parametrize("language", ["pl", "tr", "ja", "ko", "th", "tl", "ht", "fa"])
+def test_long_sentence_flags_find_the_hard_texts_only(language: str) -> None:
+    _sentence_counts.cache_clear()
+    for group, items in reference_texts(language).items():
+        for name, text in items:
+            long = [r for _, r in sentence_flags(text, language) if r.startswith("long sentence")]
+            assert bool(long) == (group == "hard"), (name, long)
+
+
+def test_thai_long_sentence_flag_judges_phrases() -> None:
+    easy = "กินยาทุกเช้า วันละ 1 ครั้ง ถ้าลืมกินยา ให้กินทันทีที่นึกได้ อย่ากินยาสองครั้งพร้อมกัน"
+    assert sentence_flags(easy, "th") == []  # 31 characters a line, none a phrase
+    long = "ก" * 31 + " ข"
+    assert sentence_flags(long, "th") == [
+        (long, "long sentence: a phrase of 31 characters (over 30)")
+    ]

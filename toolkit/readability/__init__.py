@@ -76,8 +76,8 @@ HARD_WORD_SYLLABLES = {"es": 4, "it": 4, "pt": 4, "de": 4, "pl": 4, "tr": 5}
 #: medicine"): its average word is near 3 syllables, so 5 marks the long ones.
 #: languages without a syllable counter: more letters than this (LIX's long word is > 6).
 #: Arabic writes articles, prepositions and pronouns attached to the word, so 6 letters is a
-#: short word there.
-HARD_WORD_LETTERS = {"ar": 8, "fa": 8, "ur": 8}
+#: short word there. Tagalog's affixes make everyday words long (nakalimutan, magpahinga): 7.
+HARD_WORD_LETTERS = {"ar": 8, "fa": 8, "ur": 8, "tl": 7}
 #: a sentence needs this many words before its share of hard words means anything
 MIN_WORDS_FOR_HARD_SHARE = 5
 #: characters per "word" when judging sentence length in scripts without spaces
@@ -431,7 +431,15 @@ def sentence_flags(
         reasons = []
         if unspaced:
             limit = round(max_words * CHARACTERS_PER_WORD)
-            if counts.characters > limit:
+            if language == "th":  # a Thai line is many sentences: judge its phrases
+                from .thai import longest_phrase
+
+                longest = longest_phrase(sentence)
+                if longest > limit:
+                    reasons.append(
+                        f"long sentence: a phrase of {longest} characters (over {limit})"
+                    )
+            elif counts.characters > limit:
                 reasons.append(f"long sentence: {counts.characters} characters (over {limit})")
         else:
             if counts.words > max_words:

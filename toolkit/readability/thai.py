@@ -17,3 +17,11 @@ _THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
 def phrases(sentence: str) -> int:
     """Space-separated chunks of `sentence` that hold a Thai consonant (at least 1)."""
     return max(1, sum(bool(_THAI_LETTER.search(chunk)) for chunk in sentence.split()))
+
+
+_WORD_CHARACTER = re.compile(r"\w")
+
+
+def longest_phrase(sentence: str) -> int:
+    """Word characters in the longest space-separated phrase of `sentence` (0 without one)."""
+    return max((len(_WORD_CHARACTER.findall(chunk)) for chunk in sentence.split()), default=0)
