@@ -350,3 +350,11 @@ def test_thai_long_sentence_flag_judges_phrases() -> None:
     assert sentence_flags(long, "th") == [
         (long, "long sentence: a phrase of 31 characters (over 30)")
     ]
+
+
+def test_japanese_hard_wrap_does_not_split_a_run() -> None:
+    wrapped = score_text("めまいが\nしたら、医師に電話してください。", "ja")
+    assert wrapped.value == score_text("めまいがしたら、医師に電話してください。", "ja").value
+    # a space still ends a Latin word: ACE / inhibitor are two alphabet runs
+    runs = script_runs("ACE inhibitor。")
+    assert (runs["alphabet_runs"], runs["alphabet_letters"]) == (2, 12)

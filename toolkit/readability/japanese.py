@@ -3,8 +3,8 @@
 The formula needs no word segmentation, which no offline package installed here provides
 for Japanese: it reads runs of one script. A run is a maximal sequence of letters of one
 script: hiragana, katakana (with the long-vowel mark ー), kanji (with the repetition mark 々)
-or the Latin alphabet (half or full width). Punctuation, digits and spaces end a run. touten
-are the 、 and ， commas.
+or the Latin alphabet (half or full width). Punctuation and digits end a run; a space ends
+only a Latin one (a space between kana is a hard wrap). touten are the 、 and ， commas.
 """
 
 from __future__ import annotations
@@ -37,6 +37,12 @@ def script_runs(sentence: str) -> dict[str, int]:
     counts = {f"{script}_{kind}": 0 for script in SCRIPTS for kind in ("runs", "letters")}
     previous = ""
     for ch in sentence:
+        if ch.isspace():
+            # Japanese puts no space between words: a space inside kana or kanji is a hard
+            # wrap joined by the segmenter, and does not end the run; it ends a Latin word
+            if previous == "alphabet":
+                previous = ""
+            continue
         script = script_of(ch)
         if script:
             counts[f"{script}_letters"] += 1
