@@ -413,3 +413,13 @@ def test_docs_corpus_figures_match_the_corpora() -> None:
         _sentence_counts.cache_clear()
         scores = reference_scores(language, formula)
         assert (easy.strip(), hard.strip()) == (span(scores["easy"]), span(scores["hard"]))
+
+
+@pytest.mark.parametrize(
+    ("formula", "name"),
+    [("fog_pl", "FOG-PL"), ("atesman", "Ateşman"), ("tateisi", "Tateisi")],
+)
+def test_status_and_report_name_the_new_formulas(formula: str, name: str) -> None:
+    from toolkit.pages import formula_name
+
+    assert formula_name(formula) == name
