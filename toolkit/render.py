@@ -197,7 +197,9 @@ def _one_paragraph(parts: list[str]) -> bool:
     # (heading, list, quote, fence, HTML, table, setext underline, reference, indented code)
     # starts at a letter, and such a line continues a paragraph. Most translations are
     # such text, and the parse is what checking a pair spent most of its guard time on.
-    text = "\n".join(parts)
+    # the parts are written with a backslash hard break between them (see _substitute), so
+    # an empty part is a line that is only `\` and keeps the paragraph whole
+    text = "\\\n".join(parts)
     if "\r" not in text and all(line[:1].isalpha() for line in text.split("\n")):
         return True
     tokens = block_parser().parse(text)
