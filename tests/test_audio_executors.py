@@ -144,8 +144,9 @@ def test_an_unknown_executor_is_one_error_and_nothing_is_written(
         result = CliRunner().invoke(
             main, ["--project", str(root), command, "--executor", "nowhere"]
         )
-        assert result.exit_code == 1
-        assert "unknown executor 'nowhere'" in result.output
+        # a bad value of an option is a usage error (exit 2), as for extract's --executor
+        assert result.exit_code == 2
+        assert "Invalid value for '--executor': unknown executor 'nowhere'" in result.output
         assert "Traceback" not in result.output
     assert not (root / "build" / "site").exists()
 

@@ -229,17 +229,57 @@ article_option = click.option(
 )
 
 
+class _ExecutorName(click.ParamType):
+    """An executor's name or a Dask scheduler's address, checked without importing Dask."""
+
+    name = "executor"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .tasks import executor_problem
+
+        problem = executor_problem(value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return value
+
+
+executor_option = click.option(
+    "--executor",
+    type=_ExecutorName(),
+    default=None,
+    metavar="local|inprocess|dask|tcp://HOST:PORT",
+    help="Where the tasks run: processes on every core (default), this process, a local Dask "
+    "cluster, or a running Dask scheduler (docs/cluster.md). Default: [tool.toolkit] executor.",
+)
+
+
+def _executor(ctx: click.Context, project: Any, name: str | None) -> Any:
+    """The executor `--executor` (else the configuration) names; closed with the command (a
+    Dask cluster it started stops, its workers with it)."""
+    from .tasks import executor
+
+    runner = executor(name or project.config.executor)
+    close = getattr(runner, "close", None)
+    if close is not None:
+        ctx.call_on_close(close)
+    return runner
+
+
+def _stage_executor(ctx: click.Context, project: Any, name: str | None) -> Any:
+    """For the stages that take a name or an executor (audio, build): `local` and
+    `inprocess` by name (the audio stage keeps its own warm pool for `local`), any other as
+    the executor itself, closed with the command."""
+    name = name or project.config.executor
+    if name in ("local", "inprocess"):
+        return name
+    return _executor(ctx, project, name)
+
+
 @main.command()
 @click.argument("slugs", nargs=-1)
-@click.option(
-    "--executor",
-    type=click.Choice(["local", "inprocess"]),
-    default="local",
-    show_default=True,
-    help="Where the tasks run: worker processes on every core, or this process.",
-)
+@executor_option
 @click.pass_context
-def extract(ctx: click.Context, slugs: tuple[str, ...], executor: str) -> None:
+def extract(ctx: click.Context, slugs: tuple[str, ...], executor: str | None) -> None:
     """Extract source articles into templates (locales/templates/<slug>.pot).
 
     Example:
@@ -247,11 +287,12 @@ def extract(ctx: click.Context, slugs: tuple[str, ...], executor: str) -> None:
     \b
         toolkit extract
         toolkit extract ketamine-for-depression
+        toolkit extract --executor tcp://10.0.0.5:8786
     """
     from .pipeline import extract as run
-    from .tasks import executor as runner
 
-    _emit(run(_project(ctx), list(slugs), runner=runner(executor)))
+    project = _project(ctx)
+    _emit(run(project, list(slugs), runner=_executor(ctx, project, executor)))
 
 
 @main.command()
@@ -367,12 +408,7 @@ def render(ctx: click.Context, locales: tuple[str, ...], min_translated: float |
     is_flag=True,
     help="Also write spoken.txt beside each MP3: what the voice was given, one line a sentence.",
 )
-@click.option(
-    "--executor",
-    default=None,
-    metavar="NAME",
-    help="Where the per-pair audio tasks run: local (worker processes, default) or inprocess.",
-)
+@executor_option
 @click.pass_context
 def audio(
     ctx: click.Context,
@@ -393,15 +429,16 @@ def audio(
     """
     from .audio import generate_audio
 
+    project = _project(ctx)
     with _progress("Synthesizing") as progress:
         result = generate_audio(
-            _project(ctx),
+            project,
             list(locales),
             list(articles),
             engine=engine,
             progress=progress,
             script=script,
-            executor=executor,
+            executor=_stage_executor(ctx, project, executor),
         )
     _emit(result)
 
@@ -461,12 +498,7 @@ def engines(ctx: click.Context, locale: str | None) -> None:
     metavar="PERCENT",
     help="Publish pairs at least this translated (missing blocks fall back to the source).",
 )
-@click.option(
-    "--executor",
-    default=None,
-    metavar="NAME",
-    help="Where the per-pair audio tasks run: local (worker processes, default) or inprocess.",
-)
+@executor_option
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -486,14 +518,15 @@ def build(
     """
     from .site import build as run
 
+    project = _project(ctx, min_translated=min_translated)
     with _progress("Building") as progress:
         result = run(
-            _project(ctx, min_translated=min_translated),
+            project,
             list(locales),
             engine=engine,
             force=force,
             progress=progress,
-            executor=executor,
+            executor=_stage_executor(ctx, project, executor),
         )
     _emit(result)
 

@@ -135,6 +135,9 @@ class CacheConfig:
 
     #: the audio cache's size limit in MB (least recently used sentences go first); 0: none
     audio_max_mb: int = 2048
+    #: the shared task cache (docs/cluster.md): a folder (relative to the project), or an
+    #: fsspec URL such as s3://BUCKET/PATH or gs://BUCKET/PATH; empty: none
+    tasks_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,9 @@ class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
     pages: PagesConfig = field(default_factory=PagesConfig)
+    #: where the tasks run: "local" (processes on every core), "inprocess", "dask" (a local
+    #: Dask cluster) or a Dask scheduler's address, "tcp://HOST:8786" (docs/cluster.md)
+    executor: str = "local"
 
 
 _SECTIONS = {
@@ -277,6 +283,12 @@ def _check_values(values: dict[str, Any]) -> list[str]:
                 normalize_locale(code)
             except ConfigError as exc:
                 problems.append(f"tool.toolkit.{key}: {exc}")
+    if isinstance(values.get("executor"), str):
+        from .tasks import executor_problem
+
+        problem = executor_problem(values["executor"])
+        if problem is not None:
+            problems.append(f"tool.toolkit.executor: {problem}")
     if "catalogs" in values:
         from .catalog_headers import header_problems
 

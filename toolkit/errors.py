@@ -29,6 +29,11 @@ class EngineError(ToolkitError):
     """A speech engine is unknown, unavailable or cannot speak a locale."""
 
 
+class ExecutorError(ToolkitError):
+    """The executor cannot run the tasks: a Dask scheduler that cannot be reached, no
+    worker, or a worker running another toolkit version."""
+
+
 class GateFailed(ToolkitError):
     """A quality gate failed (`check --strict`, `update --check`). Exit code 3."""
 

@@ -39,6 +39,7 @@ def extract(
     One task per source (`toolkit.tasks`), on `runner` (default: local processes).
     """
     from . import catalogs
+    from .task_cache import task_cache
     from .tasks import Task, run_tasks
 
     paths = project.paths
@@ -65,7 +66,9 @@ def extract(
         return True
 
     # every changed article is parsed before the first write: one bad source writes nothing
-    outcome = run_tasks(tasks, state, runner, write=write, prepare=prepare)
+    outcome = run_tasks(
+        tasks, state, runner, write=write, prepare=prepare, cache=task_cache(project.config)
+    )
     result.written += [paths.relative(p) for p in outcome.written]
     result.unchanged += len(outcome.skipped) + len(outcome.unchanged)
     state.save()

@@ -7,20 +7,26 @@ on an executor, and writes every output only after every task succeeded (one bad
 writes nothing), then remembers them. Outputs are written by the scheduler, never by the
 task, so whichever executor ran a task, the same bytes land on disk.
 
-Executors: `InProcess` (one process, in order) and `LocalProcesses` (a pool of worker
-processes that die with their parent). Used by `extract`.
+Executors: `InProcess` (one process, in order), `LocalProcesses` (a pool of worker
+processes that die with their parent) and `DaskExecutor` (a Dask distributed cluster: a local
+one, or a running scheduler at `tcp://HOST:PORT`; `toolkit.dask_executor`). A task whose key
+is in the shared task cache (`toolkit.task_cache`) takes its outputs from there. Used by
+`extract`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .files import write_if_changed
 from .state import StageState
+
+if TYPE_CHECKING:
+    from .task_cache import TaskCache
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,16 @@ class Task:
 
 
 class Executor(Protocol):
+    """Runs `function` over jobs. `map` returns the results in the jobs' order;
+    `as_completed` yields `(index, result)` as each job finishes (for progress, or to
+    assemble one output while others are still being made). Both raise the first job's
+    exception, as raised."""
+
     def map(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]: ...
+
+    def as_completed(
+        self, function: Callable[[Any], Any], jobs: Sequence[Any]
+    ) -> Iterator[tuple[int, Any]]: ...
 
 
 class InProcess:
@@ -45,6 +60,12 @@ class InProcess:
 
     def map(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]:
         return [function(job) for job in jobs]
+
+    def as_completed(
+        self, function: Callable[[Any], Any], jobs: Sequence[Any]
+    ) -> Iterator[tuple[int, Any]]:
+        for index, job in enumerate(jobs):
+            yield index, function(job)
 
 
 class LocalProcesses:
@@ -66,18 +87,67 @@ class LocalProcesses:
         with process_pool(self.workers) as pool:
             return list(pool.map(function, jobs, chunksize=chunk))
 
+    def as_completed(
+        self, function: Callable[[Any], Any], jobs: Sequence[Any]
+    ) -> Iterator[tuple[int, Any]]:
+        if len(jobs) < self.minimum or self.workers < 2:
+            yield from InProcess().as_completed(function, jobs)
+            return
+        import concurrent.futures
 
-EXECUTORS: dict[str, Callable[[], Executor]] = {"inprocess": InProcess, "local": LocalProcesses}
+        from .workers import process_pool
+
+        with process_pool(self.workers) as pool:
+            futures = {pool.submit(function, job): index for index, job in enumerate(jobs)}
+            try:
+                for future in concurrent.futures.as_completed(futures):
+                    yield futures[future], future.result()
+            finally:  # a failure (or a consumer that stops early) cancels the rest
+                for future in futures:
+                    future.cancel()
+
+
+def _dask() -> Executor:
+    from .dask_executor import DaskExecutor  # imports distributed only when it runs a task
+
+    return DaskExecutor()
+
+
+EXECUTORS: dict[str, Callable[[], Executor]] = {
+    "inprocess": InProcess,
+    "local": LocalProcesses,
+    "dask": _dask,
+}
+#: schemes of a running Dask scheduler's address (`tcp://HOST:8786`)
+SCHEDULER_SCHEMES = ("tcp://", "tls://")
+
+
+def executor_problem(name: str) -> str | None:
+    """Why `name` names no executor, or None: a registered name or a scheduler address."""
+    if name in EXECUTORS:
+        return None
+    if name.startswith(SCHEDULER_SCHEMES):
+        from .dask_executor import address_problem
+
+        return address_problem(name)
+    known = ", ".join([*sorted(EXECUTORS), "tcp://HOST:PORT"])
+    return f"unknown executor {name!r} (known: {known})"
 
 
 def executor(name: str | None) -> Executor:
-    """The executor called `name` (default: local processes)."""
+    """The executor called `name` (default: local processes), or the Dask scheduler at the
+    address `name` (`tcp://HOST:PORT`)."""
     from .errors import ConfigError
 
     if name is None:
         return LocalProcesses()
-    if name not in EXECUTORS:
-        raise ConfigError(f"unknown executor {name!r} (known: {', '.join(sorted(EXECUTORS))})")
+    problem = executor_problem(name)
+    if problem is not None:
+        raise ConfigError(problem)
+    if name.startswith(SCHEDULER_SCHEMES):
+        from .dask_executor import DaskExecutor
+
+        return DaskExecutor(address=name)
     return EXECUTORS[name]()
 
 
@@ -89,6 +159,8 @@ class Outcome:
     skipped: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    #: tasks whose outputs came from the shared task cache instead of running
+    cached: list[str] = field(default_factory=list)
 
 
 def _run_task(task: Task) -> dict[Path, bytes]:
@@ -104,13 +176,15 @@ def run_tasks(
     runner: Executor | None = None,
     write: Callable[[Path, bytes], bool] = write_if_changed,
     prepare: Callable[[], None] | None = None,
+    cache: TaskCache | None = None,
 ) -> Outcome:
     """Run the tasks that are not up to date on `runner`, write their outputs, remember them.
 
     `write(path, data)` writes one output and says whether it changed (default: unless the
     file already holds `data`). `prepare()` runs first when any task will run (load what the
-    tasks need, so forked workers inherit it). The state is not saved here: the stage saves
-    it once.
+    tasks need, so forked workers inherit it). A task found in `cache` (the shared task
+    cache) is not run: its outputs come from there; the outputs of those that ran go there.
+    The state is not saved here: the stage saves it once.
     """
     outcome = Outcome()
     todo = []
@@ -119,12 +193,20 @@ def run_tasks(
             outcome.skipped.append(task.key)
         else:
             todo.append(task)
-    if todo and prepare is not None:
+    found = cache.fetch(todo, state.settings) if cache is not None and todo else {}
+    torun = [task for index, task in enumerate(todo) if index not in found]
+    if torun and prepare is not None:
         prepare()
-    results = (runner or LocalProcesses()).map(_run_task, todo)
-    for task, produced in zip(todo, results, strict=True):
+    results = iter((runner or LocalProcesses()).map(_run_task, torun))
+    made = []
+    for index, task in enumerate(todo):
+        produced = found[index] if index in found else next(results)
         for path in task.outputs:
             (outcome.written if write(path, produced[path]) else outcome.unchanged).append(path)
         state.remember(task.key, [*task.inputs, *task.outputs])
-        outcome.ran.append(task.key)
+        (outcome.cached if index in found else outcome.ran).append(task.key)
+        if index not in found:
+            made.append((task, produced))
+    if cache is not None and made:
+        cache.store(made, state.settings)
     return outcome
