@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -147,18 +148,25 @@ def build(
 ) -> StageResult:
     """Compile, check, render, speak, page and bundle every publishable pair that changed."""
     engine_name = _engine_name(project, engine)
+    selected = _site_locales(project, locales)
+    state = _state(project, engine_name)
+    selection = digest(json.dumps([selected, engine_name]))
+    if force:
+        state.reset()
+    else:
+        quick = _nothing_to_do(project, state, selection)
+        if quick is not None:
+            state.save()  # writes nothing: nothing changed
+            state.close()
+            return quick
     from .audio.pipeline import check_voices
 
     # every locale's engine and voice, checked before any work (issue 10)
-    speakers = check_voices(project, _site_locales(project, locales), engine)
-    state = _state(project, engine_name)
-    if force:
-        state.reset()
+    speakers = check_voices(project, selected, engine)
     try:
         with outputs.run_in(project.paths.build_dir):
-            result = _build(
-                project, state, _site_locales(project, locales), engine, progress, force, speakers
-            )
+            result = _build(project, state, selected, engine, progress, force, speakers)
+            _remember_stamps(project, state, selected, selection)
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise
@@ -167,6 +175,98 @@ def build(
 
     enforce_limit(project.paths.audio_cache_dir, project.config)  # least recently used go
     return result
+
+
+# --- the no-op path ---------------------------------------------------------------------
+#
+# A build that finishes stores the stat stamp of every file it read or wrote (one row a file
+# in the state's `files` table) and what it would say if run again unchanged (meta `noop`).
+# The next build with the same locales, engine and settings first stats those files: when
+# every one is as stamped, nothing can have changed and it says so, having read one state
+# file and statted files (no article parsed, no page library imported). Any difference
+# (an edit, a touch, a new file in a watched folder, a tampered page) takes the full path,
+# which decides by content hashes.
+
+
+def _nothing_to_do(project: Project, state: StageState, selection: str) -> StageResult | None:
+    """The result of a build with nothing to do, or None when something may have changed."""
+    from .state import changed_stamps
+
+    noop = state.meta("noop")
+    if not isinstance(noop, dict) or noop.get("selection") != selection:
+        return None
+    if (project.paths.build_dir / outputs.MARKER).exists():  # the last run was killed
+        return None
+    stamps = state.file_stamps()
+    if not stamps or changed_stamps(stamps, project.root):
+        return None
+    for message in noop.get("warnings", []):
+        log.warning("%s", message)
+    result = StageResult("build")
+    result.unchanged = int(noop.get("unchanged", 0))
+    result.notes = list(noop.get("notes", []))
+    return result
+
+
+def _remember_stamps(
+    project: Project, state: StageState, selected: list[str], selection: str
+) -> None:
+    """Stamp every file this build read or wrote, and what a build with nothing to do says."""
+    from .audio.lexicon import candidates
+    from .state import stamp
+    from .ui import UI_FOLDER, _names, _shipped_dir
+
+    paths = project.paths
+    files = project.source_files()
+    everywhere = _all_locales(project)
+    source = project.source_locale
+    watched: list[Path] = [project.root / "pyproject.toml", paths.locales_dir]
+    # every file and folder of the sources: the articles, and the images and files they
+    # link to (always inside this folder), whose locale variants appear in a folder
+    for folder, dirs, names in os.walk(paths.source_dir):
+        dirs.sort()
+        watched.append(Path(folder))
+        watched += [Path(folder, name) for name in sorted(names)]
+    qa = project.root / project.config.checks.qa_dir
+    watched += [qa, project.root / UI_FOLDER, _shipped_dir()]
+    rows = state.rows("pair:")
+    unchanged, notes, shown = 0, [], set()
+    for locale in everywhere:
+        watched += [paths.glossary(locale), paths.glossary(locale).parent, qa / f"{locale}.toml"]
+        for code in candidates(locale):
+            watched += [paths.lexicon(code), paths.lexicon(code).parent]
+        for name in _names(locale):
+            watched += [_shipped_dir() / f"{name}.po", project.root / UI_FOLDER / f"{name}.po"]
+        if locale != source:
+            folder = paths.catalog(locale, "x").parent
+            watched += [folder, folder.parent]
+        site = paths.locale_site(locale)
+        watched += [site, site / "index.html", paths.bundle(locale)]
+        watched += sorted(site.glob("page-*.html"))
+        for slug in files:
+            if locale != source:
+                watched.append(paths.catalog(locale, slug))
+            stored = rows.get(f"pair:{locale}/{slug}")
+            folder = paths.article_site(locale, slug)
+            watched += [folder, paths.page_inputs(locale, slug)]
+            if isinstance(stored, dict) and stored.get("published"):
+                assets = stored["record"].get("assets", ())
+                watched += _pair_files(folder, assets).values()
+                shown.add(locale)
+                if locale in selected:
+                    unchanged += 1
+            elif isinstance(stored, dict) and locale in selected:
+                notes.append(f"skipped {locale}/{slug}: {stored['reasons']}")
+    watched += [paths.site_dir, paths.site_dir / "index.html", paths.bundles_dir]
+    watched += [paths.report_dir / "index.html"]
+    root = project.root
+    state.set_file_stamps({os.path.relpath(path, root): stamp(str(path)) for path in watched})
+    # said again by a build with nothing to do, as `_build` says them (published locales)
+    warnings = [w for w in (ui_warning(_ui(project, c)) for c in everywhere if c in shown) if w]
+    state.set_meta(
+        "noop",
+        {"selection": selection, "unchanged": unchanged, "notes": notes, "warnings": warnings},
+    )
 
 
 def _build(
