@@ -151,10 +151,11 @@ def build(
     selected = _site_locales(project, locales)
     state = _state(project, engine_name)
     selection = digest(json.dumps([selected, engine_name]))
+    changed: list[str] | None = None
     if force:
         state.reset()
     else:
-        quick = _nothing_to_do(project, state, selection)
+        quick, changed = _nothing_to_do(project, state, selection, selected)
         if quick is not None:
             state.save()  # writes nothing: nothing changed
             state.close()
@@ -165,7 +166,7 @@ def build(
     speakers = check_voices(project, selected, engine)
     try:
         with outputs.run_in(project.paths.build_dir):
-            result = _build(project, state, selected, engine, progress, force, speakers)
+            result = _build(project, state, selected, engine, progress, force, speakers, changed)
             _remember_stamps(project, state, selected, selection)
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
@@ -188,24 +189,31 @@ def build(
 # which decides by content hashes.
 
 
-def _nothing_to_do(project: Project, state: StageState, selection: str) -> StageResult | None:
-    """The result of a build with nothing to do, or None when something may have changed."""
+def _nothing_to_do(
+    project: Project, state: StageState, selection: str, selected: list[str]
+) -> tuple[StageResult | None, list[str] | None]:
+    """(the result of a build with nothing to do, or None when something may have changed;
+    the stamped files that changed, or None when the stamps cannot tell)."""
     from .state import changed_stamps
 
     noop = state.meta("noop")
-    if not isinstance(noop, dict) or noop.get("selection") != selection:
-        return None
-    if (project.paths.build_dir / outputs.MARKER).exists():  # the last run was killed
-        return None
     stamps = state.file_stamps()
-    if not stamps or changed_stamps(stamps, project.root):
-        return None
+    if not isinstance(noop, dict) or not stamps:
+        return None, None
+    if (project.paths.build_dir / outputs.MARKER).exists():  # the last run was killed
+        return None, None
+    changed = changed_stamps(stamps, project.root)
+    # the last build stamped the inputs of its own locales' pairs: what changed since then
+    # says which pairs to look at only when it covered the locales of this one
+    covered = set(selected) <= set(noop.get("locales", ()))
+    if changed or noop.get("selection") != selection:
+        return None, changed if covered else None
     for message in noop.get("warnings", []):
         log.warning("%s", message)
     result = StageResult("build")
     result.unchanged = int(noop.get("unchanged", 0))
     result.notes = list(noop.get("notes", []))
-    return result
+    return result, changed
 
 
 def _remember_stamps(
@@ -265,8 +273,80 @@ def _remember_stamps(
     warnings = [w for w in (ui_warning(_ui(project, c)) for c in everywhere if c in shown) if w]
     state.set_meta(
         "noop",
-        {"selection": selection, "unchanged": unchanged, "notes": notes, "warnings": warnings},
+        {
+            "selection": selection,
+            "locales": selected,
+            "unchanged": unchanged,
+            "notes": notes,
+            "warnings": warnings,
+        },
     )
+
+
+class _Source:
+    """One source article, parsed only when a pair of it has to be assessed or rendered."""
+
+    def __init__(self, project: Project, slug: str, path: Path) -> None:
+        self.slug, self.path, self._project = slug, path, project
+        self._article: Article | None = None
+
+    @property
+    def article(self) -> Article:
+        if self._article is None:
+            from .articles import read_article
+
+            self._article = read_article(self.path, self._project.paths)
+        return self._article
+
+    @property
+    def title(self) -> str:
+        return self.article.title
+
+
+def _maybe_changed(
+    project: Project, changed: list[str] | None, files: dict[str, Path]
+) -> set[str] | None:
+    """The pairs (`locale/slug`) a build has to look at, from the stamps that changed since
+    the last build; None when it has to look at every pair (no stamps, or a change that is
+    not one article's source, one catalog or one pair's own files)."""
+    if changed is None:
+        return None
+    paths = project.paths
+    sources = {os.path.relpath(path, project.root): slug for slug, path in files.items()}
+    site = os.path.relpath(paths.site_dir, project.root)
+    catalogs = os.path.relpath(paths.locales_dir, project.root)
+    pages = os.path.relpath(paths.page_inputs("en", "x").parent.parent, project.root)
+    tail = [os.path.relpath(p, project.root) for p in (paths.bundles_dir, paths.report_dir)]
+    locales = _all_locales(project)
+    pairs: set[str] = set()
+    for path in changed:
+        parts = Path(path).parts
+        if path in sources:
+            pairs.update(f"{locale}/{sources[path]}" for locale in locales)
+        elif (
+            Path(path).is_relative_to(catalogs)
+            and len(parts) >= 3
+            and parts[-2] == "LC_MESSAGES"
+            and path.endswith(".po")
+        ):
+            pairs.add(f"{parts[-3]}/{Path(path).stem}")
+        elif Path(path).is_relative_to(pages):  # a page's body, kept between builds
+            rest = Path(path).relative_to(pages)
+            if len(rest.parts) != 2:
+                return None
+            pairs.add(f"{rest.parts[0]}/{Path(rest.parts[1]).stem}")
+        elif Path(path).is_relative_to(site):
+            rest = Path(path).relative_to(site)
+            if len(rest.parts) >= 3 or (len(rest.parts) == 2 and rest.suffix != ".html"):
+                pairs.add(f"{rest.parts[0]}/{rest.parts[1]}")  # a pair's folder or file
+            elif rest.suffix != ".html":
+                return None  # the site's or a locale's folder: something added or removed
+            # else a locale's index or the root page: the pages after the pairs check theirs
+        elif any(Path(path).is_relative_to(p) for p in tail):
+            continue  # a bundle or the report: checked against their records after the pairs
+        else:
+            return None
+    return pairs
 
 
 def _build(
@@ -277,27 +357,39 @@ def _build(
     progress: Progress | None,
     force: bool = False,
     speakers: dict[str, Any] | None = None,
+    changed: list[str] | None = None,
 ) -> StageResult:
     paths = project.paths
     engine_name = _engine_name(project, engine)
     result = StageResult("build")
-    articles = project.articles()
-    slugs = {a.slug for a in articles}
+    files = project.source_files()
+    articles = [_Source(project, slug, path) for slug, path in files.items()]
+    slugs = set(files)
+    look = _maybe_changed(project, changed, files)
+    rows = state.rows("pair:")  # every pair's row, in one query
     pending: list[_Work] = []
     for locale in locales:
-        for article in articles:
-            key = _pair_key(project, article, locale, engine_name)
-            stored = state.get(f"pair:{locale}/{article.slug}")
-            if stored and stored["key"] == key and _outputs_match(project, locale, stored):
+        for source in articles:
+            name = f"{locale}/{source.slug}"
+            stored = rows.get(f"pair:{name}")
+            if look is not None and name not in look and isinstance(stored, dict):
+                # none of its inputs or outputs changed since the last build: as it was
+                fresh = True
+            else:
+                key = _pair_key(project, source.article, locale, engine_name)
+                fresh = bool(
+                    stored and stored["key"] == key and _outputs_match(project, locale, stored)
+                )
+            if fresh and stored:
                 if stored.get("refreshed"):  # touched, same bytes: keep the new signatures
                     del stored["refreshed"]
-                    state.set(f"pair:{locale}/{article.slug}", stored)
+                    state.set(f"pair:{name}", stored)
                 if stored["published"]:
                     result.unchanged += 1
                 else:  # said again, as a note: nothing was redone to learn it
-                    result.notes.append(f"skipped {locale}/{article.slug}: {stored['reasons']}")
+                    result.notes.append(f"skipped {name}: {stored['reasons']}")
                 continue
-            pending.append(_Work(locale, article, key))
+            pending.append(_Work(locale, source.article, key))
 
     targets = sorted({w.locale for w in pending} - {project.source_locale})
     if targets:
@@ -334,10 +426,41 @@ def _build(
         _article_pages(project, state, locale, published, order, result)
         _locale_outputs(project, state, locale, articles, order, published, result)
     source_ui = _ui(project, project.source_locale)
-    html = pages.site_page(project.source_locale, order, source_ui)
-    _write(paths.site_dir / "index.html", html.encode("utf-8"), project, result)
+    _keyed_page(
+        project,
+        state,
+        "page:root",
+        paths.site_dir / "index.html",
+        [order, source_ui.digest()],
+        lambda: pages.site_page(project.source_locale, order, source_ui),
+        result,
+    )
     _write_report(project, state, articles, published, result)
     return result
+
+
+def _keyed_page(
+    project: Project,
+    state: StageState,
+    row: str,
+    target: Path,
+    inputs: Any,
+    render: Callable[[], str],
+    result: StageResult,
+) -> None:
+    """Write `target` from `render()` unless its recorded key (a hash of `inputs`) and its
+    recorded output say it is already so: a page no input changed is not even rendered."""
+    key = digest(json.dumps(inputs, sort_keys=True, default=str))
+    stored = state.get(row)
+    if (
+        isinstance(stored, dict)
+        and stored.get("key") == key
+        and outputs.matches(stored.get("outputs"), {"page": target})
+    ):
+        state.set(row, stored)  # a touched page's new signature
+        return
+    _write(target, render().encode("utf-8"), project, result)
+    state.set(row, {"key": key, "outputs": outputs.record({"page": target})})
 
 
 def _warn_ui(project: Project, locale: str) -> str | None:
@@ -422,7 +545,7 @@ def _inline_captions(vtt: Path) -> str:
 def _write_report(
     project: Project,
     state: StageState,
-    articles: list[Article],
+    articles: Sequence[Any],
     published: dict[str, list[dict[str, Any]]],
     result: StageResult,
 ) -> None:
@@ -434,13 +557,16 @@ def _write_report(
             if stored and not stored["published"]:
                 held.append({"slug": article.slug, "locale": locale, "reasons": stored["reasons"]})
     warnings = [w for w in (ui_warning(_ui(project, c)) for c in published) if w]
-    html = pages.report_page(
-        published,
-        held,
-        {a.slug: _source_title(state, project, a) for a in articles},
-        warnings,
+    titles = {a.slug: _source_title(state, project, a) for a in articles}
+    _keyed_page(
+        project,
+        state,
+        "page:report",
+        project.paths.report_dir / "index.html",
+        [published, held, titles, warnings],
+        lambda: pages.report_page(published, held, titles, warnings),
+        result,
     )
-    _write(project.paths.report_dir / "index.html", html.encode("utf-8"), project, result)
 
 
 def _outputs_match(project: Project, locale: str, stored: dict[str, Any]) -> bool:
@@ -720,7 +846,7 @@ def _speaker(project: Project, name: str) -> Any:
     return _SPEAKERS[key]
 
 
-def _records(state: StageState, locale: str, articles: list[Article]) -> list[dict[str, Any]]:
+def _records(state: StageState, locale: str, articles: Sequence[Any]) -> list[dict[str, Any]]:
     out = []
     for article in articles:
         stored = state.get(f"pair:{locale}/{article.slug}")
@@ -729,7 +855,7 @@ def _records(state: StageState, locale: str, articles: list[Article]) -> list[di
     return out
 
 
-def _source_title(state: StageState, project: Project, article: Article) -> str:
+def _source_title(state: StageState, project: Project, article: Any) -> str:
     stored = state.get(f"pair:{project.source_locale}/{article.slug}")
     return stored["record"]["title"] if stored and stored["published"] else article.title
 
@@ -757,7 +883,7 @@ def _locale_outputs(
     project: Project,
     state: StageState,
     locale: str,
-    articles: list[Article],
+    articles: Sequence[Any],
     order: list[str],
     published: dict[str, list[dict[str, Any]]],
     result: StageResult,
@@ -780,21 +906,34 @@ def _locale_outputs(
         state.discard(f"bundle:{locale}")
         return
     switcher = _switcher(locale, order, set(published), lambda c: f"../{c}/index.html")
-    # past [tool.toolkit.pages] per_page articles, the index continues on page-2.html…
-    index_pages = {
-        name: html.encode("utf-8")
-        for name, html in pages.locale_pages(
-            locale, records, project.config.pages.per_page, _ui(project, locale), switcher
-        )
-    }
-    for name, data in index_pages.items():
-        _write(folder / name, data, project, result)
+    ui = _ui(project, locale)
+    per_page = project.config.pages.per_page
+    # the index pages are rendered only when what they show changed (their key, recorded with
+    # the pages' hashes in `index:<locale>`): a build that changed one article's text in
+    # another locale does not render 1,000 entries again
+    index_key = digest(json.dumps([records, switcher, per_page, ui.digest()], sort_keys=True))
+    stored_index = state.get(f"index:{locale}")
+    names = [pages.page_name(n) for n in range(1, max(1, -(-len(records) // per_page)) + 1)]
+    if not (
+        isinstance(stored_index, dict)
+        and stored_index.get("key") == index_key
+        and stored_index.get("names") == names
+        and outputs.matches(stored_index.get("outputs"), {n: folder / n for n in names})
+    ):
+        rendered = pages.locale_pages(locale, records, per_page, ui, switcher)
+        index_pages = {name: html.encode("utf-8") for name, html in rendered}
+        for name, data in index_pages.items():
+            _write(folder / name, data, project, result)
+        names = list(index_pages)
+        stored_index = {"key": index_key, "names": names}
+    recorded = outputs.record({n: folder / n for n in names})
+    state.set(f"index:{locale}", {**stored_index, "outputs": recorded})
     for old in sorted(folder.glob("page-*.html")):
-        if old.name not in index_pages:  # fewer articles than before: fewer pages
+        if old.name not in names:  # fewer articles than before: fewer pages
             old.unlink()
             result.notes.append(f"removed {paths.relative(old)}: no such page")
     key = digest(
-        *index_pages.values(),
+        index_key,
         *[_bundle_part(state.get(f"pair:{locale}/{a.slug}")) for a in articles],
     )
     stored = state.get(f"bundle:{locale}")
@@ -804,7 +943,7 @@ def _locale_outputs(
         and outputs.matches(stored.get("outputs"), {"bundle": bundle_path})
     ):
         return
-    files: dict[str, bytes | Path] = {n: pages.for_bundle(d) for n, d in index_pages.items()}
+    files: dict[str, bytes | Path] = {n: pages.for_bundle((folder / n).read_bytes()) for n in names}
     for record in records:
         folder = paths.article_site(locale, record["slug"])
         for name in (*PAIR_FILES, *record.get("assets", ())):

@@ -167,6 +167,9 @@ class StageState:
         """A stage-wide value stored beside the rows (None when absent or stale)."""
         if name in self._meta:
             return self._meta[name]
+        return self.meta_stored(name)
+
+    def meta_stored(self, name: str) -> Any:
         if self._empty or self._db is None:
             return None
         try:
@@ -200,10 +203,13 @@ class StageState:
 
     def save(self) -> None:
         """Write the changed rows (and nothing when nothing changed)."""
-        if not self._changed and not self._reset and self.path.is_file():
-            if not self._meta and self._files is None:
-                return
         stored_files = self.file_stamps() if self._files is not None else {}
+        self._meta = {k: v for k, v in self._meta.items() if self.meta_stored(k) != v}
+        if self._files == stored_files:
+            self._files = None
+        quiet = not self._changed and not self._reset and not self._meta and self._files is None
+        if quiet and self.path.is_file():
+            return
         if self._db is None:
             self.path.unlink(missing_ok=True)  # damaged, or never there
             self.path.parent.mkdir(parents=True, exist_ok=True)
