@@ -106,8 +106,10 @@ def _env(checkout: Path) -> dict[str, str]:
 
 
 def _edit_one_po(root: Path) -> None:
-    """One msgstr of one `es` catalog gets one more word (in place, like a translator)."""
-    po = sorted((root / "locales" / "es" / "LC_MESSAGES").glob("*.po"))[0]
+    """One msgstr of one catalog (the first locale's first article) gets one more word, in
+    place, as a translator would edit it."""
+    locale = sorted(p for p in (root / "locales").iterdir() if p.name != "templates")[0]
+    po = sorted((locale / "LC_MESSAGES").glob("*.po"))[0]
     text = po.read_text(encoding="utf-8")
     match = list(re.finditer(r'^msgstr "(.+)"$', text, re.M))[1]
     text = text[: match.end() - 1] + ' Edítado."' + text[match.end() :]

@@ -1077,33 +1077,54 @@ def status(project: Project) -> StatusReport:
 
     Counts, findings and reasons are `check`'s own (the results it stored, and pairs changed
     since checked again), so the two commands never disagree."""
-    from .checkstore import summaries
+    from .checkstore import source_totals, summaries
+    from .state import changed_stamps
 
     engine = project.config.audio.engine
     state = _state(project, engine)
     locales = project.locales()
-    articles = project.articles()
-    checked = summaries(project, locales, [a.slug for a in articles]) if locales else {}
+    files = project.source_files()
+    sources = [_Source(project, slug, path) for slug, path in files.items()]
+    checked = summaries(project, locales, list(files)) if locales else {}
+    totals = source_totals(project, list(files))
     report = StatusReport()
     for locale in _all_locales(project):
         message = _warn_ui(project, locale)
         if message:
             report.warnings.append(message)
-    for article in articles:
+    # the pairs whose build key may differ from the stored one: those whose stamped inputs
+    # or outputs changed since the last build (when it built every locale); every pair's
+    # key is computed only when the stamps cannot tell
+    noop, stamps = state.meta("noop"), state.file_stamps()
+    changed = None
+    if (
+        isinstance(noop, dict)
+        and stamps
+        and set(_all_locales(project)) <= set(noop.get("locales", ()))
+    ):
+        changed = changed_stamps(stamps, project.root)
+    look = _maybe_changed(project, changed, files)
+    rows = state.rows("pair:")
+    state.close()
+    for source in sources:
         for locale in [project.source_locale, *(x for x in locales if x != project.source_locale)]:
-            stored = state.get(f"pair:{locale}/{article.slug}")
-            key = _pair_key(project, article, locale, engine)
+            stored = rows.get(f"pair:{locale}/{source.slug}")
+            if not isinstance(stored, dict):
+                same = False
+            elif look is not None and f"{locale}/{source.slug}" not in look:
+                same = True
+            else:
+                same = stored["key"] == _pair_key(project, source.article, locale, engine)
             audio_ok = bool(
-                stored
-                and stored["key"] == key
+                same
                 and stored["published"]
                 and stored["record"].get("audio_seconds") is not None
-                and (project.paths.article_site(locale, article.slug) / "audio.mp3").exists()
+                and (project.paths.article_site(locale, source.slug) / "audio.mp3").exists()
             )
             if locale == project.source_locale:
-                row = _source_row(project, article, checked)
+                row = _source_row(project, source, checked, totals[source.slug], locales)
             else:
-                row = dict(checked[article.slug, locale])
+                row = dict(checked[source.slug, locale])
                 row.pop("source_readability", None)
                 row["readability"] = _score_dict(row["readability"])
                 row["source"] = False
@@ -1113,22 +1134,24 @@ def status(project: Project) -> StatusReport:
     return report
 
 
-def _source_row(project: Project, article: Article, checked: dict[Any, Any]) -> dict[str, Any]:
+def _source_row(
+    project: Project, source: _Source, checked: dict[Any, Any], total: int, locales: list[str]
+) -> dict[str, Any]:
     """The source language's row: always publishable (translations are read against it)."""
-    some = next((row for (slug, _), row in checked.items() if slug == article.slug), None)
+    some = next((checked[source.slug, c] for c in locales if (source.slug, c) in checked), None)
     if some is not None:
         readability = _score_dict(some["source_readability"])
     else:  # no target locale yet: score the source alone
         from .checks.report import _score_source
 
-        score = _score_source(project, article)
+        score = _score_source(project, source.article)
         readability = _score_dict(dataclasses.asdict(score) | {"passes": score.passes})
     return {
-        "slug": article.slug,
+        "slug": source.slug,
         "locale": project.source_locale,
         "source": True,
         "catalog": None,
-        "total": len(article.segments),
+        "total": total,
         "translated": 1.0,
         "fuzzy": 0,
         "suggested": 0,
