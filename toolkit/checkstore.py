@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from .checks import CheckRun, PairReport
 from .models import Finding, ReadabilityScore
 from .project import Project
-from .state import StageState, digest, file_digest, stamp
+from .state import StageState, StampedDigests, digest, file_digest
 
 
 def _state(project: Project) -> StageState:
@@ -40,27 +39,7 @@ def _state(project: Project) -> StageState:
     return StageState(project.paths.state_dir / "checks.json", settings)
 
 
-class _Digests:
-    """File digests remembered with the stat stamp they were taken at: an unchanged file is
-    statted, not read again (the stamps are stored with the check results)."""
-
-    def __init__(self, project: Project, state: StageState) -> None:
-        self.root = project.root
-        self.known = state.file_stamps()  # relative path -> "stamp digest"
-        self.used: dict[str, str] = {}
-
-    def __call__(self, path: Path) -> str:
-        name = os.path.relpath(path, self.root)
-        if name in self.used:
-            return self.used[name].split(" ", 1)[1]
-        now = stamp(str(path))
-        old = self.known.get(name, "")
-        if old.split(" ", 1)[0] == now and " " in old:
-            value = old
-        else:
-            value = f"{now} {file_digest(path) or '-'}"
-        self.used[name] = value
-        return value.split(" ", 1)[1]
+_Digests = StampedDigests
 
 
 def pair_key(

@@ -278,6 +278,29 @@ def changed_stamps(stamps: dict[str, str], root: Path) -> list[str]:
     return [path for path, old in stamps.items() if stamp(os.path.join(base, path)) != old]
 
 
+class StampedDigests:
+    """File digests remembered with the stat stamp they were taken at: an unchanged file is
+    statted, not read again (the stamps are stored with the check results)."""
+
+    def __init__(self, project: Any, state: StageState) -> None:
+        self.root = project.root
+        self.known = state.file_stamps()  # relative path -> "stamp digest"
+        self.used: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        name = os.path.relpath(path, self.root)
+        if name in self.used:
+            return self.used[name].split(" ", 1)[1]
+        now = stamp(str(path))
+        old = self.known.get(name, "")
+        if old.split(" ", 1)[0] == now and " " in old:
+            value = old
+        else:
+            value = f"{now} {file_digest(path) or '-'}"
+        self.used[name] = value
+        return value.split(" ", 1)[1]
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
