@@ -1,14 +1,15 @@
 """Graph bench (issues 13 and 14): every stage of a large library, cold and with nothing to do.
 
 The bench corpus (`corpus.write_corpus`) in five locales pseudo-translated by
-`corpus.pseudo_catalogs`, at 200 x 5 and 1000 x 5 (article x locale pairs). The default
-locales, `nl sv da pl fi`, have no shipped meaning-check vocabulary, so the pseudo-words
-(which carry no negation or frequency words) pass every check and every pair is published:
-the build pages, bundles and stamps 6,000 pairs at 1000 x 5. `--locales de,es,fr,it,pt`
-measures with the meaning checks on (their pairs are then held back, and the build has less
-to do). Generating a corpus (extract, then every catalog) takes a
-while at 1000 articles, so each size is made once and kept in `bench/.work/graph-corpus-*`
-(keyed by `corpus.py`'s bytes: a changed generator makes a new one); each run works on a copy.
+`corpus.pseudo_catalogs` (`de es fr it pt`; letter tables for `it` and `pt` added here), at
+200 x 5 and 1000 x 5 (article x locale pairs). The English words of the meaning and unit
+checks (every word of the shipped `toolkit/data/qa/en.toml`) are kept as they are, as a
+translator may leave a term in English, so the pseudo-translations pass every check and every
+pair is published: the build pages, bundles and stamps 6,000 pairs at 1000 x 5.
+
+Generating a corpus (extract, then every catalog) takes a while at 1000 articles, so each size
+is made once and kept in `bench/.work/graph-corpus-*` (keyed by `corpus.py`'s bytes and the
+kept words: a changed generator makes a new one); each run works on a copy.
 
 Timed, each as its own process (`common.measure`: wall and CPU seconds, children included, and
 peak memory over the whole process group), in this order on one copy:
@@ -50,7 +51,31 @@ EXTRA_PSEUDO = {
     "pl": ({"a": "ą", "e": "ę", "o": "ó", "s": "ś", "z": "ż"}, ("ek", "owy", "ość", "nia")),
     "fi": ({"a": "ä", "o": "ö", "u": "y"}, ("inen", "nen", "ssa", "lla")),
 }
-DEFAULT_LOCALES = "nl,sv,da,pl,fi"
+DEFAULT_LOCALES = "de,es,fr,it,pt"
+
+
+def _meaning_words(checkout: Path) -> set[str]:
+    """Every word of the English meaning-check and unit vocabulary (kept untranslated)."""
+    import tomllib
+
+    data = tomllib.loads((checkout / "toolkit" / "data" / "qa" / "en.toml").read_text())
+    words: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            words.update(value.replace("#", " ").split())
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key)
+                walk(item)
+
+    walk(data)
+    return words | {word.capitalize() for word in words}
+
+
 FAKE = BENCH / "fake_engine.py"
 
 #: the targets of issues 13 and 14 (at 1000 x 5; per pair at every size)
@@ -74,9 +99,9 @@ BEFORE_CPU = {
 }
 
 
-def _corpus_key(articles: int, locales: list[str]) -> str:
+def _corpus_key(articles: int, locales: list[str], kept: set[str]) -> str:
     h = hashlib.sha256((BENCH / "corpus.py").read_bytes())
-    h.update(repr((articles, locales, sorted(EXTRA_PSEUDO.items()))).encode())
+    h.update(repr((articles, locales, sorted(EXTRA_PSEUDO.items()), sorted(kept))).encode())
     return h.hexdigest()[:12]
 
 
@@ -84,7 +109,10 @@ def cached_corpus(articles: int, locales: list[str], checkout: Path) -> Path:
     """The corpus project (sources, templates, full pseudo-catalogs), made once per key."""
     for code, table_ in EXTRA_PSEUDO.items():
         corpus.PSEUDO.setdefault(code, table_)
-    root = WORK / f"graph-corpus-{articles}x{len(locales)}-{_corpus_key(articles, locales)}"
+    kept = _meaning_words(BENCH.parent)
+    corpus.KEEP_WORDS.update(kept)
+    key = _corpus_key(articles, locales, kept)
+    root = WORK / f"graph-corpus-{articles}x{len(locales)}-{key}"
     if (root / ".complete").exists():
         return root
     shutil.rmtree(root, ignore_errors=True)
