@@ -453,6 +453,7 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
     files = project.source_files()
     qa = project.root / project.config.checks.qa_dir
     rows = state.rows("pair:")
+    parsed: dict[str, Any] = {}  # each source parsed once, for all its locales
     for locale in project.select_locales(locales):
         for slug, source in files.items():
             name = f"{locale}/{slug}"
@@ -470,7 +471,11 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
                     else:
                         result.unchanged += 2
                     continue
-            _render_pair(project, state, digests, locale, slug, inputs, result)
+            if slug not in parsed:
+                from .articles import read_article
+
+                parsed[slug] = read_article(source, paths)
+            _render_pair(project, state, digests, locale, parsed[slug], inputs, result)
     state.set_file_stamps({**state.file_stamps(), **digests.used})
     state.save()
     state.close()
@@ -482,7 +487,7 @@ def _render_pair(
     state: Any,
     digests: Any,
     locale: str,
-    slug: str,
+    article: Article,
     inputs: list[Any],
     result: StageResult,
 ) -> None:
@@ -490,13 +495,12 @@ def _render_pair(
     from pathlib import Path
 
     from . import outputs
-    from .articles import read_article
     from .assets import article_assets, copy_assets
     from .locales import bcp47
     from .publishing import assess, join_reasons
 
     paths = project.paths
-    article = read_article(inputs[0], paths)
+    slug = article.slug
     name = f"{locale}/{slug}"
     # the files the article links to, and the locale variants that would replace them
     assets: list[str] = []
