@@ -226,3 +226,28 @@ def test_render_renders_only_pairs_whose_inputs_or_files_changed(
     render.render(Project.load(project))
     assert sorted(rendered) == [f"es/{A}", f"es/{B}"]
     assert text.read_bytes() == good
+
+
+def test_render_after_check_takes_its_verdicts_and_writes_the_same_files(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twin = copy_sample(tmp_path / "twin", slugs=(A, B))
+    plain = render.render(Project.load(twin))  # no stored check: every QA check run
+    _cli(project, "check")
+    ran: list[str] = []
+    real = checks.qa_findings
+
+    def spy(project_: Project, article: Any, locale: str, entries: Any) -> Any:
+        ran.append(f"{locale}/{article.slug}")
+        return real(project_, article, locale, entries)
+
+    monkeypatch.setattr(checks, "qa_findings", spy)
+    after = render.render(Project.load(project))
+    assert ran == [], "render ran the QA checks that check had stored"
+    assert after.skipped == plain.skipped and after.written == plain.written
+
+    def files(root: Path) -> dict[str, bytes]:
+        site_dir = root / "build" / "site"
+        return {p.relative_to(site_dir).as_posix(): p.read_bytes() for p in site_dir.rglob("*.*")}
+
+    assert files(project) == files(twin)

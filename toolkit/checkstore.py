@@ -235,6 +235,34 @@ def _remember_sources(
         state.set(f"source:{slug}", {"key": digests(files[slug]), "total": total})
 
 
+def verdicts(project: Project) -> Any:
+    """`verdict(slug, locale)`: (publishable, reasons) as the last `check` of the pair found
+    them, when its inputs are unchanged since (None otherwise), so `render` need not run
+    every QA check again to learn whether a pair is published."""
+    from .publishing import Reason
+
+    state = _state(project)
+    digests = _Digests(project, state)
+    files = project.source_files()
+    rows = state.rows("pair:")
+    state.close()
+
+    def verdict(slug: str, locale: str) -> tuple[bool, list[Any]] | None:
+        entry = rows.get(f"pair:{locale}/{slug}")
+        if not isinstance(entry, dict) or slug not in files:
+            return None
+        if entry.get("key") != pair_key(project, files[slug], slug, locale, digests):
+            return None
+        summary = entry["summary"]
+        reasons = [
+            Reason(r["message"], r["kind"], r["count"], r["file"], r["line"])
+            for r in summary["reasons"]
+        ]
+        return bool(summary["publishable"]), reasons
+
+    return verdict
+
+
 def source_totals(project: Project, slugs: list[str]) -> dict[str, int]:
     """slug -> the source's segment count: stored by `check` when the source is unchanged,
     counted now otherwise (`status` writes nothing)."""

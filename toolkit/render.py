@@ -454,6 +454,9 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
     qa = project.root / project.config.checks.qa_dir
     rows = state.rows("pair:")
     parsed: dict[str, Any] = {}  # each source parsed once, for all its locales
+    from .checkstore import verdicts
+
+    verdict = verdicts(project)  # what the last `check` found, where still true
     for locale in project.select_locales(locales):
         for slug, source in files.items():
             name = f"{locale}/{slug}"
@@ -475,7 +478,8 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
                 from .articles import read_article
 
                 parsed[slug] = read_article(source, paths)
-            _render_pair(project, state, digests, locale, parsed[slug], inputs, result)
+            found = verdict(slug, locale)
+            _render_pair(project, state, digests, locale, parsed[slug], inputs, result, found)
     state.set_file_stamps({**state.file_stamps(), **digests.used})
     state.save()
     state.close()
@@ -490,8 +494,12 @@ def _render_pair(
     article: Article,
     inputs: list[Any],
     result: StageResult,
+    checked: tuple[bool, list[Any]] | None = None,
 ) -> None:
-    """Assess and render one pair, write its files, record its key and outputs."""
+    """Assess and render one pair, write its files, record its key and outputs.
+
+    `checked`: (publishable, reasons) from `check`'s stored result of the same inputs; then
+    the catalog is only counted, its QA checks are not run again."""
     from pathlib import Path
 
     from . import outputs
@@ -511,9 +519,10 @@ def _render_pair(
             str(asset.file.with_name(f"{stem}.{t}{suffix}")) for t in tags
         ]
     key = digest(*map(digests, [*inputs, *map(Path, assets)]))
-    assessment = assess(project, article, locale)
-    if not assessment.publishable:
-        reasons = join_reasons(assessment.reasons, ", ")
+    assessment = assess(project, article, locale, with_checks=checked is None)
+    publishable, why = (assessment.publishable, assessment.reasons) if checked is None else checked
+    if not publishable:
+        reasons = join_reasons(why, ", ")
         result.skipped.append((name, reasons))
         state.set(f"pair:{name}", {"key": key, "assets": assets, "reasons": reasons})
         return
