@@ -283,22 +283,30 @@ class StampedDigests:
     statted, not read again (the stamps are stored with the check results)."""
 
     def __init__(self, project: Any, state: StageState) -> None:
-        self.root = project.root
+        self.root = str(project.root)
+        self._prefix = os.path.join(self.root, "")
         self.known = state.file_stamps()  # relative path -> "stamp digest"
-        self.used: dict[str, str] = {}
+        self.used: dict[str, str] = {}  #: relative path -> "stamp digest", this run's
+        self._seen: dict[str, str] = {}  #: path as given -> digest (each file statted once)
 
     def __call__(self, path: Path) -> str:
-        name = os.path.relpath(path, self.root)
-        if name in self.used:
-            return self.used[name].split(" ", 1)[1]
-        now = stamp(str(path))
+        given = str(path)
+        found = self._seen.get(given)
+        if found is not None:
+            return found
+        if given.startswith(self._prefix):
+            name = given[len(self._prefix) :]
+        else:
+            name = os.path.relpath(given, self.root)
+        now = stamp(given)
         old = self.known.get(name, "")
-        if old.split(" ", 1)[0] == now and " " in old:
+        if " " in old and old.split(" ", 1)[0] == now:
             value = old
         else:
             value = f"{now} {file_digest(path) or '-'}"
         self.used[name] = value
-        return value.split(" ", 1)[1]
+        self._seen[given] = value.split(" ", 1)[1]
+        return self._seen[given]
 
 
 def _dumps(value: Any) -> str:

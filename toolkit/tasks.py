@@ -8,7 +8,11 @@ writes nothing), then remembers them. Outputs are written by the scheduler, neve
 task, so whichever executor ran a task, the same bytes land on disk.
 
 Executors: `InProcess` (one process, in order) and `LocalProcesses` (a pool of worker
-processes that die with their parent). Used by `extract`.
+processes that die with their parent). Used by `extract` and `compile`; `check`, `render`
+and `build` key their per-pair work the same way (content digests of the inputs, tool
+version and settings in the state, outputs recorded with their hashes) in their own modules,
+and `build` stamps every file it read or wrote so that a build with nothing to do only stats
+them (`site._nothing_to_do`).
 """
 
 from __future__ import annotations
