@@ -454,6 +454,7 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
     qa = project.root / project.config.checks.qa_dir
     rows = state.rows("pair:")
     parsed: dict[str, Any] = {}  # each source parsed once, for all its locales
+    linked: dict[str, Any] = {}  # and its linked files found once (a whole inline parse)
     from .checkstore import verdicts
 
     verdict = verdicts(project)  # what the last `check` found, where still true
@@ -476,10 +477,14 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
                     continue
             if slug not in parsed:
                 from .articles import read_article
+                from .assets import article_assets
 
                 parsed[slug] = read_article(source, paths)
+                linked[slug] = article_assets(paths, parsed[slug])
             found = verdict(slug, locale)
-            _render_pair(project, state, digests, locale, parsed[slug], inputs, result, found)
+            _render_pair(
+                project, state, digests, locale, parsed[slug], linked[slug], inputs, result, found
+            )
     state.set_file_stamps({**state.file_stamps(), **digests.used})
     state.save()
     state.close()
@@ -492,6 +497,7 @@ def _render_pair(
     digests: Any,
     locale: str,
     article: Article,
+    linked: list[Any],
     inputs: list[Any],
     result: StageResult,
     checked: tuple[bool, list[Any]] | None = None,
@@ -503,7 +509,7 @@ def _render_pair(
     from pathlib import Path
 
     from . import outputs
-    from .assets import article_assets, copy_assets
+    from .assets import copy_assets
     from .locales import bcp47
     from .publishing import assess, join_reasons
 
@@ -512,7 +518,7 @@ def _render_pair(
     name = f"{locale}/{slug}"
     # the files the article links to, and the locale variants that would replace them
     assets: list[str] = []
-    for asset in article_assets(paths, article):
+    for asset in linked:  # `assets.article_assets` of the article
         tags = dict.fromkeys((locale, locale.split("_")[0]))
         stem, suffix = asset.file.stem, asset.file.suffix
         assets += [str(asset.file)] + [
@@ -536,7 +542,7 @@ def _render_pair(
             result.written.append(paths.relative(folder / file_name))
         else:
             result.unchanged += 1
-    shipped, copied = copy_assets(paths, article, locale, folder)
+    shipped, copied = copy_assets(paths, article, locale, folder) if linked else ([], [])
     result.written += [paths.relative(path) for path in copied]
     mine = ["article.md", "article.txt", *shipped]
     recorded = outputs.record({n: folder / n for n in mine})
