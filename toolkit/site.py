@@ -74,7 +74,11 @@ def _engine_name(project: Project, engine: str | None) -> str:
     return engine or project.config.audio.engine
 
 
-def _pair_key(project: Project, article: Article, locale: str, engine: str) -> str:
+def _pair_key(
+    project: Project, article: Article, locale: str, engine: str, linked: Any = None
+) -> str:
+    """`linked`: the article's `assets.article_assets`, when already found (finding them
+    parses the whole article's inline Markdown)."""
     from .audio.pipeline import lexicon_digests
 
     paths = project.paths
@@ -87,8 +91,21 @@ def _pair_key(project: Project, article: Article, locale: str, engine: str) -> s
         *lexicon_digests(paths, locale),  # lexicon/pt.toml and lexicon/pt_BR.toml
         voice,
         _ui(project, locale).digest(),
-        asset_key(paths, article, locale),  # images and linked files beside the article
+        # images and linked files beside the article
+        asset_key(paths, article, locale)
+        if linked is None
+        else _asset_key(paths, article, locale, linked),
     )
+
+
+def _asset_key(paths: Any, article: Article, locale: str, linked: Any) -> str:
+    """`assets.asset_key` from the article's assets found once for all its locales."""
+    from .assets import variant
+
+    parts: list[str | bytes] = []
+    for asset in linked:
+        parts += [asset.path, variant(paths, article, asset, locale).read_bytes()]
+    return digest(*parts)
 
 
 def _ui(project: Project, locale: str) -> UiCatalog:
@@ -289,6 +306,7 @@ class _Source:
     def __init__(self, project: Project, slug: str, path: Path) -> None:
         self.slug, self.path, self._project = slug, path, project
         self._article: Article | None = None
+        self._linked: Any = None
 
     @property
     def article(self) -> Article:
@@ -301,6 +319,15 @@ class _Source:
     @property
     def title(self) -> str:
         return self.article.title
+
+    @property
+    def linked(self) -> Any:
+        """The article's images and linked files (`assets.article_assets`), found once."""
+        if self._linked is None:
+            from .assets import article_assets
+
+            self._linked = article_assets(self._project.paths, self.article)
+        return self._linked
 
 
 def _maybe_changed(
@@ -376,7 +403,7 @@ def _build(
                 # none of its inputs or outputs changed since the last build: as it was
                 fresh = True
             else:
-                key = _pair_key(project, source.article, locale, engine_name)
+                key = _pair_key(project, source.article, locale, engine_name, source.linked)
                 fresh = bool(
                     stored and stored["key"] == key and _outputs_match(project, locale, stored)
                 )
@@ -1114,7 +1141,9 @@ def status(project: Project) -> StatusReport:
             elif look is not None and f"{locale}/{source.slug}" not in look:
                 same = True
             else:
-                same = stored["key"] == _pair_key(project, source.article, locale, engine)
+                same = stored["key"] == _pair_key(
+                    project, source.article, locale, engine, source.linked
+                )
             audio_ok = bool(
                 same
                 and stored["published"]
