@@ -246,6 +246,10 @@ def test_state_rows_written_are_the_ones_that_changed(
     assert keys == [
         "bundle:en",
         "bundle:es",
+        "index:en",  # each language's index pages: their key and recorded outputs
+        "index:es",
+        "page:report",
+        "page:root",
         "pair:en/ketamine-for-depression",
         "pair:es/ketamine-for-depression",
     ]
@@ -259,12 +263,25 @@ def test_state_rows_written_are_the_ones_that_changed(
     source = root / "source_articles" / "ketamine-for-depression.md"
     source.write_text(source.read_text() + "\nOne more sentence.\n")
     site.build(Project.load(root), ["en"])
-    assert saved[-1] == ["bundle:en", "pair:en/ketamine-for-depression"]
+    # the English pair, and what shows it: its bundle, index and the report (not the root)
+    assert saved[-1] == [
+        "bundle:en",
+        "index:en",
+        "page:report",
+        "pair:en/ketamine-for-depression",
+    ]
 
     store.write_bytes(b"not a database")
     site.build(Project.load(root), ["en"])
     with sqlite3.connect(store) as db:
-        assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 2
+        rows = sorted(row[0] for row in db.execute("SELECT key FROM items"))
+    assert rows == [
+        "bundle:en",
+        "index:en",
+        "page:report",
+        "page:root",
+        "pair:en/ketamine-for-depression",
+    ]
 
     fake.fail_on = "en/ketamine-for-depression"
     source.write_text(source.read_text() + "\nAnd another.\n")

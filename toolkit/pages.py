@@ -14,17 +14,19 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from . import __version__
 from .locales import bcp47, display_name, is_rtl
 from .phones import DEFAULT_CRISIS_LINES, find_phone_numbers
 from .ui import UiCatalog
+
+if TYPE_CHECKING:  # imported where used: a build with nothing to do loads neither
+    from jinja2 import Environment
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 FORMULA_NAMES = {
     "smog": "SMOG",
@@ -70,6 +72,8 @@ def direction(readability: Mapping[str, Any]) -> str:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # commonmark with raw HTML off: `<script>` in a translation becomes text. markdown-it's
     # default validateLink stays, so `javascript:` links render as plain text.
     return MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -177,6 +181,8 @@ def _label_cells(tokens: list[Token]) -> None:
 
 
 def _html(content: str) -> Token:
+    from markdown_it.token import Token
+
     token = Token("html_block", "", 0)
     token.content = content
     return token
@@ -184,6 +190,8 @@ def _html(content: str) -> Token:
 
 def _link_phones(children: list[Token], crisis_lines: tuple[str, ...]) -> list[Token]:
     """Text children with phone numbers split into `tel:` links (not inside a link already)."""
+    from markdown_it.token import Token
+
     out: list[Token] = []
     depth = 0
     for child in children:
@@ -209,6 +217,8 @@ def _link_phones(children: list[Token], crisis_lines: tuple[str, ...]) -> list[T
 
 
 def _text(content: str) -> Token:
+    from markdown_it.token import Token
+
     token = Token("text", "", 0)
     token.content = content
     return token
@@ -222,6 +232,8 @@ _BLOCK_OPENERS = ("heading_open", "paragraph_open", "list_item_open", "tr_open")
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    from jinja2 import Environment, PackageLoader
+
     env = Environment(
         loader=PackageLoader("toolkit", "templates"),
         autoescape=True,  # every template, whatever its extension: translations are untrusted

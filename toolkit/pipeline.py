@@ -290,13 +290,21 @@ def _stale_templates(project: Project) -> list[str]:
     return stale
 
 
-def compile_catalogs(project: Project, locales: list[str] | None = None) -> StageResult:
-    """.po -> build/mo/<locale>/LC_MESSAGES/<slug>.mo (fuzzy entries left out)."""
-    from . import catalogs
+def compile_catalogs(
+    project: Project, locales: list[str] | None = None, runner: Executor | None = None
+) -> StageResult:
+    """.po -> build/mo/<locale>/LC_MESSAGES/<slug>.mo (fuzzy entries left out).
+
+    One task a catalog (`toolkit.tasks`): a catalog and .mo as the state remembers them are
+    not read again (a build after one edited catalog compiles that one). In this process
+    unless `runner` says otherwise."""
     from .files import write_if_changed
+    from .tasks import InProcess, Task, run_tasks
 
     paths = project.paths
     result = StageResult("compile")
+    state = _state(project, "compile")
+    tasks = []
     for locale in project.select_locales(locales):
         for slug in project.select_slugs(None):
             po = paths.catalog(locale, slug)
@@ -308,9 +316,18 @@ def compile_catalogs(project: Project, locales: list[str] | None = None) -> Stag
                     )
                 )
                 continue
-            catalog = catalogs.read_catalog(po, paths.relative(po))
-            if write_if_changed(paths.mo(locale, slug), catalogs.compile_mo(catalog)):
-                result.written.append(paths.relative(paths.mo(locale, slug)))
-            else:
-                result.unchanged += 1
+            mo = paths.mo(locale, slug)
+            tasks.append(Task(f"{locale}/{slug}", (po,), _mo_task, (paths, po, mo), (mo,)))
+    outcome = run_tasks(tasks, state, runner or InProcess(), write=write_if_changed)
+    result.written += [paths.relative(path) for path in outcome.written]
+    result.unchanged += len(outcome.skipped) + len(outcome.unchanged)
+    state.save()
+    state.close()
     return result
+
+
+def _mo_task(job: tuple[ProjectPaths, Path, Path]) -> dict[Path, bytes]:
+    from . import catalogs
+
+    paths, po, mo = job
+    return {mo: catalogs.compile_mo(catalogs.read_catalog(po, paths.relative(po)))}

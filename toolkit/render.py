@@ -462,31 +462,122 @@ def render_assessed(project: Project, article: Article, assessment: Any) -> Rend
 
 
 def render(project: Project, locales: list[str] | None = None) -> StageResult:
-    """Write article.md and article.txt for every publishable pair; say why others were skipped."""
+    """Write article.md and article.txt for every publishable pair; say why others were skipped.
+
+    One task a pair, keyed by the digests of what it reads (source, catalog, glossary, the
+    meaning-check vocabularies, the article's images and files) under the tool version and
+    the settings; a pair whose key is known and whose files are as recorded is not assessed
+    or rendered again (digests are remembered with stat stamps: unchanged files are statted).
+    """
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    from . import outputs
+    from .state import StageState, StampedDigests
+
+    paths = project.paths
+    result = StageResult("render")
+    settings = json.loads(json.dumps(dataclasses.asdict(project.config), default=str))
+    state = StageState(paths.state_dir / "render.json", settings)
+    digests = StampedDigests(project, state)
+    files = project.source_files()
+    qa = project.root / project.config.checks.qa_dir
+    rows = state.rows("pair:")
+    parsed: dict[str, Any] = {}  # each source parsed once, for all its locales
+    linked: dict[str, Any] = {}  # and its linked files found once (a whole inline parse)
+    from .checkstore import verdicts
+
+    verdict = verdicts(project)  # what the last `check` found, where still true
+    for locale in project.select_locales(locales):
+        for slug, source in files.items():
+            name = f"{locale}/{slug}"
+            inputs = [source, paths.catalog(locale, slug), paths.glossary(locale)]
+            inputs += [qa / f"{code}.toml" for code in (locale, project.source_locale)]
+            stored = rows.get(f"pair:{name}")
+            if isinstance(stored, dict):
+                key = digest(*map(digests, [*inputs, *map(Path, stored.get("assets", ()))]))
+                folder = paths.article_site(locale, slug)
+                mine = {n: folder / n for n in stored.get("files", ())}
+                if stored.get("key") == key and outputs.matches(stored.get("outputs"), mine):
+                    state.set(f"pair:{name}", stored)  # touched outputs: their new stamps
+                    if stored.get("reasons") is not None:
+                        result.skipped.append((name, stored["reasons"]))
+                    else:
+                        result.unchanged += 2
+                    continue
+            if slug not in parsed:
+                from .articles import read_article
+                from .assets import article_assets
+
+                parsed[slug] = read_article(source, paths)
+                linked[slug] = article_assets(paths, parsed[slug])
+            found = verdict(slug, locale)
+            _render_pair(
+                project, state, digests, locale, parsed[slug], linked[slug], inputs, result, found
+            )
+    state.set_file_stamps({**state.file_stamps(), **digests.used})
+    state.save()
+    state.close()
+    return result
+
+
+def _render_pair(
+    project: Project,
+    state: Any,
+    digests: Any,
+    locale: str,
+    article: Article,
+    linked: list[Any],
+    inputs: list[Any],
+    result: StageResult,
+    checked: tuple[bool, list[Any]] | None = None,
+) -> None:
+    """Assess and render one pair, write its files, record its key and outputs.
+
+    `checked`: (publishable, reasons) from `check`'s stored result of the same inputs; then
+    the catalog is only counted, its QA checks are not run again."""
+    from pathlib import Path
+
+    from . import outputs
     from .assets import copy_assets
     from .locales import bcp47
     from .publishing import assess, join_reasons
 
     paths = project.paths
-    result = StageResult("render")
-    for locale in project.select_locales(locales):
-        for article in project.articles():
-            assessment = assess(project, article, locale)
-            if not assessment.publishable:
-                result.skipped.append(
-                    (f"{locale}/{article.slug}", join_reasons(assessment.reasons, ", "))
-                )
-                continue
-            pair = render_assessed(project, article, assessment)
-            folder = paths.article_site(locale, article.slug)
-            for name, content in (
-                ("article.md", pair.article_md(bcp47(locale))),
-                ("article.txt", pair.text),
-            ):
-                if write_if_changed(folder / name, content.encode("utf-8")):
-                    result.written.append(paths.relative(folder / name))
-                else:
-                    result.unchanged += 1
-            _, copied = copy_assets(paths, article, locale, folder)
-            result.written += [paths.relative(path) for path in copied]
-    return result
+    slug = article.slug
+    name = f"{locale}/{slug}"
+    # the files the article links to, and the locale variants that would replace them
+    assets: list[str] = []
+    for asset in linked:  # `assets.article_assets` of the article
+        tags = dict.fromkeys((locale, locale.split("_")[0]))
+        stem, suffix = asset.file.stem, asset.file.suffix
+        assets += [str(asset.file)] + [
+            str(asset.file.with_name(f"{stem}.{t}{suffix}")) for t in tags
+        ]
+    key = digest(*map(digests, [*inputs, *map(Path, assets)]))
+    assessment = assess(project, article, locale, with_checks=checked is None)
+    publishable, why = (assessment.publishable, assessment.reasons) if checked is None else checked
+    if not publishable:
+        reasons = join_reasons(why, ", ")
+        result.skipped.append((name, reasons))
+        state.set(f"pair:{name}", {"key": key, "assets": assets, "reasons": reasons})
+        return
+    pair = render_assessed(project, article, assessment)
+    folder = paths.article_site(locale, slug)
+    for file_name, content in (
+        ("article.md", pair.article_md(bcp47(locale))),
+        ("article.txt", pair.text),
+    ):
+        if write_if_changed(folder / file_name, content.encode("utf-8")):
+            result.written.append(paths.relative(folder / file_name))
+        else:
+            result.unchanged += 1
+    shipped, copied = copy_assets(paths, article, locale, folder) if linked else ([], [])
+    result.written += [paths.relative(path) for path in copied]
+    mine = ["article.md", "article.txt", *shipped]
+    recorded = outputs.record({n: folder / n for n in mine})
+    state.set(
+        f"pair:{name}",
+        {"key": key, "assets": assets, "files": mine, "reasons": None, "outputs": recorded},
+    )

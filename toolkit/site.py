@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -73,7 +74,11 @@ def _engine_name(project: Project, engine: str | None) -> str:
     return engine or project.config.audio.engine
 
 
-def _pair_key(project: Project, article: Article, locale: str, engine: str) -> str:
+def _pair_key(
+    project: Project, article: Article, locale: str, engine: str, linked: Any = None
+) -> str:
+    """`linked`: the article's `assets.article_assets`, when already found (finding them
+    parses the whole article's inline Markdown)."""
     from .audio.pipeline import lexicon_digests
 
     paths = project.paths
@@ -86,8 +91,21 @@ def _pair_key(project: Project, article: Article, locale: str, engine: str) -> s
         *lexicon_digests(paths, locale),  # lexicon/pt.toml and lexicon/pt_BR.toml
         voice,
         _ui(project, locale).digest(),
-        asset_key(paths, article, locale),  # images and linked files beside the article
+        # images and linked files beside the article
+        asset_key(paths, article, locale)
+        if linked is None
+        else _asset_key(paths, article, locale, linked),
     )
+
+
+def _asset_key(paths: Any, article: Article, locale: str, linked: Any) -> str:
+    """`assets.asset_key` from the article's assets found once for all its locales."""
+    from .assets import variant
+
+    parts: list[str | bytes] = []
+    for asset in linked:
+        parts += [asset.path, variant(paths, article, asset, locale).read_bytes()]
+    return digest(*parts)
 
 
 def _ui(project: Project, locale: str) -> UiCatalog:
@@ -149,28 +167,32 @@ def build(
     """Compile, check, render, speak, page and bundle every publishable pair that changed.
     `executor` runs the audio's per-pair tasks (a name or a `toolkit.tasks.Executor`)."""
     engine_name = _engine_name(project, engine)
+    selected = _site_locales(project, locales)
+    state = _state(project, engine_name)
+    selection = digest(json.dumps([selected, engine_name]))
+    changed: list[str] | None = None
+    if executor is not None:  # a name nobody registered is an error, even with nothing to do
+        from .audio.stage import check_executor
+
+        check_executor(executor)
+    if force:
+        state.reset()
+    else:
+        quick, changed = _nothing_to_do(project, state, selection, selected)
+        if quick is not None:
+            state.save()  # writes nothing: nothing changed
+            state.close()
+            return quick
     from .audio.pipeline import check_voices
 
     # every locale's engine and voice, checked before any work (issue 10)
-    speakers = check_voices(project, _site_locales(project, locales), engine)
-    from .audio.stage import check_executor
-
-    check_executor(executor)
-    state = _state(project, engine_name)
-    if force:
-        state.reset()
+    speakers = check_voices(project, selected, engine)
     try:
         with outputs.run_in(project.paths.build_dir):
             result = _build(
-                project,
-                state,
-                _site_locales(project, locales),
-                engine,
-                progress,
-                force,
-                speakers,
-                executor,
+                project, state, selected, engine, progress, force, speakers, executor, changed
             )
+            _remember_stamps(project, state, selected, selection)
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise
@@ -179,6 +201,187 @@ def build(
 
     enforce_limit(project.paths.audio_cache_dir, project.config)  # least recently used go
     return result
+
+
+# --- the no-op path ---------------------------------------------------------------------
+#
+# A build that finishes stores the stat stamp of every file it read or wrote (one row a file
+# in the state's `files` table) and what it would say if run again unchanged (meta `noop`).
+# The next build with the same locales, engine and settings first stats those files: when
+# every one is as stamped, nothing can have changed and it says so, having read one state
+# file and statted files (no article parsed, no page library imported). Any difference
+# (an edit, a touch, a new file in a watched folder, a tampered page) takes the full path,
+# which decides by content hashes.
+
+
+def _nothing_to_do(
+    project: Project, state: StageState, selection: str, selected: list[str]
+) -> tuple[StageResult | None, list[str] | None]:
+    """(the result of a build with nothing to do, or None when something may have changed;
+    the stamped files that changed, or None when the stamps cannot tell)."""
+    from .state import changed_stamps
+
+    noop = state.meta("noop")
+    stamps = state.file_stamps()
+    if not isinstance(noop, dict) or not stamps:
+        return None, None
+    if (project.paths.build_dir / outputs.MARKER).exists():  # the last run was killed
+        return None, None
+    changed = changed_stamps(stamps, project.root)
+    # the last build stamped the inputs of its own locales' pairs: what changed since then
+    # says which pairs to look at only when it covered the locales of this one
+    covered = set(selected) <= set(noop.get("locales", ()))
+    if changed or noop.get("selection") != selection:
+        return None, changed if covered else None
+    for message in noop.get("warnings", []):
+        log.warning("%s", message)
+    result = StageResult("build")
+    result.unchanged = int(noop.get("unchanged", 0))
+    result.notes = list(noop.get("notes", []))
+    return result, changed
+
+
+def _remember_stamps(
+    project: Project, state: StageState, selected: list[str], selection: str
+) -> None:
+    """Stamp every file this build read or wrote, and what a build with nothing to do says."""
+    from .audio.lexicon import candidates
+    from .state import stamp
+    from .ui import UI_FOLDER, _names, _shipped_dir
+
+    paths = project.paths
+    files = project.source_files()
+    everywhere = _all_locales(project)
+    source = project.source_locale
+    watched: list[Path] = [project.root / "pyproject.toml", paths.locales_dir]
+    # every file and folder of the sources: the articles, and the images and files they
+    # link to (always inside this folder), whose locale variants appear in a folder
+    for folder, dirs, names in os.walk(paths.source_dir):
+        dirs.sort()
+        watched.append(Path(folder))
+        watched += [Path(folder, name) for name in sorted(names)]
+    qa = project.root / project.config.checks.qa_dir
+    watched += [qa, project.root / UI_FOLDER, _shipped_dir()]
+    rows = state.rows("pair:")
+    unchanged, notes, shown = 0, [], set()
+    for locale in everywhere:
+        watched += [paths.glossary(locale), paths.glossary(locale).parent, qa / f"{locale}.toml"]
+        for code in candidates(locale):
+            watched += [paths.lexicon(code), paths.lexicon(code).parent]
+        for name in _names(locale):
+            watched += [_shipped_dir() / f"{name}.po", project.root / UI_FOLDER / f"{name}.po"]
+        if locale != source:
+            folder = paths.catalog(locale, "x").parent
+            watched += [folder, folder.parent]
+        site = paths.locale_site(locale)
+        watched += [site, site / "index.html", paths.bundle(locale)]
+        watched += sorted(site.glob("page-*.html"))
+        for slug in files:
+            if locale != source:
+                watched.append(paths.catalog(locale, slug))
+            stored = rows.get(f"pair:{locale}/{slug}")
+            folder = paths.article_site(locale, slug)
+            watched += [folder, paths.page_inputs(locale, slug)]
+            if isinstance(stored, dict) and stored.get("published"):
+                assets = stored["record"].get("assets", ())
+                watched += _pair_files(folder, assets).values()
+                shown.add(locale)
+                if locale in selected:
+                    unchanged += 1
+            elif isinstance(stored, dict) and locale in selected:
+                notes.append(f"skipped {locale}/{slug}: {stored['reasons']}")
+    watched += [paths.site_dir, paths.site_dir / "index.html", paths.bundles_dir]
+    watched += [paths.report_dir / "index.html"]
+    root = project.root
+    state.set_file_stamps({os.path.relpath(path, root): stamp(str(path)) for path in watched})
+    # said again by a build with nothing to do, as `_build` says them (published locales)
+    warnings = [w for w in (ui_warning(_ui(project, c)) for c in everywhere if c in shown) if w]
+    state.set_meta(
+        "noop",
+        {
+            "selection": selection,
+            "locales": selected,
+            "unchanged": unchanged,
+            "notes": notes,
+            "warnings": warnings,
+        },
+    )
+
+
+class _Source:
+    """One source article, parsed only when a pair of it has to be assessed or rendered."""
+
+    def __init__(self, project: Project, slug: str, path: Path) -> None:
+        self.slug, self.path, self._project = slug, path, project
+        self._article: Article | None = None
+        self._linked: Any = None
+
+    @property
+    def article(self) -> Article:
+        if self._article is None:
+            from .articles import read_article
+
+            self._article = read_article(self.path, self._project.paths)
+        return self._article
+
+    @property
+    def title(self) -> str:
+        return self.article.title
+
+    @property
+    def linked(self) -> Any:
+        """The article's images and linked files (`assets.article_assets`), found once."""
+        if self._linked is None:
+            from .assets import article_assets
+
+            self._linked = article_assets(self._project.paths, self.article)
+        return self._linked
+
+
+def _maybe_changed(
+    project: Project, changed: list[str] | None, files: dict[str, Path]
+) -> set[str] | None:
+    """The pairs (`locale/slug`) a build has to look at, from the stamps that changed since
+    the last build; None when it has to look at every pair (no stamps, or a change that is
+    not one article's source, one catalog or one pair's own files)."""
+    if changed is None:
+        return None
+    paths = project.paths
+    sources = {os.path.relpath(path, project.root): slug for slug, path in files.items()}
+    site = os.path.relpath(paths.site_dir, project.root)
+    catalogs = os.path.relpath(paths.locales_dir, project.root)
+    pages = os.path.relpath(paths.page_inputs("en", "x").parent.parent, project.root)
+    tail = [os.path.relpath(p, project.root) for p in (paths.bundles_dir, paths.report_dir)]
+    locales = _all_locales(project)
+    pairs: set[str] = set()
+    for path in changed:
+        parts = Path(path).parts
+        if path in sources:
+            pairs.update(f"{locale}/{sources[path]}" for locale in locales)
+        elif (
+            Path(path).is_relative_to(catalogs)
+            and len(parts) >= 3
+            and parts[-2] == "LC_MESSAGES"
+            and path.endswith(".po")
+        ):
+            pairs.add(f"{parts[-3]}/{Path(path).stem}")
+        elif Path(path).is_relative_to(pages):  # a page's body, kept between builds
+            rest = Path(path).relative_to(pages)
+            if len(rest.parts) != 2:
+                return None
+            pairs.add(f"{rest.parts[0]}/{Path(rest.parts[1]).stem}")
+        elif Path(path).is_relative_to(site):
+            rest = Path(path).relative_to(site)
+            if len(rest.parts) >= 3 or (len(rest.parts) == 2 and rest.suffix != ".html"):
+                pairs.add(f"{rest.parts[0]}/{rest.parts[1]}")  # a pair's folder or file
+            elif rest.suffix != ".html":
+                return None  # the site's or a locale's folder: something added or removed
+            # else a locale's index or the root page: the pages after the pairs check theirs
+        elif any(Path(path).is_relative_to(p) for p in tail):
+            continue  # a bundle or the report: checked against their records after the pairs
+        else:
+            return None
+    return pairs
 
 
 def _build(
@@ -190,27 +393,39 @@ def _build(
     force: bool = False,
     speakers: dict[str, Any] | None = None,
     executor: Any = None,
+    changed: list[str] | None = None,
 ) -> StageResult:
     paths = project.paths
     engine_name = _engine_name(project, engine)
     result = StageResult("build")
-    articles = project.articles()
-    slugs = {a.slug for a in articles}
+    files = project.source_files()
+    articles = [_Source(project, slug, path) for slug, path in files.items()]
+    slugs = set(files)
+    look = _maybe_changed(project, changed, files)
+    rows = state.rows("pair:")  # every pair's row, in one query
     pending: list[_Work] = []
     for locale in locales:
-        for article in articles:
-            key = _pair_key(project, article, locale, engine_name)
-            stored = state.get(f"pair:{locale}/{article.slug}")
-            if stored and stored["key"] == key and _outputs_match(project, locale, stored):
+        for source in articles:
+            name = f"{locale}/{source.slug}"
+            stored = rows.get(f"pair:{name}")
+            if look is not None and name not in look and isinstance(stored, dict):
+                # none of its inputs or outputs changed since the last build: as it was
+                fresh = True
+            else:
+                key = _pair_key(project, source.article, locale, engine_name, source.linked)
+                fresh = bool(
+                    stored and stored["key"] == key and _outputs_match(project, locale, stored)
+                )
+            if fresh and stored:
                 if stored.get("refreshed"):  # touched, same bytes: keep the new signatures
                     del stored["refreshed"]
-                    state.set(f"pair:{locale}/{article.slug}", stored)
+                    state.set(f"pair:{name}", stored)
                 if stored["published"]:
                     result.unchanged += 1
                 else:  # said again, as a note: nothing was redone to learn it
-                    result.notes.append(f"skipped {locale}/{article.slug}: {stored['reasons']}")
+                    result.notes.append(f"skipped {name}: {stored['reasons']}")
                 continue
-            pending.append(_Work(locale, article, key))
+            pending.append(_Work(locale, source.article, key))
 
     targets = sorted({w.locale for w in pending} - {project.source_locale})
     if targets:
@@ -253,10 +468,41 @@ def _build(
         _article_pages(project, state, locale, published, order, result)
         _locale_outputs(project, state, locale, articles, order, published, result)
     source_ui = _ui(project, project.source_locale)
-    html = pages.site_page(project.source_locale, order, source_ui)
-    _write(paths.site_dir / "index.html", html.encode("utf-8"), project, result)
+    _keyed_page(
+        project,
+        state,
+        "page:root",
+        paths.site_dir / "index.html",
+        [order, source_ui.digest()],
+        lambda: pages.site_page(project.source_locale, order, source_ui),
+        result,
+    )
     _write_report(project, state, articles, published, result)
     return result
+
+
+def _keyed_page(
+    project: Project,
+    state: StageState,
+    row: str,
+    target: Path,
+    inputs: Any,
+    render: Callable[[], str],
+    result: StageResult,
+) -> None:
+    """Write `target` from `render()` unless its recorded key (a hash of `inputs`) and its
+    recorded output say it is already so: a page no input changed is not even rendered."""
+    key = digest(json.dumps(inputs, sort_keys=True, default=str))
+    stored = state.get(row)
+    if (
+        isinstance(stored, dict)
+        and stored.get("key") == key
+        and outputs.matches(stored.get("outputs"), {"page": target})
+    ):
+        state.set(row, stored)  # a touched page's new signature
+        return
+    _write(target, render().encode("utf-8"), project, result)
+    state.set(row, {"key": key, "outputs": outputs.record({"page": target})})
 
 
 def _warn_ui(project: Project, locale: str) -> str | None:
@@ -341,7 +587,7 @@ def _inline_captions(vtt: Path) -> str:
 def _write_report(
     project: Project,
     state: StageState,
-    articles: list[Article],
+    articles: Sequence[Any],
     published: dict[str, list[dict[str, Any]]],
     result: StageResult,
 ) -> None:
@@ -353,13 +599,16 @@ def _write_report(
             if stored and not stored["published"]:
                 held.append({"slug": article.slug, "locale": locale, "reasons": stored["reasons"]})
     warnings = [w for w in (ui_warning(_ui(project, c)) for c in published) if w]
-    html = pages.report_page(
-        published,
-        held,
-        {a.slug: _source_title(state, project, a) for a in articles},
-        warnings,
+    titles = {a.slug: _source_title(state, project, a) for a in articles}
+    _keyed_page(
+        project,
+        state,
+        "page:report",
+        project.paths.report_dir / "index.html",
+        [published, held, titles, warnings],
+        lambda: pages.report_page(published, held, titles, warnings),
+        result,
     )
-    _write(project.paths.report_dir / "index.html", html.encode("utf-8"), project, result)
 
 
 def _outputs_match(project: Project, locale: str, stored: dict[str, Any]) -> bool:
@@ -722,7 +971,7 @@ def _speaker(project: Project, name: str) -> Any:
     return _SPEAKERS[key]
 
 
-def _records(state: StageState, locale: str, articles: list[Article]) -> list[dict[str, Any]]:
+def _records(state: StageState, locale: str, articles: Sequence[Any]) -> list[dict[str, Any]]:
     out = []
     for article in articles:
         stored = state.get(f"pair:{locale}/{article.slug}")
@@ -731,7 +980,7 @@ def _records(state: StageState, locale: str, articles: list[Article]) -> list[di
     return out
 
 
-def _source_title(state: StageState, project: Project, article: Article) -> str:
+def _source_title(state: StageState, project: Project, article: Any) -> str:
     stored = state.get(f"pair:{project.source_locale}/{article.slug}")
     return stored["record"]["title"] if stored and stored["published"] else article.title
 
@@ -759,7 +1008,7 @@ def _locale_outputs(
     project: Project,
     state: StageState,
     locale: str,
-    articles: list[Article],
+    articles: Sequence[Any],
     order: list[str],
     published: dict[str, list[dict[str, Any]]],
     result: StageResult,
@@ -782,21 +1031,34 @@ def _locale_outputs(
         state.discard(f"bundle:{locale}")
         return
     switcher = _switcher(locale, order, set(published), lambda c: f"../{c}/index.html")
-    # past [tool.toolkit.pages] per_page articles, the index continues on page-2.html…
-    index_pages = {
-        name: html.encode("utf-8")
-        for name, html in pages.locale_pages(
-            locale, records, project.config.pages.per_page, _ui(project, locale), switcher
-        )
-    }
-    for name, data in index_pages.items():
-        _write(folder / name, data, project, result)
+    ui = _ui(project, locale)
+    per_page = project.config.pages.per_page
+    # the index pages are rendered only when what they show changed (their key, recorded with
+    # the pages' hashes in `index:<locale>`): a build that changed one article's text in
+    # another locale does not render 1,000 entries again
+    index_key = digest(json.dumps([records, switcher, per_page, ui.digest()], sort_keys=True))
+    stored_index = state.get(f"index:{locale}")
+    names = [pages.page_name(n) for n in range(1, max(1, -(-len(records) // per_page)) + 1)]
+    if not (
+        isinstance(stored_index, dict)
+        and stored_index.get("key") == index_key
+        and stored_index.get("names") == names
+        and outputs.matches(stored_index.get("outputs"), {n: folder / n for n in names})
+    ):
+        rendered = pages.locale_pages(locale, records, per_page, ui, switcher)
+        index_pages = {name: html.encode("utf-8") for name, html in rendered}
+        for name, data in index_pages.items():
+            _write(folder / name, data, project, result)
+        names = list(index_pages)
+        stored_index = {"key": index_key, "names": names}
+    recorded = outputs.record({n: folder / n for n in names})
+    state.set(f"index:{locale}", {**stored_index, "outputs": recorded})
     for old in sorted(folder.glob("page-*.html")):
-        if old.name not in index_pages:  # fewer articles than before: fewer pages
+        if old.name not in names:  # fewer articles than before: fewer pages
             old.unlink()
             result.notes.append(f"removed {paths.relative(old)}: no such page")
     key = digest(
-        *index_pages.values(),
+        index_key,
         *[_bundle_part(state.get(f"pair:{locale}/{a.slug}")) for a in articles],
     )
     stored = state.get(f"bundle:{locale}")
@@ -806,7 +1068,7 @@ def _locale_outputs(
         and outputs.matches(stored.get("outputs"), {"bundle": bundle_path})
     ):
         return
-    files: dict[str, bytes | Path] = {n: pages.for_bundle(d) for n, d in index_pages.items()}
+    files: dict[str, bytes | Path] = {n: pages.for_bundle((folder / n).read_bytes()) for n in names}
     for record in records:
         folder = paths.article_site(locale, record["slug"])
         for name in (*PAIR_FILES, *record.get("assets", ())):
@@ -940,33 +1202,56 @@ def status(project: Project) -> StatusReport:
 
     Counts, findings and reasons are `check`'s own (the results it stored, and pairs changed
     since checked again), so the two commands never disagree."""
-    from .checkstore import summaries
+    from .checkstore import source_totals, summaries
+    from .state import changed_stamps
 
     engine = project.config.audio.engine
     state = _state(project, engine)
     locales = project.locales()
-    articles = project.articles()
-    checked = summaries(project, locales, [a.slug for a in articles]) if locales else {}
+    files = project.source_files()
+    sources = [_Source(project, slug, path) for slug, path in files.items()]
+    checked = summaries(project, locales, list(files)) if locales else {}
+    totals = source_totals(project, list(files))
     report = StatusReport()
     for locale in _all_locales(project):
         message = _warn_ui(project, locale)
         if message:
             report.warnings.append(message)
-    for article in articles:
+    # the pairs whose build key may differ from the stored one: those whose stamped inputs
+    # or outputs changed since the last build (when it built every locale); every pair's
+    # key is computed only when the stamps cannot tell
+    noop, stamps = state.meta("noop"), state.file_stamps()
+    changed = None
+    if (
+        isinstance(noop, dict)
+        and stamps
+        and set(_all_locales(project)) <= set(noop.get("locales", ()))
+    ):
+        changed = changed_stamps(stamps, project.root)
+    look = _maybe_changed(project, changed, files)
+    rows = state.rows("pair:")
+    state.close()
+    for source in sources:
         for locale in [project.source_locale, *(x for x in locales if x != project.source_locale)]:
-            stored = state.get(f"pair:{locale}/{article.slug}")
-            key = _pair_key(project, article, locale, engine)
+            stored = rows.get(f"pair:{locale}/{source.slug}")
+            if not isinstance(stored, dict):
+                same = False
+            elif look is not None and f"{locale}/{source.slug}" not in look:
+                same = True
+            else:
+                same = stored["key"] == _pair_key(
+                    project, source.article, locale, engine, source.linked
+                )
             audio_ok = bool(
-                stored
-                and stored["key"] == key
+                same
                 and stored["published"]
                 and stored["record"].get("audio_seconds") is not None
-                and (project.paths.article_site(locale, article.slug) / "audio.mp3").exists()
+                and (project.paths.article_site(locale, source.slug) / "audio.mp3").exists()
             )
             if locale == project.source_locale:
-                row = _source_row(project, article, checked)
+                row = _source_row(project, source, checked, totals[source.slug], locales)
             else:
-                row = dict(checked[article.slug, locale])
+                row = dict(checked[source.slug, locale])
                 row.pop("source_readability", None)
                 row["readability"] = _score_dict(row["readability"])
                 row["source"] = False
@@ -976,22 +1261,24 @@ def status(project: Project) -> StatusReport:
     return report
 
 
-def _source_row(project: Project, article: Article, checked: dict[Any, Any]) -> dict[str, Any]:
+def _source_row(
+    project: Project, source: _Source, checked: dict[Any, Any], total: int, locales: list[str]
+) -> dict[str, Any]:
     """The source language's row: always publishable (translations are read against it)."""
-    some = next((row for (slug, _), row in checked.items() if slug == article.slug), None)
+    some = next((checked[source.slug, c] for c in locales if (source.slug, c) in checked), None)
     if some is not None:
         readability = _score_dict(some["source_readability"])
     else:  # no target locale yet: score the source alone
         from .checks.report import _score_source
 
-        score = _score_source(project, article)
+        score = _score_source(project, source.article)
         readability = _score_dict(dataclasses.asdict(score) | {"passes": score.passes})
     return {
-        "slug": article.slug,
+        "slug": source.slug,
         "locale": project.source_locale,
         "source": True,
         "catalog": None,
-        "total": len(article.segments),
+        "total": total,
         "translated": 1.0,
         "fuzzy": 0,
         "suggested": 0,

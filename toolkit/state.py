@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,6 +72,8 @@ class StageState:
         self._empty = True  #: nothing stored applies: no file, or other settings
         self._db: sqlite3.Connection | None = None
         self._reset = False  #: the stored rows must go at save (forced, damaged, stale)
+        self._meta: dict[str, Any] = {}  #: meta rows to write (None: delete) at save
+        self._files: dict[str, str] | None = None  #: the file stamps to store at save
         if not self.path.is_file():
             return
         try:
@@ -142,6 +145,57 @@ class StageState:
                 (found.discard if value is _GONE else found.add)(key)
         return sorted(found)
 
+    def rows(self, prefix: str) -> dict[str, Any]:
+        """Every remembered row whose key starts with `prefix`, read in one query (a stage
+        that will look at every row anyway asks once instead of once per row)."""
+        found: dict[str, Any] = {}
+        if not self._empty and self._db is not None:
+            query = "SELECT key, value FROM items WHERE substr(key, 1, ?) = ?"
+            for key, value in self._db.execute(query, (len(prefix), prefix)):
+                if key not in self._read:
+                    self._read[key] = json.loads(value)
+                found[key] = self._read[key]
+        for key, value in self._changed.items():
+            if key.startswith(prefix):
+                if value is _GONE:
+                    found.pop(key, None)
+                else:
+                    found[key] = value
+        return found
+
+    def meta(self, name: str) -> Any:
+        """A stage-wide value stored beside the rows (None when absent or stale)."""
+        if name in self._meta:
+            return self._meta[name]
+        return self.meta_stored(name)
+
+    def meta_stored(self, name: str) -> Any:
+        if self._empty or self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return None if row is None else json.loads(row[0])
+
+    def set_meta(self, name: str, value: Any) -> None:
+        """Store (None: delete) a stage-wide value at `save`."""
+        self._meta[name] = None if value is None else _plain(value)
+
+    def file_stamps(self) -> dict[str, str]:
+        """The stat stamps stored by `set_file_stamps` ({} when none or stale), one query."""
+        if self._empty or self._db is None:
+            return {}
+        try:
+            return dict(self._db.execute("SELECT path, stamp FROM files"))
+        except sqlite3.DatabaseError:  # an older state: no such table yet
+            return {}
+
+    def set_file_stamps(self, stamps: dict[str, str]) -> None:
+        """Store `stamps` (path -> `stamp(path)`) at `save`: only the rows that differ from
+        the stored ones are written, rows of paths not in `stamps` are deleted."""
+        self._files = dict(stamps)
+
     def reset(self) -> None:
         """Forget everything (`--force`); the store is emptied at `save`."""
         self._empty, self._read, self._changed = True, {}, {}
@@ -149,7 +203,12 @@ class StageState:
 
     def save(self) -> None:
         """Write the changed rows (and nothing when nothing changed)."""
-        if not self._changed and not self._reset and self.path.is_file():
+        stored_files = self.file_stamps() if self._files is not None else {}
+        self._meta = {k: v for k, v in self._meta.items() if self.meta_stored(k) != v}
+        if self._files == stored_files:
+            self._files = None
+        quiet = not self._changed and not self._reset and not self._meta and self._files is None
+        if quiet and self.path.is_file():
             return
         if self._db is None:
             self.path.unlink(missing_ok=True)  # damaged, or never there
@@ -159,8 +218,11 @@ class StageState:
         with _transaction(db):
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS items (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT)")
             if self._empty:
                 db.execute("DELETE FROM items")
+                db.execute("DELETE FROM files")
+                db.execute("DELETE FROM meta WHERE name != 'settings'")
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (_dumps(self.settings),)
             )
@@ -169,6 +231,17 @@ class StageState:
                     db.execute("DELETE FROM items WHERE key = ?", (key,))
                 else:
                     db.execute("INSERT OR REPLACE INTO items VALUES (?, ?)", (key, _dumps(value)))
+            for name, value in sorted(self._meta.items()):
+                if value is None:
+                    db.execute("DELETE FROM meta WHERE name = ?", (name,))
+                else:
+                    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, _dumps(value)))
+            if self._files is not None:
+                gone = [(path,) for path in stored_files if path not in self._files]
+                db.executemany("DELETE FROM files WHERE path = ?", gone)
+                new = [(p, s) for p, s in sorted(self._files.items()) if stored_files.get(p) != s]
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)", new)
+        self._meta, self._files = {}, None
         self._read.update({k: (None if v is _GONE else v) for k, v in self._changed.items()})
         self._changed, self._empty, self._reset = {}, False, False
 
@@ -180,8 +253,60 @@ class StageState:
     def clear(self) -> None:
         self.close()
         self._empty, self._read, self._changed = True, {}, {}
+        self._meta, self._files = {}, None
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+def stamp(path: str) -> str:
+    """A file's stat stamp: size, modification and change times, inode ("-": absent).
+
+    Equal stamps mean an unchanged file (a rewrite through `os.replace` gets a new inode
+    and ctime; restoring the mtime does not restore those); a folder's stamp changes when an
+    entry is added, removed or renamed in it."""
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return "-"
+    return f"{info.st_size},{info.st_mtime_ns},{info.st_ctime_ns},{info.st_ino}"
+
+
+def changed_stamps(stamps: dict[str, str], root: Path) -> list[str]:
+    """The paths of `stamps` (relative to `root`: a copied project is not the original)
+    whose file is no longer as stamped."""
+    base = str(root)
+    return [path for path, old in stamps.items() if stamp(os.path.join(base, path)) != old]
+
+
+class StampedDigests:
+    """File digests remembered with the stat stamp they were taken at: an unchanged file is
+    statted, not read again (the stamps are stored with the check results)."""
+
+    def __init__(self, project: Any, state: StageState) -> None:
+        self.root = str(project.root)
+        self._prefix = os.path.join(self.root, "")
+        self.known = state.file_stamps()  # relative path -> "stamp digest"
+        self.used: dict[str, str] = {}  #: relative path -> "stamp digest", this run's
+        self._seen: dict[str, str] = {}  #: path as given -> digest (each file statted once)
+
+    def __call__(self, path: Path) -> str:
+        given = str(path)
+        found = self._seen.get(given)
+        if found is not None:
+            return found
+        if given.startswith(self._prefix):
+            name = given[len(self._prefix) :]
+        else:
+            name = os.path.relpath(given, self.root)
+        now = stamp(given)
+        old = self.known.get(name, "")
+        if " " in old and old.split(" ", 1)[0] == now:
+            value = old
+        else:
+            value = f"{now} {file_digest(path) or '-'}"
+        self.used[name] = value
+        self._seen[given] = value.split(" ", 1)[1]
+        return self._seen[given]
 
 
 def _dumps(value: Any) -> str:

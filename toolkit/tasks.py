@@ -11,7 +11,10 @@ Executors: `InProcess` (one process, in order), `LocalProcesses` (a pool of work
 processes that die with their parent) and `DaskExecutor` (a Dask distributed cluster: a local
 one, or a running scheduler at `tcp://HOST:PORT`; `toolkit.dask_executor`). A task whose key
 is in the shared task cache (`toolkit.task_cache`) takes its outputs from there. Used by
-`extract`.
+`extract` and `compile`; `check`, `render` and `build` key their per-pair work the same way
+(content digests of the inputs, tool version and settings in the state, outputs recorded with
+their hashes) in their own modules, and `build` stamps every file it read or wrote so that a
+build with nothing to do only stats them (`site._nothing_to_do`).
 """
 
 from __future__ import annotations
