@@ -135,6 +135,9 @@ class CacheConfig:
 
     #: the audio cache's size limit in MB (least recently used sentences go first); 0: none
     audio_max_mb: int = 2048
+    #: where the audio cache's sentences live: "" (build/.cache/audio), a folder or
+    #: "file:///…", or an fsspec URL ("s3://bucket/audio", "memory://…") shared by machines
+    audio_url: str = ""
 
 
 @dataclass(frozen=True)

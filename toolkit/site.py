@@ -152,6 +152,9 @@ def build(
     # every locale's engine and voice, checked before any work (issue 10)
     speakers = check_voices(project, _site_locales(project, locales), engine)
     state = _state(project, engine_name)
+    from .audio.cache import AudioCache
+
+    AudioCache.of(project)  # its store recorded for the audio workers ([tool.toolkit.cache])
     if force:
         state.reset()
     try:

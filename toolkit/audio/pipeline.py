@@ -335,8 +335,8 @@ def _speak(engine: Engine, item: Item, cache: AudioCache, keep: bool) -> Done:
     synthesis = engine.synthesize(spoken, voice, asked)
     rate = int(synthesis.sample_rate)
     pcm = _trim(to_int16(synthesis.pcm), rate).copy()
-    cache.put_pcm(key, pcm, rate)
-    return key, Clip(pcm, rate) if keep else None, rate, len(pcm) / rate
+    pcm = cache.put_pcm(key, pcm, rate)  # as a later hit decodes it: the store is lossy
+    return key, Clip(_trim(pcm, rate), rate) if keep else None, rate, len(pcm) / rate
 
 
 _worker_engines: dict[bytes, Engine] = {}
@@ -1113,8 +1113,7 @@ def _speak_jobs(
 ) -> int:
     """Synthesize, assemble and write the planned pairs of one engine; how many sentences
     were spoken now."""
-    paths = project.paths
-    cache = AudioCache(paths.audio_cache_dir)
+    cache = AudioCache.of(project)
     rate = speech_rate(config.rate)
     everything = [s for job in jobs for s in job.sentences]
     count = _workers(speaker, workers, len(jobs), per_worker=2)
