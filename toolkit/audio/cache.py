@@ -2,10 +2,10 @@
 
 One entry per sentence, written atomically as soon as the sentence is done, so an
 interrupted run keeps what it finished and the next run resumes from it. An entry is the
-sentence as a 48 kbit/s MP3 with a small header (`sentence_codec`): about one byte per byte of
-the site's MP3s, where FLAC took 3.6. MP3 is lossy, so `put` returns the samples decoded from
-the stored bytes and the pipeline uses those, cached or not: a cold and a warm run give the
-same bytes.
+sentence's samples rounded to a step that follows their loudness, in FLAC (`sentence_codec`):
+about one byte per byte of the site's MP3s, where plain FLAC took 3.6. The rounding is lossy,
+so `put` returns the rounded samples and the pipeline uses those, cached or not: a cold and a
+warm run give the same bytes.
 
 Entries live in a store (`store`): the project's `build/.cache/audio` by default, or the
 folder or fsspec URL of `[tool.toolkit.cache] audio_url`, shared by several machines. The

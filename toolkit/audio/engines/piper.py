@@ -10,12 +10,20 @@ another language.
 
 Models are loaded once per process (on first use) and kept; the engine object itself holds
 only the config and the project root, so it pickles into worker processes.
+
+One process, onnxruntime's own threads: two worker processes each held the model (685 MB for
+13.8 s of audio per wall second, issue 14). Piper declares `max_workers = 1`, so the audio
+stage speaks Piper sentences in its own process, and the session runs each sentence on
+every usable core (`intra_op_num_threads`). Its threads do not spin while they wait for
+work: on a machine shared with other work spinning burned about 40 % more CPU for the same
+audio (bench/README.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +60,9 @@ class PiperEngine:
     """Piper: natural offline voices, one model per language."""
 
     name = "piper"
+    #: one process: the model is loaded once and onnxruntime spreads each sentence over the
+    #: cores itself (the audio stage reads this; more processes would each load the model)
+    max_workers = 1
 
     def __init__(self, config: AudioConfig | None = None, root: Path | None = None) -> None:
         self.config = config or AudioConfig()
@@ -176,12 +187,42 @@ _voices: dict[Path, object] = {}
 _voices_lock = threading.Lock()
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit included)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def session_options(threads: int | None = None):
+    """onnxruntime settings for one Piper session: every core on one sentence, no spinning."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads or usable_cores()
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    # waiting threads sleep instead of spinning: the CPU goes to the other work of the run
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    return options
+
+
 def _load(onnx: Path, config: Path):
     with _voices_lock:
         if onnx not in _voices:
+            import onnxruntime
             from piper import PiperVoice
+            from piper.config import PiperConfig
 
-            _voices[onnx] = PiperVoice.load(onnx, config_path=config)
+            # PiperVoice.load has no session options: build the session and the voice here
+            # (what piper-tts 1.8.0's load does for a CPU voice without alignments)
+            session = onnxruntime.InferenceSession(
+                str(onnx), sess_options=session_options(), providers=["CPUExecutionProvider"]
+            )
+            settings = PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8")))
+            _voices[onnx] = PiperVoice(session=session, config=settings)
         return _voices[onnx]
 
 
