@@ -19,6 +19,7 @@ import soundfile
 
 from toolkit.audio import synthesize_article
 from toolkit.audio.cache import AudioCache, enforce_limit
+from toolkit.audio.cache import quantize as quantize_synthesis
 from toolkit.audio.engines.base import Synthesis
 from toolkit.audio.sentence_codec import CodecError, decode, encode, quantize, roundtrip
 from toolkit.config import AudioConfig, load_config
@@ -165,6 +166,7 @@ def test_put_returns_what_get_returns_and_a_damaged_entry_is_a_miss(tmp_path: Pa
     assert again is not None and again.sample_rate == RATE
     assert again.pcm.tobytes() == used.pcm.tobytes()
     assert not np.array_equal(used.pcm, original.pcm)  # lossy: hence `put` returns samples
+    assert quantize_synthesis(original).pcm.tobytes() == used.pcm.tobytes()
     path = Path(cache.path("k" * 64))
     assert path.suffix == ".tka" and path.is_file()
     path.write_bytes(path.read_bytes()[:100])

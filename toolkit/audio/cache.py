@@ -42,6 +42,7 @@ import numpy as np
 from ..files import write_atomic
 from .engines.base import Synthesis
 from .sentence_codec import SUFFIX, CodecError, decode, roundtrip
+from .sentence_codec import quantize as rounded
 from .store import Entry, FsspecStore, LocalStore, open_store
 
 #: the entries of the format before this one (16-bit FLAC): read once, then re-stored
@@ -63,8 +64,9 @@ def to_int16(pcm: np.ndarray) -> np.ndarray:
 
 
 def quantize(synthesis: Synthesis) -> Synthesis:
-    """The synthesis as 16-bit samples would give it back (what the cache stores)."""
-    pcm = to_int16(synthesis.pcm)
+    """The synthesis as the cache gives it back: 16-bit, rounded per block (`put` returns
+    this too)."""
+    pcm = rounded(to_int16(synthesis.pcm))
     return Synthesis((pcm / 32767).astype(np.float32), int(synthesis.sample_rate))
 
 
