@@ -381,3 +381,33 @@ def test_cache_info_and_prune_name_a_remote_store(tmp_path: Path, memory_url: st
     )
     assert emptied.exit_code == 0 and "removed 1 sentences" in emptied.output
     assert cache.entries() == []
+
+
+def test_two_projects_share_a_folder_store_through_the_audio_workers(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Real espeak, `toolkit audio` on two cores (its workers are given only the local
+    folder): the sentences go to the configured store, and a second project (another
+    machine) with the same `audio_url` speaks nothing and writes the same bytes."""
+    import shutil
+
+    from toolkit.audio import generate_audio
+    from toolkit.project import Project
+
+    shared = tmp_path_factory.mktemp("shared") / "audio"
+    other = tmp_path_factory.mktemp("other") / "project"
+    (project / "pyproject.toml").write_text(
+        f'[tool.toolkit]\nsource_locale = "en"\n[tool.toolkit.cache]\naudio_url = "file://{shared}"\n'
+    )
+    shutil.copytree(project, other)
+    first = generate_audio(Project.load(project), ["en"], [], workers=2)
+    assert first.written
+    local = project / "build" / ".cache" / "audio"
+    assert not list(local.rglob("*.tka")) and (local / "store.url").is_file()
+    stored = sorted(p.name for p in shared.rglob("*.tka"))
+    assert len(stored) >= 8  # enough for `toolkit audio` to speak them over two workers
+    second = generate_audio(Project.load(other), ["en"], [], workers=2)
+    assert "synthesized 0 of" in second.lines()[-1]
+    site = ("build", "site", "en", "blood-pressure", "audio.mp3")
+    assert other.joinpath(*site).read_bytes() == project.joinpath(*site).read_bytes()
+    assert sorted(p.name for p in shared.rglob("*.tka")) == stored
