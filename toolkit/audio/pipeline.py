@@ -52,6 +52,7 @@ from .encode import (
 )
 from .engines.base import Engine
 from .normalize import Lexicon, load_lexicon, normalize_text
+from .sentence_codec import FORMAT as STORE_FORMAT
 
 log = logging.getLogger(__name__)
 
@@ -335,7 +336,7 @@ def _speak(engine: Engine, item: Item, cache: AudioCache, keep: bool) -> Done:
     synthesis = engine.synthesize(spoken, voice, asked)
     rate = int(synthesis.sample_rate)
     pcm = _trim(to_int16(synthesis.pcm), rate).copy()
-    pcm = cache.put_pcm(key, pcm, rate)  # as a later hit decodes it: the store is lossy
+    pcm = cache.put_pcm(key, pcm, rate)  # as a later hit reads it back: the store rounds
     return key, Clip(_trim(pcm, rate), rate) if keep else None, rate, len(pcm) / rate
 
 
@@ -633,6 +634,7 @@ def _settings(engine: Engine, config: AudioConfig, locale: str, title: str) -> d
         "paragraph_pause_ms": config.paragraph_pause_ms,
         # how pauses and pace are made: a change re-encodes every pair
         "pace": [PAUSE_SHARE, MIN_SENTENCE_PAUSE, MIN_PARAGRAPH_PAUSE, MAX_PAUSE_STRETCH],
+        "sentence_store": STORE_FORMAT,  # the samples the cache gives back (sentence_codec)
         "publisher": config.publisher,
         "locale": locale,
         "title": title,
@@ -1075,7 +1077,7 @@ def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: s
     paths = project.paths
     source = project.source_locale
     settings = json.dumps(
-        [__version__, _shaping(project.config), engine.name, engine.version(), voice],
+        [__version__, _shaping(project.config), engine.name, engine.version(), voice, STORE_FORMAT],
         sort_keys=True,
         default=str,
     )

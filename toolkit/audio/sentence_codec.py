@@ -31,6 +31,9 @@ import numpy as np
 
 MAGIC = b"TKA1"
 SUFFIX = ".tka"
+#: names how stored samples are made: part of every pair's audio state, so a change of it
+#: re-encodes the pairs (their MP3s were made from other samples)
+FORMAT = "rounded-flac-1152-25dB"
 ROUNDED_FLAC = 3
 #: the rounding noise is this far below each block's level (dB); 30 dB costs 1.2 x the bytes
 SNR_DB = 25
