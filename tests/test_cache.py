@@ -411,3 +411,20 @@ def test_two_projects_share_a_folder_store_through_the_audio_workers(
     site = ("build", "site", "en", "blood-pressure", "audio.mp3")
     assert other.joinpath(*site).read_bytes() == project.joinpath(*site).read_bytes()
     assert sorted(p.name for p in shared.rglob("*.tka")) == stored
+
+
+def test_a_store_url_fsspec_cannot_open_is_one_clear_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    (tmp_path / "source_articles").mkdir()
+    (tmp_path / "source_articles" / "a.md").write_text("# Title\n\nTake two tablets.\n")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.toolkit]\nsource_locale = "en"\n[tool.toolkit.cache]\naudio_url = "nosuch://x/audio"\n'
+    )
+    result = CliRunner().invoke(main, ["--project", str(tmp_path), "audio"])
+    assert result.exit_code == 1, result.output
+    assert "tool.toolkit.cache.audio_url: cannot open 'nosuch://x/audio'" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "build" / "site").exists()

@@ -107,6 +107,8 @@ class AudioCache:
         """The project's cache; its store is recorded in the folder for worker processes."""
         paths = project.paths  # type: ignore[attr-defined]
         cache = cls.from_config(paths.audio_cache_dir, project.config)  # type: ignore[attr-defined]
+        if isinstance(cache.store, FsspecStore):
+            cache.store.open()  # a URL fsspec cannot open is one clear error, before any work
         cache.bind()
         return cache
 

@@ -103,7 +103,7 @@ class FsspecStore:
         self._fs: Any = None
         self._root = ""
 
-    def _open(self) -> tuple[Any, str]:
+    def open(self) -> tuple[Any, str]:
         if self._fs is None:
             try:
                 import fsspec
@@ -121,17 +121,17 @@ class FsspecStore:
         return {"url": self.url, "_fs": None, "_root": ""}  # each process opens its own
 
     def location(self, name: str) -> PurePosixPath:
-        return PurePosixPath(self._open()[1]) / name
+        return PurePosixPath(self.open()[1]) / name
 
     def read(self, name: str) -> bytes | None:
-        fs, root = self._open()
+        fs, root = self.open()
         try:
             return bytes(fs.cat_file(f"{root}/{name}"))
         except FileNotFoundError:
             return None
 
     def write(self, name: str, data: bytes) -> None:
-        fs, root = self._open()
+        fs, root = self.open()
         target = f"{root}/{name}"
         protocols = {fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol)
         if protocols & _OBJECT_STORES:
@@ -149,16 +149,16 @@ class FsspecStore:
             raise
 
     def exists(self, name: str) -> bool:
-        fs, root = self._open()
+        fs, root = self.open()
         return bool(fs.isfile(f"{root}/{name}"))
 
     def remove(self, name: str) -> None:
-        fs, root = self._open()
+        fs, root = self.open()
         with contextlib.suppress(FileNotFoundError):
             fs.rm_file(f"{root}/{name}")
 
     def entries(self, patterns: tuple[str, ...]) -> list[Entry]:
-        fs, root = self._open()
+        fs, root = self.open()
         suffixes = tuple(p.rsplit("*", 1)[-1] for p in patterns)
         try:
             found = fs.find(root, detail=True)
