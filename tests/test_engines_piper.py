@@ -149,11 +149,11 @@ class TestVoicesCheckedBeforeWork:
 
 
 def test_piper_runs_in_one_process() -> None:
-    from toolkit.audio.pipeline import _workers
+    from toolkit.audio.synthesize import workers_for
 
     engine = PiperEngine(AudioConfig(piper_model=PACKAGE), Path("."))
     assert engine.max_workers == 1
-    assert _workers(engine, None, 100) == 1  # the audio stage does not fork Piper workers
+    assert workers_for(engine, None, 100) == 1  # the audio stage does not fork Piper workers
 
 
 def test_noise_depends_on_its_seed_only_and_a_longer_draw_extends_a_shorter() -> None:

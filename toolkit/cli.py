@@ -367,6 +367,12 @@ def render(ctx: click.Context, locales: tuple[str, ...], min_translated: float |
     is_flag=True,
     help="Also write spoken.txt beside each MP3: what the voice was given, one line a sentence.",
 )
+@click.option(
+    "--executor",
+    default=None,
+    metavar="NAME",
+    help="Where the per-pair audio tasks run: local (worker processes, default) or inprocess.",
+)
 @click.pass_context
 def audio(
     ctx: click.Context,
@@ -374,6 +380,7 @@ def audio(
     articles: tuple[str, ...],
     engine: str | None,
     script: bool,
+    executor: str | None,
 ) -> None:
     """Generate the audio version (MP3, captions, chapters) of every publishable pair.
 
@@ -394,6 +401,7 @@ def audio(
             engine=engine,
             progress=progress,
             script=script,
+            executor=executor,
         )
     _emit(result)
 
@@ -453,6 +461,12 @@ def engines(ctx: click.Context, locale: str | None) -> None:
     metavar="PERCENT",
     help="Publish pairs at least this translated (missing blocks fall back to the source).",
 )
+@click.option(
+    "--executor",
+    default=None,
+    metavar="NAME",
+    help="Where the per-pair audio tasks run: local (worker processes, default) or inprocess.",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -460,6 +474,7 @@ def build(
     engine: str | None,
     force: bool,
     min_translated: float | None,
+    executor: str | None,
 ) -> None:
     """Build the site and the per-locale bundles (every stage, incrementally).
 
@@ -478,6 +493,7 @@ def build(
             engine=engine,
             force=force,
             progress=progress,
+            executor=executor,
         )
     _emit(result)
 

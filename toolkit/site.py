@@ -16,7 +16,7 @@ import dataclasses
 import json
 import logging
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,13 +144,18 @@ def build(
     engine: str | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    executor: Any = None,
 ) -> StageResult:
-    """Compile, check, render, speak, page and bundle every publishable pair that changed."""
+    """Compile, check, render, speak, page and bundle every publishable pair that changed.
+    `executor` runs the audio's per-pair tasks (a name or a `toolkit.tasks.Executor`)."""
     engine_name = _engine_name(project, engine)
     from .audio.pipeline import check_voices
 
     # every locale's engine and voice, checked before any work (issue 10)
     speakers = check_voices(project, _site_locales(project, locales), engine)
+    from .audio.stage import check_executor
+
+    check_executor(executor)
     state = _state(project, engine_name)
     from .audio.cache import AudioCache
 
@@ -160,7 +165,14 @@ def build(
     try:
         with outputs.run_in(project.paths.build_dir):
             result = _build(
-                project, state, _site_locales(project, locales), engine, progress, force, speakers
+                project,
+                state,
+                _site_locales(project, locales),
+                engine,
+                progress,
+                force,
+                speakers,
+                executor,
             )
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
@@ -180,6 +192,7 @@ def _build(
     progress: Progress | None,
     force: bool = False,
     speakers: dict[str, Any] | None = None,
+    executor: Any = None,
 ) -> StageResult:
     paths = project.paths
     engine_name = _engine_name(project, engine)
@@ -209,9 +222,11 @@ def _build(
         result.written += compile_catalogs(project, targets).written
 
     # In batches: each batch's pairs are rendered, then spoken over the cores (one pair per
-    # worker, encoding included), then paged; memory holds one batch's text, not the library's.
-    for start in range(0, len(pending), AUDIO_BATCH):
-        batch = pending[start : start + AUDIO_BATCH]
+    # worker, encoding included) while the next batch is rendered, then paged; memory holds
+    # two batches' text, not the library's.
+    speaking: _Speaking | None = None
+    start = 0
+    for batch in _audio_batches(pending):
         staged = []
         for done, work in enumerate(batch, start + 1):
             if progress:
@@ -219,9 +234,13 @@ def _build(
             item = _stage_pair(project, state, work, result)
             if item is not None:
                 staged.append(item)
-        audio = _speak_staged(project, staged, engine, force, speakers)
-        for item in staged:
-            _finish_pair(project, state, item, audio[item.name], result)
+        start += len(batch)
+        started = _Speaking(project, staged, engine, force, speakers, executor, pending, speaking)
+        if speaking is not None:
+            speaking.finish(project, state, result)
+        speaking = started
+    if speaking is not None:
+        speaking.finish(project, state, result)
     if progress and pending:
         progress(len(pending), len(pending), "")
 
@@ -376,6 +395,16 @@ def _write(path: Path, data: bytes, project: Project, result: StageResult) -> No
 
 #: pairs rendered, then spoken together (enough to keep every core busy with whole pairs)
 AUDIO_BATCH = 32
+#: the first batch: small, so that the workers start speaking early
+FIRST_AUDIO_BATCH = 2
+
+
+def _audio_batches(pending: list[_Work]) -> Iterator[list[_Work]]:
+    """`pending` in batches of 2, 4, 8 … AUDIO_BATCH pairs."""
+    start, size = 0, FIRST_AUDIO_BATCH
+    while start < len(pending):
+        yield pending[start : start + size]
+        start, size = start + size, min(AUDIO_BATCH, size * 2)
 
 
 @dataclass
@@ -428,8 +457,69 @@ def _stage_pair(
     _write(folder / "article.txt", pair.text.encode("utf-8"), project, result)
     assets, copied = copy_assets(project.paths, article, locale, folder)
     result.written += [project.paths.relative(path) for path in copied]
-    readability = _readability(project, locale, pair)
-    return _Staged(work, pair, folder, translated, readability, assets)
+    # scored once the batch's audio is under way (`_Speaking`), beside the workers
+    return _Staged(work, pair, folder, translated, None, assets)
+
+
+class _Speaking:
+    """One batch's audio: made in a thread of its own with the local workers (so the next
+    batch is rendered meanwhile and the workers never wait for it), else made at once. Each
+    batch calibrates the voices' pace after the batch before it (`Turn`), so the bytes do
+    not depend on the timing."""
+
+    def __init__(
+        self,
+        project: Project,
+        staged: list[_Staged],
+        engine: str | None,
+        force: bool,
+        speakers: dict[str, Any] | None,
+        executor: Any,
+        pending: list[_Work],
+        previous: _Speaking | None,
+    ) -> None:
+        import threading
+
+        from .audio.stage import PAIR_TASKS_FROM, Turn, is_local
+
+        self.staged = staged
+        self.turn = Turn(previous.turn if previous else None)
+        self._made: dict[str, dict[str, Any]] = {}
+        self._error: BaseException | None = None
+        # a build with enough pairs speaks every batch as per-pair tasks, small ones too
+        per_pair = len(pending) >= PAIR_TASKS_FROM
+
+        def run() -> None:
+            try:
+                self._made = _speak_staged(
+                    project, staged, engine, force, speakers, executor, per_pair, self.turn
+                )
+            except BaseException as exc:  # raised again in the building thread
+                self._error = exc
+            finally:
+                self.turn.done()
+
+        background = per_pair and is_local(executor) and _make_audio is _speak_one and staged
+        thread = threading.Thread(target=run, name="audio-batch", daemon=True)
+        self._thread = thread if background else None
+        if self._thread is not None:
+            from .audio.synthesize import start_workers, workers_for
+
+            start_workers(workers_for(None, None, len(pending), per_worker=1))  # from this thread
+            self._thread.start()
+        else:
+            run()
+        for item in staged:  # while the workers speak
+            item.readability = _readability(project, item.work.locale, item.pair)
+
+    def finish(self, project: Project, state: StageState, result: StageResult) -> None:
+        """Wait for the batch's audio, then write its pages and state."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        for item in self.staged:
+            _finish_pair(project, state, item, self._made[item.name], result)
 
 
 def _speak_staged(
@@ -438,6 +528,9 @@ def _speak_staged(
     engine: str | None,
     force: bool,
     speakers: dict[str, Any] | None = None,
+    executor: Any = None,
+    per_pair: bool | None = None,
+    turn: Any = None,
 ) -> dict[str, dict[str, Any]]:
     """Every staged pair's audio, through the per-pair workers `toolkit audio` uses."""
     if _make_audio is not _speak_one or not staged:  # replaced (a test's fake): pair by pair
@@ -460,7 +553,16 @@ def _speak_staged(
         )
         for s in staged
     ]
-    made = speak_pairs(project, requests, engine, force=force, speakers=speakers)
+    made = speak_pairs(
+        project,
+        requests,
+        engine,
+        force=force,
+        speakers=speakers,
+        executor=executor,
+        per_pair=per_pair,
+        turn=turn,
+    )
     return {s.name: _audio_record(made[s.name], s.folder) for s in staged}
 
 
