@@ -275,14 +275,75 @@ def _pseudo_word(word: str, locale: str) -> str:
     return out.capitalize() if word[0].isupper() else out
 
 
-def pseudo_translate(text: str, locale: str) -> str:
-    """`text` with every word replaced by a pseudo-word; numbers, URLs and markup kept."""
+# The words that carry meaning the QA checks compare (frequency and count words, time units,
+# comparators, before/after, times of day) are translated for real, with the target
+# language's words from toolkit/data/qa/<locale>.toml and CLDR's unit names, so that a
+# pseudo-translation says what its source says and the meaning checks find nothing in it.
+# English phrase -> (es, fr, de); longest phrases are tried first.
+MEANING_WORDS: dict[str, tuple[str, str, str]] = {
+    "once a day": ("una vez al día", "une fois par jour", "einmal täglich"),
+    "twice a day": ("dos veces al día", "deux fois par jour", "zweimal täglich"),
+    "once": ("una vez", "une fois", "einmal"),
+    "twice": ("dos veces", "deux fois", "zweimal"),
+    "a day": ("al día", "par jour", "am Tag"),
+    "daily": ("diario", "quotidien", "täglich"),
+    "every": ("cada", "toutes les", "alle"),
+    "below": ("por debajo de", "en dessous de", "unter"),
+    "before": ("antes de", "avant", "vor"),
+    "after": ("después de", "après", "nach"),
+    "minute": ("minuto", "minute", "Minute"),
+    "minutes": ("minutos", "minutes", "Minuten"),
+    "hour": ("hora", "heure", "Stunde"),
+    "hours": ("horas", "heures", "Stunden"),
+    "day": ("día", "jour", "Tag"),
+    "days": ("días", "jours", "Tage"),
+    "week": ("semana", "semaine", "Woche"),
+    "weeks": ("semanas", "semaines", "Wochen"),
+    "month": ("mes", "mois", "Monat"),
+    "months": ("meses", "mois", "Monate"),
+    "morning": ("mañana", "matin", "Morgen"),
+    "at night": ("por la noche", "la nuit", "nachts"),
+    "night": ("noche", "nuit", "Nacht"),
+    "bed": ("cama", "lit", "Bett"),
+}
+_MEANING_LOCALES = ("es", "fr", "de")
+_MEANING = re.compile(
+    r"(?<![A-Za-z])("
+    + "|".join(
+        r"\s+".join(map(re.escape, phrase.split()))
+        for phrase in sorted(MEANING_WORDS, key=len, reverse=True)
+    )
+    + r")(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def _meaning_word(match: re.Match[str], locale: str) -> str:
+    written = match.group()
+    translated = MEANING_WORDS[" ".join(written.lower().split())][_MEANING_LOCALES.index(locale)]
+    return translated[0].upper() + translated[1:] if written[0].isupper() else translated
+
+
+def _pseudo_text(text: str, locale: str) -> str:
+    """Unprotected text: meaning words translated, every other word a pseudo-word."""
     out, pos = [], 0
-    for match in _PROTECTED.finditer(text):
+    for match in _MEANING.finditer(text):
         out.append(_WORD.sub(lambda m: _pseudo_word(m.group(), locale), text[pos : match.start()]))
-        out.append(match.group())
+        out.append(_meaning_word(match, locale))
         pos = match.end()
     out.append(_WORD.sub(lambda m: _pseudo_word(m.group(), locale), text[pos:]))
+    return "".join(out)
+
+
+def pseudo_translate(text: str, locale: str) -> str:
+    """`text` with every word replaced by a pseudo-word but the meaning words (translated);
+    numbers, URLs and markup kept."""
+    out, pos = [], 0
+    for match in _PROTECTED.finditer(text):
+        out.append(_pseudo_text(text[pos : match.start()], locale))
+        out.append(match.group())
+        pos = match.end()
+    out.append(_pseudo_text(text[pos:], locale))
     return "".join(out)
 
 

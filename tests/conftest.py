@@ -7,6 +7,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI (`.ci/run`) replays the same examples every run (`--hypothesis-profile=ci`), so a landing
+# never depends on a new random draw; a developer's run explores new ones, and what it finds
+# goes into the test as an `@example`.
+settings.register_profile("ci", derandomize=True, print_blob=True)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seeds" / "000_59354706087aab4b.txt"

@@ -304,6 +304,7 @@ _DOCUMENT = st.tuples(
 @given(_DOCUMENT)
 @example("#\\\n<https://example.org>\n")  # found by hypothesis: one escape too many
 @example(">\\\ndose\n")  # found by hypothesis: a paragraph that opens with a hard break
+@example("dose  \n  \\\ndose\n")  # found by hypothesis: a line that is only a hard break
 def test_generated_markdown_round_trips_without_error_and_keeps_its_structure(
     markdown: str,
 ) -> None:

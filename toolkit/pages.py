@@ -41,6 +41,9 @@ FORMULA_NAMES = {
     "kandel_moles": "Kandel-Moles",
     "cldc": "CLDC",
     "flesch_portuguese": "Flesch (Martins)",
+    "fog_pl": "FOG-PL",
+    "atesman": "Ateşman",
+    "tateisi": "Tateisi",
 }
 
 

@@ -13,11 +13,12 @@ R = TypeVar("R")
 MIN_PARALLEL_JOBS = 16
 
 
-def in_parallel(function: Callable[[T], R], jobs: list[T]) -> list[R]:
+def in_parallel(function: Callable[[T], R], jobs: list[T], chunksize: int | None = None) -> list[R]:
     """`[function(job) for job in jobs]`, in order, spread over the CPU cores when there are
     many jobs. `function` must be a module-level function and jobs picklable; modules the
     jobs need should be imported (and data loaded) before the call, so forked workers
-    inherit them instead of loading them once each.
+    inherit them instead of loading them once each. `chunksize`: jobs sent to a worker at
+    a time (default a quarter of each worker's share); small chunks end together.
     """
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < MIN_PARALLEL_JOBS or workers < 2:
@@ -25,4 +26,5 @@ def in_parallel(function: Callable[[T], R], jobs: list[T]) -> list[R]:
     from .workers import process_pool
 
     with process_pool(workers) as pool:
-        return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+        chunksize = chunksize or max(1, len(jobs) // (workers * 4))
+        return list(pool.map(function, jobs, chunksize=chunksize))

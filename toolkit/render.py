@@ -193,7 +193,16 @@ def _guard_paragraph(parts: list[str]) -> list[str]:
 
 
 def _one_paragraph(parts: list[str]) -> bool:
-    tokens = block_parser().parse("\n".join(parts))
+    # Lines that all start with a letter are one paragraph without a parse: no block rule
+    # (heading, list, quote, fence, HTML, table, setext underline, reference, indented code)
+    # starts at a letter, and such a line continues a paragraph. Most translations are
+    # such text, and the parse is what checking a pair spent most of its guard time on.
+    # the parts are written with a backslash hard break between them (see _substitute), so
+    # an empty part is a line that is only `\` and keeps the paragraph whole
+    text = "\\\n".join(parts)
+    if "\r" not in text and all(line[:1].isalpha() for line in text.split("\n")):
+        return True
+    tokens = block_parser().parse(text)
     return [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
 
 
@@ -235,6 +244,22 @@ def _text_parser() -> Any:
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+@lru_cache(maxsize=1)
+def _text_block_parser() -> Any:
+    """`_text_parser` without its inline pass: `plain_blocks` parses inline only the
+    content that has Markdown in it (most list items and cells are plain words)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    parser.core.ruler.disable(["inline", "text_join"])
+    return parser
+
+
+#: characters at which an inline rule (escape, code, emphasis, entity, autolink, link,
+#: image, line break) can start; content without any is one text token, itself
+_INLINE_SPECIAL = re.compile(r"[\n\r\\`*_&<>\[\]!~]")
+
+
 def plain_blocks(
     markdown: str,
     *,
@@ -247,7 +272,8 @@ def plain_blocks(
     With `urls`, a link is written `text (url)` (for article.txt); without, only its text
     (for readability and speech).
     """
-    tokens = _text_parser().parse(markdown)
+    env: dict[str, Any] = {}
+    tokens = _text_block_parser().parse(markdown, env)
     blocks: list[TextBlock] = []
     stack: list[Any] = []
     table_rows: list[list[str]] = []
@@ -278,7 +304,12 @@ def plain_blocks(
             continue
         if token.type != "inline":
             continue
-        text = _inline_text(token, urls)
+        if _INLINE_SPECIAL.search(token.content):
+            # what `parse` does for each inline token: the same parser, content and env
+            token.children = _text_parser().parseInline(token.content, env)[0].children
+            text = _inline_text(token, urls)
+        else:  # no character any inline rule starts at: the text is the content
+            text = token.content.strip()
         types = [t.type for t in stack]
         if "th_open" in types or "td_open" in types:
             table_rows[-1].append(text)

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from ..config import ChecksConfig
@@ -458,6 +458,7 @@ _CHECKS: list[tuple[str, Callable[[_Pair, str], list[Any]]]] = [
 _SAME_LANGUAGE_SKIPS = frozenset({"identical"})
 
 
+@lru_cache(maxsize=1024)
 def _term(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)")
 

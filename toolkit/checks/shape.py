@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 #: inline elements whose count must survive translation, with names for messages
 INLINE_KINDS = {
@@ -97,7 +98,7 @@ def parse_shape(source: str, references: Mapping[str, Any] | None = None) -> Sha
     urls: Counter[str] = Counter()
     html: list[str] = []
     env = {"references": dict(references)} if references else {}
-    for token in _parser().parse(source, env):
+    for token in _tokens(source, env):
         if token.type == "html_block":
             html.append(token.content.strip())
             continue
@@ -145,6 +146,19 @@ def parse_shape(source: str, references: Mapping[str, Any] | None = None) -> Sha
         tuple(html),
         " ".join("".join(plain).split()),
     )
+
+
+def _tokens(source: str, env: dict[str, Any]) -> list[Any]:
+    """markdown-it's tokens of `source`. One line that starts with a letter is one paragraph
+    (no block rule starts at a letter), whose inline content is the line stripped: only the
+    inline parse is run for it, the same one `parse` runs, which saves the block parse."""
+    if source[:1].isalpha() and "\n" not in source and "\r" not in source:
+        return [_PARAGRAPH_OPEN, *_parser().parseInline(source.strip(), env), _PARAGRAPH_CLOSE]
+    return _parser().parse(source, env)
+
+
+_PARAGRAPH_OPEN = Token("paragraph_open", "p", 1)
+_PARAGRAPH_CLOSE = Token("paragraph_close", "p", -1)
 
 
 def bare_urls(text: str) -> list[str]:

@@ -26,6 +26,8 @@ from .cmudict_data import ensure_cmudict
 from .formulas import (
     EXTRA_METRICS,
     FORMULAS,
+    OTHER_SPACED,
+    OTHER_UNSPACED,
     TARGETS,
     UNSPACED_LANGUAGES,
     Counts,
@@ -36,6 +38,7 @@ from .formulas import (
 from .formulas import total as total_counts
 from .segmenter import split_sentences_for
 from .syllables import RULE_LANGUAGES, count_syllables
+from .vowels import VOWEL_LANGUAGES, vowel_syllables
 
 __all__ = [
     "blocks_text",
@@ -61,16 +64,20 @@ SYLLABLE_LANGUAGES = {
     "nl": "nl",
     "ru": "ru",
     "pt": "pt",
+    "pl": "pl",  # vowels.py
+    "tr": "tr",  # vowels.py
 }
 #: a "hard word" for a sentence flag: this many syllables or more. Three is SMOG's and Fog's
 #: English polysyllable; in Spanish, Italian and German the average word is already about two
 #: syllables long (compounds in German), so three-syllable words like "médico" or "semanas"
 #: are everyday words there and four marks the long ones.
-HARD_WORD_SYLLABLES = {"es": 4, "it": 4, "pt": 4, "de": 4}
+HARD_WORD_SYLLABLES = {"es": 4, "it": 4, "pt": 4, "de": 4, "pl": 4, "tr": 5}
+#: Polish: FOG-PL's hard word has 4 syllables. Turkish glues suffixes on (i-la-cı-nı-zı, "your
+#: medicine"): its average word is near 3 syllables, so 5 marks the long ones.
 #: languages without a syllable counter: more letters than this (LIX's long word is > 6).
 #: Arabic writes articles, prepositions and pronouns attached to the word, so 6 letters is a
-#: short word there.
-HARD_WORD_LETTERS = {"ar": 8, "fa": 8, "ur": 8}
+#: short word there. Tagalog's affixes make everyday words long (nakalimutan, magpahinga): 7.
+HARD_WORD_LETTERS = {"ar": 8, "fa": 8, "ur": 8, "tl": 7}
 #: a sentence needs this many words before its share of hard words means anything
 MIN_WORDS_FOR_HARD_SHARE = 5
 #: characters per "word" when judging sentence length in scripts without spaces
@@ -80,15 +87,20 @@ _WORD_CHARACTER = re.compile(r"\w")
 _english_lock = threading.Lock()
 
 
+#: codes scored as another language: Filipino is standardized Tagalog (same texts, same target)
+LANGUAGE_ALIASES = {"fil": "tl"}
+
+
 def language_of(locale: str) -> str:
     """`pt_BR`, `pt-BR`, `PT` -> `pt`. Lenient: a code Babel does not know still gives its
     first subtag, so an unknown language gets a proxy score rather than an error."""
     from ..locales import language
 
     try:
-        return language(locale)
+        code = language(locale)
     except ToolkitError:
-        return re.split(r"[-_]", locale.strip())[0].lower()
+        code = re.split(r"[-_]", locale.strip())[0].lower()
+    return LANGUAGE_ALIASES.get(code, code)
 
 
 def split_sentences(text: str, locale: str) -> list[str]:
@@ -135,9 +147,10 @@ def _english_syllables() -> dict[str, int]:
             for line in handle:
                 word, _, phones = line.partition(" ")
                 if "(" not in word and word not in counts:  # "read(2)" is a later pronunciation
-                    counts[word] = sum(
-                        phone[-1].isdigit() for phone in phones.split("#")[0].split()
-                    )
+                    # one stress digit (0, 1, 2) ends each vowel phone and no other: counting
+                    # the digits counts the vowels, a third of the time of splitting the phones
+                    phones = phones.partition("#")[0]
+                    counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
     return counts
 
 
@@ -172,7 +185,7 @@ def load_dictionaries(locales: list[str]) -> None:
             continue
         if code == SYLLABLE_LANGUAGES["en"]:
             _prepare_english()
-        if code not in RULE_LANGUAGES:
+        if code not in RULE_LANGUAGES and code not in VOWEL_LANGUAGES:
             _hyphenator(code)
 
 
@@ -183,6 +196,8 @@ def _syllables(word: str, code: str) -> int:
     dictionary's first pronunciation (English), else pyphen's hyphenation points plus one."""
     if code in RULE_LANGUAGES:
         return count_syllables(word, code)
+    if code in VOWEL_LANGUAGES:
+        return vowel_syllables(word, code)
     if code == SYLLABLE_LANGUAGES["en"]:
         known = _english_syllables().get(word)
         if known is not None:
@@ -230,6 +245,14 @@ def _count(sentence: str, language: str) -> Counts:
         from .arabic import counts, diacritize
 
         extra.update(counts(diacritize(sentence)))
+    elif language == "ja":
+        from .japanese import script_runs
+
+        extra.update(script_runs(sentence))
+    elif language == "th":
+        from .thai import phrases
+
+        extra["phrases"] = phrases(sentence)
     return Counts(
         sentences=sentences,
         words=len(words),
@@ -269,6 +292,10 @@ def _computable(formula: Formula, language: str) -> bool:
         return language == "zh"
     if formula.needs == "diacritics":
         return language == "ar" and diacritics_on()
+    if formula.needs == "script-runs":
+        return language == "ja"
+    if formula.needs == "phrases":
+        return language == "th"
     return True
 
 
@@ -277,8 +304,9 @@ def _allowed(language: str) -> list[tuple[str, float]]:
     proxy; formulas this installation cannot compute (OSMAN without a diacritizer) left out."""
     rows = targets_for(language)
     if has_own_formula(language):
-        group = "ja" if language in UNSPACED_LANGUAGES else "xx"  # any language without one
-        rows = rows + [r for r in targets_for(group) if r.formula not in {t.formula for t in rows}]
+        group = OTHER_UNSPACED if language in UNSPACED_LANGUAGES else OTHER_SPACED
+        own = {t.formula for t in rows}
+        rows = rows + [r for r in TARGETS if r.language == group and r.formula not in own]
     return [
         (row.formula, float(row.target))
         for row in rows
@@ -404,7 +432,15 @@ def sentence_flags(
         reasons = []
         if unspaced:
             limit = round(max_words * CHARACTERS_PER_WORD)
-            if counts.characters > limit:
+            if language == "th":  # a Thai line is many sentences: judge its phrases
+                from .thai import longest_phrase
+
+                longest = longest_phrase(sentence)
+                if longest > limit:
+                    reasons.append(
+                        f"long sentence: a phrase of {longest} characters (over {limit})"
+                    )
+            elif counts.characters > limit:
                 reasons.append(f"long sentence: {counts.characters} characters (over {limit})")
         else:
             if counts.words > max_words:
@@ -465,7 +501,7 @@ def raw_textstat_metrics(text: str, locale: str) -> dict[str, float]:
         ensure_cmudict()  # textstat reads English syllables through NLTK
     ts = _textstat(SYLLABLE_LANGUAGES.get(language, language))
     out: dict[str, float] = {"sentences": ts.sentence_count(text), "words": ts.lexicon_count(text)}
-    if language in SYLLABLE_LANGUAGES:
+    if language in SYLLABLE_LANGUAGES and language not in VOWEL_LANGUAGES:
         out["syllables"] = ts.syllable_count(text)
         out["polysyllables"] = ts.polysyllabcount(text)
     calls = {
