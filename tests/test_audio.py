@@ -285,7 +285,7 @@ def test_interrupted_run_keeps_finished_sentences_and_resumes(
         run(tmp_path, FakeEngine(fail_after=4, interrupt=interrupt))
     assert not (tmp_path / "site").exists()  # nothing half-written
     assert not (tmp_path / "state.json").exists()
-    assert len(list((tmp_path / "cache").rglob("*.flac"))) == 4
+    assert len(list((tmp_path / "cache").rglob("*.tka"))) == 4
     assert not list((tmp_path / "cache").rglob("*.tmp"))
     engine = FakeEngine()
     result = run(tmp_path, engine)
@@ -309,7 +309,7 @@ def test_cache_roundtrip_is_what_a_fresh_run_uses(tmp_path: Path) -> None:
     assert warm.synthesized == 0 and cold.synthesized == 6
     assert (tmp_path / "site" / "audio.mp3").read_bytes() == cold_bytes  # reproducible bytes
     cache = AudioCache(tmp_path / "cache")
-    key = next((tmp_path / "cache").rglob("*.flac")).stem
+    key = next((tmp_path / "cache").rglob("*.tka")).stem
     stored = cache.get(key)
     assert stored is not None and stored.sample_rate == RATE
 

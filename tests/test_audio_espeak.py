@@ -161,7 +161,7 @@ def test_seed_article_pace_and_parallel_synthesis(
         progress=lambda d, t, s: seen.append((d, t, s)),
     )
     assert seen[-1][0] == seen[-1][1] == result.synthesized == result.sentences
-    assert len(list((tmp_path / "cache").rglob("*.flac"))) == result.sentences
+    assert len(list((tmp_path / "cache").rglob("*.tka"))) == result.sentences
     assert 135 <= result.overall_pace <= 145, result.overall_pace
     pcm, rate = soundfile.read(tmp_path / "audio.mp3", dtype="float64")
     assert 130 <= result.words / (len(pcm) / rate) * 60 <= 150

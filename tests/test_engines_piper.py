@@ -143,3 +143,123 @@ class TestVoicesCheckedBeforeWork:
             "en": ("piper", PACKAGE),
             "es": ("espeak", "es-419"),
         }
+
+
+# -- one process, onnxruntime's threads, the same sentence always the same audio -----------
+
+
+def test_piper_runs_in_one_process() -> None:
+    from toolkit.audio.synthesize import workers_for
+
+    engine = PiperEngine(AudioConfig(piper_model=PACKAGE), Path("."))
+    assert engine.max_workers == 1
+    assert workers_for(engine, None, 100) == 1  # the audio stage does not fork Piper workers
+
+
+def test_noise_depends_on_its_seed_only_and_a_longer_draw_extends_a_shorter() -> None:
+    from toolkit.audio.engines.piper import _noise
+
+    short, long = _noise(b"seed", 192, 50), _noise(b"seed", 192, 80)
+    assert short.shape == (1, 192, 50) and long.shape == (1, 192, 80)
+    assert np.array_equal(long[:, :, :50], short)
+    assert not np.array_equal(_noise(b"other", 192, 50), short)
+    assert abs(float(long.std()) - 1) < 0.05  # standard normal, as the model drew it
+
+
+class _Session:
+    """Stands in for onnxruntime: fails while the prior's noise is shorter than `needed`."""
+
+    def __init__(self, needed: int) -> None:
+        self.needed, self.lengths = needed, []
+
+    def run(self, names, feeds):  # type: ignore[no-untyped-def]
+        self.lengths.append(feeds["toolkit_noise_1"].shape[2])
+        if self.lengths[-1] < self.needed:
+            raise RuntimeError("Attempting to broadcast an axis by a dimension other than 1")
+        return [feeds["toolkit_noise_1"][:, :2, : self.needed]]
+
+
+def test_a_noise_draw_too_short_is_drawn_again_longer_with_the_same_start() -> None:
+    from toolkit.audio.engines.piper import SeededSession
+
+    feeds = {
+        "input": np.array([[1, 5, 9, 2]], np.int64),
+        "input_lengths": np.array([4], np.int64),
+        "scales": np.array([0.667, 1.0, 0.8], np.float32),
+    }
+    inner = _Session(needed=500)
+    out = SeededSession(inner, ["toolkit_noise_0", "toolkit_noise_1"]).run(None, feeds)
+    assert inner.lengths == [224, 896]  # 4 phonemes x 40 frames + 64, then 4 times that
+    first = SeededSession(_Session(needed=10), ["toolkit_noise_0", "toolkit_noise_1"])
+    assert np.array_equal(first.run(None, feeds)[0][:, :, :10], out[0][:, :, :10])
+    with pytest.raises(RuntimeError, match="something else"):
+
+        class Broken(_Session):
+            def run(self, names, feeds):  # type: ignore[no-untyped-def]
+                raise RuntimeError("something else")
+
+        SeededSession(Broken(1), ["toolkit_noise_0", "toolkit_noise_1"]).run(None, feeds)
+
+
+class TestOneModelSeeded:
+    pytestmark = needs_piper
+
+    def test_the_session_uses_every_core_and_no_random_draws(self, engine: PiperEngine) -> None:
+        from toolkit.audio.engines.piper import _load, seeded_model, usable_cores
+
+        model = find_model(PACKAGE, Path("."))
+        voice = _load(model.onnx, model.config)
+        options = voice.session.session.get_session_options()
+        assert options.intra_op_num_threads == usable_cores()
+        data, names = seeded_model(model.onnx)
+        import onnx
+
+        ops = {node.op_type for node in onnx.load_from_string(data).graph.node}
+        assert names == ["toolkit_noise_0", "toolkit_noise_1"] and "RandomNormalLike" not in ops
+        assert engine.version().endswith("; noise seeded per sentence")
+
+    def test_a_sentence_sounds_the_same_whatever_was_spoken_before(
+        self, engine: PiperEngine
+    ) -> None:
+        sentence = "Call your nurse if you feel dizzy."
+        first = engine.synthesize(sentence, PACKAGE, 150).pcm
+        engine.synthesize("Keep this sheet near you, and bring it to every visit.", PACKAGE, 150)
+        again = engine.synthesize(sentence, PACKAGE, 150).pcm
+        assert again.tobytes() == first.tobytes()
+
+    def test_eviction_and_prune_never_change_the_audio(self, tmp_path: Path) -> None:
+        """Piper through the pipeline and the cache: cold, warm, half evicted, emptied."""
+        from toolkit.audio import synthesize_article
+        from toolkit.audio.cache import AudioCache
+        from toolkit.models import TextBlock
+
+        blocks = [
+            TextBlock("title", "Your tablets"),
+            TextBlock("paragraph", "Take two tablets every morning. Drink a glass of water."),
+            TextBlock("paragraph", "Call your nurse if you feel dizzy."),
+        ]
+        engine = PiperEngine(AudioConfig(piper_model=PACKAGE), tmp_path)
+
+        def build() -> bytes:
+            synthesize_article(
+                blocks,
+                "en",
+                engine,
+                PACKAGE,
+                AudioConfig(piper_model=PACKAGE),
+                tmp_path / "site",
+                "Your tablets",
+                cache_dir=tmp_path / "cache",
+                force=True,
+            )
+            return (tmp_path / "site" / "audio.mp3").read_bytes()
+
+        cold = build()
+        cache = AudioCache(tmp_path / "cache")
+        assert len(cache.entries()) == 4
+        assert build() == cold
+        cache.prune(sum(e.size for e in cache.entries()) // 2)
+        assert 0 < len(cache.entries()) < 4
+        assert build() == cold
+        cache.prune(0)
+        assert build() == cold

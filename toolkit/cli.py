@@ -637,8 +637,9 @@ def serve(ctx: click.Context, host: str, port: int, watch: bool, interval: float
 @main.group(cls=ToolkitGroup)
 @global_options
 def cache() -> None:
-    """See and trim the audio cache (build/.cache/audio): synthesized sentences kept so an
-    edit re-synthesizes only what changed. Pruning never changes a later build's output.
+    """See and trim the audio cache (build/.cache/audio, or [tool.toolkit.cache] audio_url):
+    synthesized sentences kept so an edit re-synthesizes only what changed. Pruning never
+    changes a later build's output.
 
     Example:
 
@@ -673,6 +674,9 @@ def cache_info(ctx: click.Context) -> None:
 @click.pass_context
 def cache_prune(ctx: click.Context, max_mb: int | None) -> None:
     """Remove the least recently used sentences until the audio cache fits its limit.
+
+    A shared store (an audio_url such as s3://) is trimmed only with --max-mb, oldest
+    written first.
 
     Example:
 

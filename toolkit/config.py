@@ -138,6 +138,9 @@ class CacheConfig:
     #: the shared task cache (docs/cluster.md): a folder (relative to the project), or an
     #: fsspec URL such as s3://BUCKET/PATH or gs://BUCKET/PATH; empty: none
     tasks_url: str = ""
+    #: where the audio cache's sentences live: "" (build/.cache/audio), a folder or
+    #: "file:///…", or an fsspec URL ("s3://bucket/audio", "memory://…") shared by machines
+    audio_url: str = ""
 
 
 @dataclass(frozen=True)

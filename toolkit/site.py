@@ -187,6 +187,9 @@ def build(
 
     # every locale's engine and voice, checked before any work (issue 10)
     speakers = check_voices(project, selected, engine)
+    from .audio.cache import AudioCache
+
+    AudioCache.of(project)  # its store recorded for the audio workers ([tool.toolkit.cache])
     try:
         with outputs.run_in(project.paths.build_dir):
             result = _build(

@@ -31,6 +31,7 @@ from .encode import MP3_KBPS, PEAK_CEILING_DB, TARGET_LUFS
 from .engines.base import Engine
 from .normalize import Lexicon, load_lexicon
 from .plan import PAUSE_SHARE, Sentence, plan, speech_rate
+from .sentence_codec import FORMAT as STORE_FORMAT
 from .synthesize import Clip, Progress, synthesize_all
 from .voices import resolve_voice
 
@@ -76,6 +77,7 @@ def _settings(engine: Engine, config: AudioConfig, locale: str, title: str) -> d
         "paragraph_pause_ms": config.paragraph_pause_ms,
         # how pauses and pace are made: a change re-encodes every pair
         "pace": [PAUSE_SHARE, MIN_SENTENCE_PAUSE, MIN_PARAGRAPH_PAUSE, MAX_PAUSE_STRETCH],
+        "sentence_store": STORE_FORMAT,  # the samples the cache gives back (sentence_codec)
         "publisher": config.publisher,
         "locale": locale,
         "title": title,

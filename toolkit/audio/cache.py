@@ -1,15 +1,27 @@
 """The sentence audio cache: synthesized PCM per (engine, version, voice, rate, sentence).
 
-One FLAC file (16-bit) per sentence, written atomically as soon as the sentence is done, so an
-interrupted run keeps what it finished and the next run resumes from it. PCM is quantized to
-16 bits before it is used, cached or not, so a cold and a warm run give the same bytes.
+One entry per sentence, written atomically as soon as the sentence is done, so an
+interrupted run keeps what it finished and the next run resumes from it. An entry is the
+sentence's samples rounded to a step that follows their loudness, in FLAC (`sentence_codec`):
+about one byte per byte of the site's MP3s, where plain FLAC took 3.6. The rounding is lossy,
+so `put` returns the rounded samples and the pipeline uses those, cached or not: a cold and a
+warm run give the same bytes.
+
+Entries live in a store (`store`): the project's `build/.cache/audio` by default, or the
+folder or fsspec URL of `[tool.toolkit.cache] audio_url`, shared by several machines. The
+`asked.sqlite` table and `pace.json` stay in the local folder.
 
 The cache is bounded (`[tool.toolkit.cache] audio_max_mb`): a file's modification time is its
 last use (a hit touches it), and `prune` removes the least recently used entries first. An
 evicted sentence is synthesized again, to the same samples (the engines are reproducible per
 sentence, and each sentence's asked rate is remembered in `asked.sqlite`), so eviction never
 changes an output. `pace.json` (the voices' measured pace) and `asked.sqlite` (a few dozen
-bytes per sentence) are not entries and are never evicted.
+bytes per sentence) are not entries and are never evicted. A remote store is trimmed only
+when asked (`toolkit cache prune`), oldest written first (see `store`).
+
+Entries of the FLAC format that came before are read once, re-stored in the new format and
+removed: the FLAC held exactly the samples a cold run now encodes, so the output is the same
+as if the sentence had been spoken again.
 """
 
 from __future__ import annotations
@@ -22,13 +34,22 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 import numpy as np
 
 from ..files import write_atomic
 from .engines.base import Synthesis
+from .sentence_codec import SUFFIX, CodecError, decode, roundtrip
+from .sentence_codec import quantize as rounded
+from .store import Entry, FsspecStore, LocalStore, open_store
+
+#: the entries of the format before this one (16-bit FLAC): read once, then re-stored
+LEGACY_SUFFIX = ".flac"
+#: in the local folder, the store the entries are in when it is not the folder itself, so
+#: worker processes that are given only the folder find the same store
+BINDING = "store.url"
 
 
 def cache_key(engine: str, version: str, voice: str, rate: int, sentence: str) -> str:
@@ -43,8 +64,9 @@ def to_int16(pcm: np.ndarray) -> np.ndarray:
 
 
 def quantize(synthesis: Synthesis) -> Synthesis:
-    """The synthesis as 16-bit samples would give it back (what the cache stores)."""
-    pcm = to_int16(synthesis.pcm)
+    """The synthesis as the cache gives it back: 16-bit, rounded per block (`put` returns
+    this too)."""
+    pcm = rounded(to_int16(synthesis.pcm))
     return Synthesis((pcm / 32767).astype(np.float32), int(synthesis.sample_rate))
 
 
@@ -66,12 +88,39 @@ def _retry(step: Callable[[], T]) -> T:
 
 
 class AudioCache:
-    """PCM per key under `folder` (`ProjectPaths.audio_cache_dir`)."""
+    """Sentences per key in a store; `folder` (`ProjectPaths.audio_cache_dir`) is local."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, url: str | None = None) -> None:
         self.folder = Path(folder)
+        self.url = _bound_url(self.folder) if url is None else url
+        self.store: LocalStore | FsspecStore = open_store(self.url, self.folder)
         self._db: sqlite3.Connection | None = None
         self._db_pid = 0
+
+    @classmethod
+    def from_config(cls, folder: Path, config: object) -> AudioCache:
+        """The cache of `folder` with the store `[tool.toolkit.cache] audio_url` names."""
+        return cls(folder, store_url(config))
+
+    @classmethod
+    def of(cls, project: object) -> AudioCache:
+        """The project's cache; its store is recorded in the folder for worker processes."""
+        paths = project.paths  # type: ignore[attr-defined]
+        cache = cls.from_config(paths.audio_cache_dir, project.config)  # type: ignore[attr-defined]
+        if isinstance(cache.store, FsspecStore):
+            cache.store.open()  # a URL fsspec cannot open is one clear error, before any work
+        cache.bind()
+        return cache
+
+    def bind(self) -> None:
+        """Record this cache's store in its folder (only when it changed)."""
+        binding = self.folder / BINDING
+        if _bound_url(self.folder) == self.url:
+            return
+        if self.url:
+            write_atomic(binding, self.url.encode("utf-8") + b"\n")
+        else:
+            binding.unlink(missing_ok=True)
 
     def _asked_db(self) -> sqlite3.Connection:
         """`asked.sqlite`, opened once per process (a forked worker opens its own)."""
@@ -91,39 +140,43 @@ class AudioCache:
         return int(row[0])
 
     def __getstate__(self) -> dict[str, object]:
-        return {"folder": self.folder, "_db": None, "_db_pid": 0}
+        return {
+            "folder": self.folder,
+            "url": self.url,
+            "store": self.store,
+            "_db": None,
+            "_db_pid": 0,
+        }
 
-    def path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.flac"
+    @staticmethod
+    def _name(key: str, suffix: str = SUFFIX) -> str:
+        return f"{key[:2]}/{key}{suffix}"
+
+    def path(self, key: str) -> Path | PurePosixPath:
+        """Where `key`'s entry is (a local path, or the path inside the remote store)."""
+        return self.store.location(self._name(key))
 
     def has(self, key: str) -> bool:
-        return self.path(key).is_file()
+        if self.store.exists(self._name(key)):
+            return True
+        return self.store.local and self.store.exists(self._name(key, LEGACY_SUFFIX))
 
     def get_pcm(self, key: str) -> tuple[np.ndarray, int] | None:
         """The stored 16-bit samples and their rate (half the memory of float32)."""
-        import soundfile
-
-        path = self.path(key)
+        data = self.store.read(self._name(key))
+        if data is None:
+            return self._migrate(key) if self.store.local else None
         try:
-            data = path.read_bytes()
-            os.utime(path)  # used now: the last to be evicted
-        except FileNotFoundError:
-            return None
-        try:
-            pcm, rate = soundfile.read(io.BytesIO(data), dtype="int16")
-        except (RuntimeError, soundfile.LibsndfileError):
+            return decode(data)
+        except CodecError:
             return None  # a damaged entry is just a miss: synthesize again
-        return pcm, int(rate)
 
-    def put_pcm(self, key: str, samples: np.ndarray, rate: int) -> None:
-        import soundfile
-
-        buffer = io.BytesIO()
-        # FLAC's fastest level: 1.6x faster both ways than the default, 7 % larger
-        soundfile.write(
-            buffer, samples, rate, format="FLAC", subtype="PCM_16", compression_level=0.0
-        )
-        write_atomic(self.path(key), buffer.getvalue())
+    def put_pcm(self, key: str, samples: np.ndarray, rate: int) -> np.ndarray:
+        """Store 16-bit `samples`; the samples to use for them, as a later hit returns them
+        (the store is lossy: use these, not `samples`, or a warm run would differ)."""
+        data, decoded = roundtrip(samples, int(rate))
+        self.store.write(self._name(key), data)
+        return decoded
 
     def get(self, key: str) -> Synthesis | None:
         found = self.get_pcm(key)
@@ -132,39 +185,72 @@ class AudioCache:
         return Synthesis(found[0].astype(np.float32) / 32767, found[1])
 
     def put(self, key: str, synthesis: Synthesis) -> Synthesis:
-        """Store `synthesis` (quantized) and return what `get` will return for it."""
-        self.put_pcm(key, to_int16(synthesis.pcm), int(synthesis.sample_rate))
-        return quantize(synthesis)
+        """Store `synthesis` and return what `get` will return for it (use that)."""
+        decoded = self.put_pcm(key, to_int16(synthesis.pcm), int(synthesis.sample_rate))
+        return Synthesis(decoded.astype(np.float32) / 32767, int(synthesis.sample_rate))
 
-    def entries(self) -> list[tuple[float, int, Path]]:
-        """(last use, bytes, path) of every entry, least recently used first."""
-        found = []
-        for path in self.folder.glob("??/*.flac"):
-            try:
-                info = path.stat()
-            except FileNotFoundError:
-                continue  # evicted by another run meanwhile
-            found.append((info.st_mtime, info.st_size, path))
-        return sorted(found)
+    def _migrate(self, key: str) -> tuple[np.ndarray, int] | None:
+        """An entry of the FLAC format: re-stored in the new one, the FLAC removed."""
+        import soundfile
+
+        legacy = self._name(key, LEGACY_SUFFIX)
+        data = self.store.read(legacy)
+        if data is None:
+            return None
+        try:
+            pcm, rate = soundfile.read(io.BytesIO(data), dtype="int16")
+        except (RuntimeError, soundfile.LibsndfileError):
+            pcm = None  # damaged: a miss
+        if pcm is not None and pcm.ndim != 1:
+            pcm = None
+        found = None if pcm is None else (self.put_pcm(key, pcm, int(rate)), int(rate))
+        self.store.remove(legacy)
+        return found
+
+    def entries(self) -> list[Entry]:
+        """(last use, bytes, path) of every entry, least recently used first; entries of the
+        old format count as the least recently used (they are read at most once more)."""
+        patterns = (
+            (f"??/*{SUFFIX}", f"??/*{LEGACY_SUFFIX}") if self.store.local else (f"??/*{SUFFIX}",)
+        )
+        found = self.store.entries(patterns)
+        return sorted(found, key=lambda e: (e.path.suffix != LEGACY_SUFFIX, e.time, str(e.path)))
 
     def info(self) -> CacheInfo:
         entries = self.entries()
-        return CacheInfo(str(self.folder), len(entries), sum(e[1] for e in entries))
+        return CacheInfo(self.store.url, len(entries), sum(e.size for e in entries))
 
     def prune(self, max_bytes: int) -> CacheInfo:
         """Remove least recently used entries until the rest fit in `max_bytes`; what was
         removed (`max_bytes=0` empties the cache)."""
         entries = self.entries()
-        total = sum(e[1] for e in entries)
-        removed = CacheInfo(str(self.folder), 0, 0)
-        for _, size, path in entries:
+        total = sum(e.size for e in entries)
+        removed = CacheInfo(self.store.url, 0, 0)
+        for entry in entries:
             if total <= max_bytes:
                 break
-            path.unlink(missing_ok=True)
-            total -= size
+            self.store.remove(f"{entry.path.parent.name}/{entry.path.name}")
+            total -= entry.size
             removed.entries += 1
-            removed.bytes += size
+            removed.bytes += entry.size
         return removed
+
+
+def _bound_url(folder: Path) -> str:
+    try:
+        return (Path(folder) / BINDING).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return ""
+
+
+def store_url(config: object) -> str:
+    """`[tool.toolkit.cache] audio_url` of a `Config`, a relative path made absolute
+    (against the project) so that every process finds the same folder."""
+    url = str(getattr(getattr(config, "cache", None), "audio_url", "") or "")
+    if url and "://" not in url:
+        root = getattr(config, "root", None) or Path.cwd()
+        url = "file://" + str((Path(root) / url).resolve())
+    return url
 
 
 @dataclass
@@ -185,9 +271,11 @@ def limit_bytes(config: object) -> int | None:
 def enforce_limit(folder: Path, config: object) -> CacheInfo | None:
     """After a run: trim the cache to its configured limit (least recently used first)."""
     limit = limit_bytes(config)
-    if limit is None or not Path(folder).is_dir():
+    cache = AudioCache.from_config(folder, config)
+    # a remote store is shared: one machine's run must not evict what the others use
+    if limit is None or not cache.store.local or not Path(cache.store.url).is_dir():
         return None
-    return AudioCache(folder).prune(limit)
+    return cache.prune(limit)
 
 
 @dataclass
@@ -202,6 +290,7 @@ class CacheReport:
     mp3_bytes: int = 0
     removed_entries: int = 0
     removed_bytes: int = 0
+    local: bool = True  #: False: a shared remote store (not trimmed after runs)
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = dict(self.__dict__)
@@ -217,6 +306,8 @@ class CacheReport:
                 "least recently used first"
             )
         ratio = f", {self.bytes / self.mp3_bytes:.2f} x the site's MP3s" if self.mp3_bytes else ""
+        if not self.local:
+            limit += ", not applied after runs to a shared store: prune with --max-mb"
         return [
             *head,
             f"{self.folder}: {self.entries} sentences, {_mb(self.bytes)} (limit {limit}){ratio}",
@@ -232,23 +323,39 @@ def _site_mp3_bytes(project: object) -> int:
     return sum(p.stat().st_size for p in Path(site).glob("*/*/audio.mp3"))
 
 
+def _where(project: object, cache: AudioCache) -> str:
+    if cache.store.local:
+        return project.paths.relative(Path(cache.store.url))  # type: ignore[attr-defined]
+    return cache.store.url
+
+
 def cache_report(project: object) -> CacheReport:
-    folder = project.paths.audio_cache_dir  # type: ignore[attr-defined]
-    found = AudioCache(folder).info()
+    cache = AudioCache.from_config(
+        project.paths.audio_cache_dir,  # type: ignore[attr-defined]
+        project.config,  # type: ignore[attr-defined]
+    )
+    found = cache.info()
     return CacheReport(
         "info",
-        project.paths.relative(folder),  # type: ignore[attr-defined]
+        _where(project, cache),
         found.entries,
         found.bytes,
         limit_bytes(project.config),  # type: ignore[attr-defined]
         _site_mp3_bytes(project),
+        local=cache.store.local,
     )
 
 
 def prune_report(project: object, max_mb: int | None) -> CacheReport:
+    """`toolkit cache prune`: a local store to `max_mb` or its configured limit; a remote
+    store only to an explicit `--max-mb` (its limit is not applied automatically)."""
     limit = limit_bytes(project.config) if max_mb is None else max_mb << 20  # type: ignore[attr-defined]
-    folder = project.paths.audio_cache_dir  # type: ignore[attr-defined]
-    removed = AudioCache(folder).prune(limit) if limit is not None else CacheInfo("", 0, 0)
+    cache = AudioCache.from_config(
+        project.paths.audio_cache_dir,  # type: ignore[attr-defined]
+        project.config,  # type: ignore[attr-defined]
+    )
+    prune = limit is not None and (cache.store.local or max_mb is not None)
+    removed = cache.prune(limit) if prune and limit is not None else CacheInfo("", 0, 0)
     report = cache_report(project)
     report.action = "prune"
     report.limit_bytes = limit

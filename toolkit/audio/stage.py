@@ -41,6 +41,7 @@ from .cache import AudioCache
 from .engines.base import Engine
 from .pace import PaceTable, asked_rate, calibration_sample, known_factors
 from .plan import Sentence, speech_rate
+from .sentence_codec import FORMAT as STORE_FORMAT
 from .synthesize import (
     SERIAL_ENGINES,
     Clip,
@@ -252,7 +253,7 @@ def _speak_jobs(
     were spoken now. `per_pair` forces (or forbids) one task per pair whatever their number;
     `turn` orders the calibration after an earlier batch's."""
     turn = turn or Turn()
-    cache = AudioCache(project.paths.audio_cache_dir)
+    cache = AudioCache.of(project)  # its store recorded for the workers (audio_url)
     rate = speech_rate(config.rate)
     # the longest pairs first: the last worker to finish is not left with a long one
     jobs.sort(key=lambda job: -sum(len(s.spoken) for s in job.sentences))
@@ -326,7 +327,7 @@ def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: s
     paths = project.paths
     source = project.source_locale
     settings = json.dumps(
-        [__version__, _shaping(project.config), engine.name, engine.version(), voice],
+        [__version__, _shaping(project.config), engine.name, engine.version(), voice, STORE_FORMAT],
         sort_keys=True,
         default=str,
     )

