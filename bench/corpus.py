@@ -320,6 +320,8 @@ _MEANING = re.compile(
 
 def _meaning_word(match: re.Match[str], locale: str) -> str:
     written = match.group()
+    if locale not in _MEANING_LOCALES:  # no word list for it: the English words stay as written
+        return written
     translated = MEANING_WORDS[" ".join(written.lower().split())][_MEANING_LOCALES.index(locale)]
     return translated[0].upper() + translated[1:] if written[0].isupper() else translated
 
