@@ -118,7 +118,7 @@ _CODEC = textwrap.dedent(
     import numpy as np, soundfile
     from scipy.signal import welch
     from toolkit.audio.engines.espeak import EspeakEngine
-    from toolkit.audio.pipeline import _trim
+    from toolkit.audio.synthesize import trim as _trim
     from toolkit.audio.cache import to_int16
     from toolkit.audio.sentence_codec import decode, roundtrip
     from toolkit.config import AudioConfig
