@@ -109,6 +109,24 @@ def test_status_after_check_shows_checks_verdicts_without_checking(
     }
 
 
+def test_check_parses_each_source_once_and_status_shows_its_segment_count(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = _parse_spy(monkeypatch)
+    _cli(project, "check", "--format", "json")
+    assert sorted(parsed) == [A, B]  # the counts `status` shows come from that one parse
+    monkeypatch.undo()
+    pairs = site.status(Project.load(project)).as_dict()["pairs"]
+    totals = {p["slug"]: p["total"] for p in pairs if p["source"]}
+    sources = project / "source_articles"
+    assert totals == {
+        slug: len(
+            articles.read_article(sources / f"{slug}.md", Project.load(project).paths).segments
+        )
+        for slug in (A, B)
+    }
+
+
 def _site_bytes(root: Path) -> dict[str, bytes]:
     build = root / "build"
     return {

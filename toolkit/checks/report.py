@@ -161,6 +161,9 @@ class CheckRun:
     """The result of `check`: one report per (article, locale)."""
 
     reports: list[PairReport] = field(default_factory=list)
+    #: each checked source's segment count (what `status` shows), so the caller that
+    #: stores it need not parse the sources again
+    source_segments: dict[str, int] = field(default_factory=dict)
 
     @property
     def gate_failed(self) -> bool:
@@ -303,7 +306,7 @@ def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckR
 
     # validates the slugs (and every selected source); preloads when there are many
     articles = _read_articles(project, slugs, preload)
-    run = CheckRun()
+    run = CheckRun(source_segments={a.slug: len(a.segments) for a in articles})
     jobs = [(project, a, selected) for a in articles]
     # small chunks: an article takes tens of milliseconds, and with the default (a quarter
     # of each worker's share) one core sat idle while the other ended its last chunk
