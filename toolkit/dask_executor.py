@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .errors import ExecutorError
+from .tasks import in_order
 
 log = logging.getLogger(__name__)
 
@@ -112,10 +113,7 @@ class DaskExecutor:
     # -- the Executor protocol ---------------------------------------------------------
 
     def map(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]:
-        results: list[Any] = [None] * len(jobs)
-        for index, result in self.as_completed(function, jobs):
-            results[index] = result
-        return results
+        return in_order(self.as_completed(function, jobs), len(jobs))
 
     def as_completed(
         self, function: Callable[[Any], Any], jobs: Sequence[Any]

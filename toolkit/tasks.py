@@ -56,6 +56,15 @@ class Executor(Protocol):
     ) -> Iterator[tuple[int, Any]]: ...
 
 
+def in_order(completed: Iterator[tuple[int, Any]], count: int) -> list[Any]:
+    """The `count` results of an `as_completed` stream, in the jobs' order: `map` for an
+    executor whose jobs finish in any order."""
+    results: list[Any] = [None] * count
+    for index, result in completed:
+        results[index] = result
+    return results
+
+
 class InProcess:
     """Every task in this process, in order."""
 

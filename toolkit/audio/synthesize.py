@@ -22,7 +22,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from ..tasks import Executor, InProcess
+from ..tasks import Executor, InProcess, in_order
 from .cache import AudioCache, to_int16
 from .engines.base import Engine, Synthesis
 from .pace import PaceTable, asked_rate, calibration_sample, learn
@@ -225,10 +225,7 @@ class WarmProcesses:
         self.on_done = on_done
 
     def map(self, function: Callable[[Any], Any], jobs: Sequence[Any]) -> list[Any]:
-        results: list[Any] = [None] * len(jobs)
-        for index, result in self.as_completed(function, jobs):
-            results[index] = result
-        return results
+        return in_order(self.as_completed(function, jobs), len(jobs))
 
     def as_completed(
         self, function: Callable[[Any], Any], jobs: Sequence[Any]
