@@ -59,6 +59,7 @@ WORD_UNITS = frozenset({"s", "min", "h", "d", "wk", "mo", "yr", "tablet", "drop"
 DOSE_UNITS = frozenset({"mg", "mcg", "g", "kg", "mL", "L", "dL", "IU", "mmol", "mEq", "ng"})
 SHIPPED_LOCALES = (
     "en", "es", "fr", "de", "pt", "it", "ru", "ar", "zh_Hans", "vi", "tl", "ko",
+    "pl", "tr", "nl", "ja", "fa",
 )  # fmt: skip
 NUMBER_NEAR = r"(?=[^.!?。！？\n]{0,24}?[\d零〇一二两三四五六七八九十百])"
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f' .-]+")
@@ -318,6 +319,14 @@ class Vocabulary:
         for word, value in self.data.get("numbers", {}).get("words", {}).items():
             words[_fold(word)] = Decimal(str(value))
         return words
+
+    @cached_property
+    def not_numbers(self) -> re.Pattern[str] | None:
+        """`[numbers] not_numbers`: regular expressions of text whose digits are no quantity
+        (Japanese 1日2回, "twice a day", holds a 1 that English does not write); None
+        when the locale has none (every locale but Japanese)."""
+        patterns = list(self.data.get("numbers", {}).get("not_numbers", []))
+        return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
     @cached_property
     def implicit(self) -> dict[str, tuple[Decimal, str]]:

@@ -1,0 +1,181 @@
+"""A locale without meaning-check data is said once per locale and run (`meaning-unchecked`),
+in `check`'s text and JSON and in `status`; locales that fall back to a shipped table, and
+the source language, are not.
+
+The expected locales are written out here by hand (which languages toolkit ships a table
+for, and which locale falls back to which), not computed by the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from toolkit.checks.coverage import MEANING_UNCHECKED, meaning_coverage, missing_tables
+from toolkit.checks.vocab import load_vocabulary
+from toolkit.cli import main
+from toolkit.project import Project
+
+# Swedish and Czech: languages Babel knows and toolkit ships no meaning table for
+UNCHECKED = ["sv", "cs"]
+# locales that reach a shipped table through their language (written out by hand)
+FALLBACKS = ["pt_BR", "es_MX", "zh_CN", "zh_Hans_CN", "fr_CA", "de_AT", "pl", "tr", "nl", "ja"]
+FALLBACKS += ["fa", "fa_IR"]
+
+
+def run(project: Path, *args: str):
+    return CliRunner(mix_stderr=False).invoke(main, ["--project", str(project), *args])
+
+
+def two_articles(project: Path, locales: list[str]) -> Path:
+    """The fixture's article twice, each locale's catalogs translated with the source text
+    reworded (the content does not matter: the warning is about the locale)."""
+    source = project / "source_articles" / "blood-pressure.md"
+    shutil.copy(source, project / "source_articles" / "home-readings.md")
+    assert run(project, "extract").exit_code == 0
+    for locale in locales:
+        assert run(project, "init", locale).exit_code == 0
+        for slug in ("blood-pressure", "home-readings"):
+            path = Project.load(project).paths.catalog(locale, slug)
+            po = polib.pofile(str(path))
+            for entry in po:
+                entry.msgstr = entry.msgid  # copies: errors, but the pairs are checked
+            po.save(str(path))
+    return project
+
+
+def stub_project(root: Path, source: str = "en", qa_dir: str = "qa") -> SimpleNamespace:
+    """What `meaning_coverage` reads of a project, without a project on disk."""
+    return SimpleNamespace(
+        root=root,
+        source_locale=source,
+        config=SimpleNamespace(checks=SimpleNamespace(qa_dir=qa_dir)),
+        paths=SimpleNamespace(relative=lambda p: str(Path(p).relative_to(root))),
+    )
+
+
+# --- which locales are warned about ---------------------------------------------------------
+
+
+def test_locales_without_a_table_are_warned_about_once_each(tmp_path: Path):
+    found = meaning_coverage(stub_project(tmp_path), ["sv", "cs", "sv", "es"])
+    assert [(f.locale, f.check, f.severity) for f in found] == [
+        ("cs", MEANING_UNCHECKED, "warning"),
+        ("sv", MEANING_UNCHECKED, "warning"),
+    ]
+    message = found[1].message
+    assert "sv" in message and "negation" in message and "'once a day'" in message
+    assert "'under 120' -> 'over 120'" in message
+    assert "qa/sv.toml" in message and found[1].file == "qa/sv.toml"
+
+
+@pytest.mark.parametrize("locale", FALLBACKS + ["en", "en_GB", "es", "ar", "zh_Hans", "ko"])
+def test_a_locale_with_a_table_or_its_languages_is_not_warned_about(tmp_path: Path, locale):
+    assert meaning_coverage(stub_project(tmp_path), [locale]) == []
+
+
+def test_fallbacks_reach_the_right_language_table():
+    # the words of the language's own file, read through the locale that falls back to it
+    assert load_vocabulary("pt_BR").negated("Não pare de tomar.")
+    assert load_vocabulary("es_MX").negated("No deje de tomarlo.")
+    assert load_vocabulary("zh_Hans_CN").negated("不要停止服用。")
+    assert load_vocabulary("zh_CN").negated("不要停止服用。")
+    assert load_vocabulary("fa_IR").negated("قطع نکنید.")
+
+
+def test_the_source_language_is_warned_about_only_without_a_table(tmp_path: Path):
+    assert meaning_coverage(stub_project(tmp_path, source="en"), ["en", "es"]) == []
+    [finding] = meaning_coverage(stub_project(tmp_path, source="sv"), ["es", "sv"])
+    assert finding.locale == "sv"
+    assert "source language sv" in finding.message and "any locale" in finding.message
+
+
+def test_a_project_table_silences_the_warning(tmp_path: Path):
+    (tmp_path / "qa").mkdir()
+    # a coordinator's Swedish table, written from a Swedish grammar (inte, aldrig, ingen)
+    (tmp_path / "qa" / "sv.toml").write_text(
+        '[negation]\nwords = ["inte", "aldrig", "ingen", "inget", "inga"]\n'
+        '[units]\ntimes = ["gång", "gånger"]\n'
+        '[frequency.periods]\nday = ["om dagen", "per dag"]\n'
+        '[comparison]\nless = ["under #", "mindre än"]\nmore = ["över #", "mer än"]\n'
+        'before = ["före"]\nafter = ["efter"]\n'
+        '[schedule]\nmorning = ["morgonen"]\nevening = ["kvällen"]\n',
+        encoding="utf-8",
+    )
+    assert meaning_coverage(stub_project(tmp_path), ["sv"]) == []
+
+
+def test_a_partial_project_table_names_what_is_missing(tmp_path: Path):
+    (tmp_path / "checks-qa").mkdir()
+    (tmp_path / "checks-qa" / "cs.toml").write_text(
+        '[comparison]\nless = ["pod #"]\nmore = ["nad #"]\n', encoding="utf-8"
+    )
+    [finding] = meaning_coverage(stub_project(tmp_path, qa_dir="checks-qa"), ["cs"])
+    assert "no negation or frequency or schedule table" in finding.message
+    assert "'under 120'" not in finding.message  # comparators are checked
+    assert finding.file == "checks-qa/cs.toml"
+
+
+def test_every_shipped_table_is_complete():
+    for locale in ["en", "es", "fr", "de", "pt", "it", "ru", "ar", "zh_Hans", "vi", "tl", "ko"]:
+        assert missing_tables(load_vocabulary(locale)) == [], locale
+    for locale in ["pl", "tr", "nl", "ja", "fa"]:
+        assert missing_tables(load_vocabulary(locale)) == [], locale
+    assert missing_tables(load_vocabulary("sv")) == [
+        "negation",
+        "frequency",
+        "comparison",
+        "schedule",
+    ]
+
+
+# --- check and status -----------------------------------------------------------------------
+
+
+def test_check_says_it_once_per_locale_in_text_and_json(project: Path):
+    two_articles(project, ["sv", "pt_BR", "pl"])
+    text = run(project, "check")
+    assert text.exit_code == 0, text.output
+    lines = [line for line in text.stdout.splitlines() if f"[{MEANING_UNCHECKED}]" in line]
+    # two articles, one locale without a table: one line
+    assert len(lines) == 1 and lines[0].startswith("sv: warning [meaning-unchecked]")
+    assert "meaning not checked in sv" in text.stdout.splitlines()[-1]
+    data = json.loads(run(project, "check", "--format", "json").stdout)
+    [finding] = data["locale_findings"]
+    assert finding["check"] == MEANING_UNCHECKED and finding["locale"] == "sv"
+    assert (finding["severity"], finding["file"], finding["line"]) == ("warning", "qa/sv.toml", 0)
+    assert len(data["reports"]) == 6  # the reports keep their shape (DESIGN.md)
+    assert all(
+        f["check"] != MEANING_UNCHECKED for report in data["reports"] for f in report["findings"]
+    )
+
+
+def test_the_stored_results_of_a_second_check_say_it_too(project: Path):
+    two_articles(project, ["sv"])
+    first = json.loads(run(project, "check", "--format", "json").stdout)
+    second = json.loads(run(project, "check", "--format", "json").stdout)
+    assert first == second
+    assert [f["locale"] for f in second["locale_findings"]] == ["sv"]
+
+
+def test_status_says_it_once_per_locale(project: Path):
+    two_articles(project, ["sv", "es"])
+    result = run(project, "status", "--format", "json")
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["warnings"]
+    said = [w for w in warnings if MEANING_UNCHECKED in w]
+    assert len(said) == 1 and said[0].startswith("sv [meaning-unchecked]")
+    assert f"[{MEANING_UNCHECKED}]" in result.stderr  # text mode shows it on stderr too
+
+
+def test_no_warning_when_every_locale_has_a_table(project: Path):
+    two_articles(project, ["es", "pl"])
+    data = json.loads(run(project, "check", "--format", "json").stdout)
+    assert data["locale_findings"] == []
+    assert MEANING_UNCHECKED not in run(project, "check").stdout
