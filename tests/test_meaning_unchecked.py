@@ -22,11 +22,11 @@ from toolkit.checks.vocab import load_vocabulary
 from toolkit.cli import main
 from toolkit.project import Project
 
-# Swedish and Czech: languages Babel knows and toolkit ships no meaning table for
-UNCHECKED = ["sv", "cs"]
+# Czech and Hungarian: languages Babel knows and toolkit ships no meaning table for
+UNCHECKED = ["cs", "hu"]
 # locales that reach a shipped table through their language (written out by hand)
 FALLBACKS = ["pt_BR", "es_MX", "zh_CN", "zh_Hans_CN", "fr_CA", "de_AT", "pl", "tr", "nl", "ja"]
-FALLBACKS += ["fa", "fa_IR"]
+FALLBACKS += ["fa", "fa_IR", "sv", "sv_FI", "ht"]
 
 
 def run(project: Path, *args: str):
@@ -64,15 +64,15 @@ def stub_project(root: Path, source: str = "en", qa_dir: str = "qa") -> SimpleNa
 
 
 def test_locales_without_a_table_are_warned_about_once_each(tmp_path: Path):
-    found = meaning_coverage(stub_project(tmp_path), ["sv", "cs", "sv", "es"])
+    found = meaning_coverage(stub_project(tmp_path), ["hu", "cs", "hu", "es"])
     assert [(f.locale, f.check, f.severity) for f in found] == [
         ("cs", MEANING_UNCHECKED, "warning"),
-        ("sv", MEANING_UNCHECKED, "warning"),
+        ("hu", MEANING_UNCHECKED, "warning"),
     ]
     message = found[1].message
-    assert "sv" in message and "negation" in message and "'once a day'" in message
+    assert "hu" in message and "negation" in message and "'once a day'" in message
     assert "'under 120' -> 'over 120'" in message
-    assert "qa/sv.toml" in message and found[1].file == "qa/sv.toml"
+    assert "qa/hu.toml" in message and found[1].file == "qa/hu.toml"
 
 
 @pytest.mark.parametrize("locale", FALLBACKS + ["en", "en_GB", "es", "ar", "zh_Hans", "ko"])
@@ -91,43 +91,44 @@ def test_fallbacks_reach_the_right_language_table():
 
 def test_the_source_language_is_warned_about_only_without_a_table(tmp_path: Path):
     assert meaning_coverage(stub_project(tmp_path, source="en"), ["en", "es"]) == []
-    [finding] = meaning_coverage(stub_project(tmp_path, source="sv"), ["es", "sv"])
-    assert finding.locale == "sv"
-    assert "source language sv" in finding.message and "any locale" in finding.message
+    [finding] = meaning_coverage(stub_project(tmp_path, source="hu"), ["es", "hu"])
+    assert finding.locale == "hu"
+    assert "source language hu" in finding.message and "any locale" in finding.message
 
 
 def test_a_project_table_silences_the_warning(tmp_path: Path):
     (tmp_path / "qa").mkdir()
-    # a coordinator's Swedish table, written from a Swedish grammar (inte, aldrig, ingen)
-    (tmp_path / "qa" / "sv.toml").write_text(
-        '[negation]\nwords = ["inte", "aldrig", "ingen", "inget", "inga"]\n'
-        '[units]\ntimes = ["gång", "gånger"]\n'
-        '[frequency.periods]\nday = ["om dagen", "per dag"]\n'
-        '[comparison]\nless = ["under #", "mindre än"]\nmore = ["över #", "mer än"]\n'
-        'before = ["före"]\nafter = ["efter"]\n'
-        '[schedule]\nmorning = ["morgonen"]\nevening = ["kvällen"]\n',
+    # a coordinator's Czech table (a first version: nikdy, žádný, nic)
+    (tmp_path / "qa" / "cs.toml").write_text(
+        '[negation]\nwords = ["nikdy", "žádný", "žádné", "nic"]\n'
+        '[units]\ntimes = ["krát"]\n'
+        '[frequency.periods]\nday = ["denně", "za den"]\n'
+        '[comparison]\nless = ["pod #", "méně než"]\nmore = ["nad #", "více než"]\n'
+        'before = ["před"]\nafter = ["po"]\n'
+        '[schedule]\nmorning = ["ráno"]\nevening = ["večer"]\n',
         encoding="utf-8",
     )
-    assert meaning_coverage(stub_project(tmp_path), ["sv"]) == []
+    assert meaning_coverage(stub_project(tmp_path), ["cs"]) == []
+    assert [f.locale for f in meaning_coverage(stub_project(tmp_path), ["cs", "hu"])] == ["hu"]
 
 
 def test_a_partial_project_table_names_what_is_missing(tmp_path: Path):
     (tmp_path / "checks-qa").mkdir()
-    (tmp_path / "checks-qa" / "cs.toml").write_text(
-        '[comparison]\nless = ["pod #"]\nmore = ["nad #"]\n', encoding="utf-8"
+    (tmp_path / "checks-qa" / "hu.toml").write_text(
+        '[comparison]\nless = ["alatt", "kevesebb mint"]\nmore = ["felett"]\n', encoding="utf-8"
     )
-    [finding] = meaning_coverage(stub_project(tmp_path, qa_dir="checks-qa"), ["cs"])
+    [finding] = meaning_coverage(stub_project(tmp_path, qa_dir="checks-qa"), ["hu"])
     assert "no negation or frequency or schedule table" in finding.message
     assert "'under 120'" not in finding.message  # comparators are checked
-    assert finding.file == "checks-qa/cs.toml"
+    assert finding.file == "checks-qa/hu.toml"
 
 
 def test_every_shipped_table_is_complete():
     for locale in ["en", "es", "fr", "de", "pt", "it", "ru", "ar", "zh_Hans", "vi", "tl", "ko"]:
         assert missing_tables(load_vocabulary(locale)) == [], locale
-    for locale in ["pl", "tr", "nl", "ja", "fa"]:
+    for locale in ["pl", "tr", "nl", "ja", "fa", "sv", "ht"]:
         assert missing_tables(load_vocabulary(locale)) == [], locale
-    assert missing_tables(load_vocabulary("sv")) == [
+    assert missing_tables(load_vocabulary("hu")) == [
         "negation",
         "frequency",
         "comparison",
@@ -139,17 +140,17 @@ def test_every_shipped_table_is_complete():
 
 
 def test_check_says_it_once_per_locale_in_text_and_json(project: Path):
-    two_articles(project, ["sv", "pt_BR", "pl"])
+    two_articles(project, ["hu", "pt_BR", "pl"])
     text = run(project, "check")
     assert text.exit_code == 0, text.output
     lines = [line for line in text.stdout.splitlines() if f"[{MEANING_UNCHECKED}]" in line]
     # two articles, one locale without a table: one line
-    assert len(lines) == 1 and lines[0].startswith("sv: warning [meaning-unchecked]")
-    assert "meaning not checked in sv" in text.stdout.splitlines()[-1]
+    assert len(lines) == 1 and lines[0].startswith("hu: warning [meaning-unchecked]")
+    assert "meaning not checked in hu" in text.stdout.splitlines()[-1]
     data = json.loads(run(project, "check", "--format", "json").stdout)
     [finding] = data["locale_findings"]
-    assert finding["check"] == MEANING_UNCHECKED and finding["locale"] == "sv"
-    assert (finding["severity"], finding["file"], finding["line"]) == ("warning", "qa/sv.toml", 0)
+    assert finding["check"] == MEANING_UNCHECKED and finding["locale"] == "hu"
+    assert (finding["severity"], finding["file"], finding["line"]) == ("warning", "qa/hu.toml", 0)
     assert len(data["reports"]) == 6  # the reports keep their shape (DESIGN.md)
     assert all(
         f["check"] != MEANING_UNCHECKED for report in data["reports"] for f in report["findings"]
@@ -157,20 +158,20 @@ def test_check_says_it_once_per_locale_in_text_and_json(project: Path):
 
 
 def test_the_stored_results_of_a_second_check_say_it_too(project: Path):
-    two_articles(project, ["sv"])
+    two_articles(project, ["hu"])
     first = json.loads(run(project, "check", "--format", "json").stdout)
     second = json.loads(run(project, "check", "--format", "json").stdout)
     assert first == second
-    assert [f["locale"] for f in second["locale_findings"]] == ["sv"]
+    assert [f["locale"] for f in second["locale_findings"]] == ["hu"]
 
 
 def test_status_says_it_once_per_locale(project: Path):
-    two_articles(project, ["sv", "es"])
+    two_articles(project, ["hu", "es"])
     result = run(project, "status", "--format", "json")
     assert result.exit_code == 0, result.output
     warnings = json.loads(result.stdout)["warnings"]
     said = [w for w in warnings if MEANING_UNCHECKED in w]
-    assert len(said) == 1 and said[0].startswith("sv [meaning-unchecked]")
+    assert len(said) == 1 and said[0].startswith("hu [meaning-unchecked]")
     assert f"[{MEANING_UNCHECKED}]" in result.stderr  # text mode shows it on stderr too
 
 
