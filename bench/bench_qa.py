@@ -3,7 +3,8 @@
 for our checks and for translate-toolkit's pofilter on the same files.
 
 The corpus is generated here from hand-written sentence templates in six locales (es, fr,
-de, ar, zh_Hans, vi): each template has a correct translation and, per defect class, one
+de, ar, zh_Hans, vi) and, since session 19, the seven whose meaning tables came later (pl, tr,
+nl, ja, fa, sv, ht; printed as their own table too): each template has a correct translation and, per defect class, one
 translation with exactly one planted defect (a dropped negation, another count of times, a
 swapped unit, a reversed comparator, before <-> after, swapped numbers, a left-out sentence,
 an English copy, a changed dose). The correct variations are other correct translations:
@@ -278,9 +279,9 @@ L = {
     ),
 }  # fmt: skip
 
-# --- session 19: the locales whose meaning tables came later (pl, tr, nl, ja, fa) -------------
+# --- session 19: the locales whose meaning tables came later (pl, tr, nl, ja, fa, sv, ht) -----
 
-NEW_LOCALES = ("pl", "tr", "nl", "ja", "fa")
+NEW_LOCALES = ("pl", "tr", "nl", "ja", "fa", "sv", "ht")
 L.update({
     "pl": dict(
         neg=("Nie przestawaj przyjmować {d}.", "Przestań przyjmować {d}."),
@@ -477,6 +478,84 @@ L.update({
             ("Before meals, take {d} with water.", "{d} را با آب قبل از غذا مصرف کنید."),
         ],
     ),
+    "sv": dict(
+        neg=("Sluta inte ta {d}.", "Sluta ta {d}."),
+        drive=("Du får inte köra bil efter dosen.", "Du får köra bil efter dosen."),
+        food=("Ta {d} med mat.", "Ta inte {d} med mat."),
+        freq="Ta {d} {f} om dagen.", freq_week="Ta {d} {f} i veckan.",
+        times={1: "en gång", 2: "två gånger", 3: "tre gånger"},
+        wait=("Vänta {n} minuter innan du äter.", "Vänta {n} timmar innan du äter."),
+        days=("Ta den i {n} dagar.", "Ta den i {n} veckor."),
+        below=("Håll blodtrycket under {a}/{b}.", "Håll blodtrycket över {a}/{b}."),
+        least=("Drick minst {n} glas vatten.", "Drick högst {n} glas vatten."),
+        before=("Ta {d} före måltiderna.", "Ta {d} efter måltiderna."),
+        after=("Ta {d} efter måltiderna.", "Ta {d} före måltiderna."),
+        reading="Ditt värde var {a}/{b}.",
+        plan="Ta {m} tabletter på morgonen och {e} på kvällen.",
+        dose="Ta {x} mg {d} varje morgon.",
+        sentences=[("Sätt dig ner.", "Vila armen på bordet."),
+                   ("Använd samma arm varje gång.", "Skriv ner resultatet."),
+                   ("Vila i 5 minuter.", "Mät sedan igen."),
+                   ("Töm blåsan först.", "Sitt still under mätningen.")],
+        variations=[
+            ("Take 2 readings each morning.", "Gör två mätningar varje morgon."),
+            ("Take two readings each morning.", "Gör 2 mätningar varje morgon."),
+            ("Take 2.5 mg of {d}.", "Ta 2,5 milligram {d}."),
+            ("Take 2.5 mg of {d}.", "Ta 2.5 mg {d}."),
+            ("Keep it below 120/80 mmHg.", "Håll det under 120/80 mm Hg."),
+            ("About 20% of adults have it.", "Ungefär 20 procent av vuxna har det."),
+            ("Call 911 now.", "Ring 9-1-1 nu."),
+            ("Visit [988lifeline.org](https://988lifeline.org) today.", "Besök [krislinjen](https://988lifeline.org) i dag."),
+            ("Take {d} twice a day.", "Två gånger om dagen tar du {d}."),
+            ("Take 1 tablet in the morning and 2 at night.", "På kvällen tar du 2 tabletter och på morgonen 1."),
+            ("Take it 3 times a day.", "Ta den tre gånger om dagen."),
+            ("Wait 5 minutes.", "Vänta fem minuter."),
+            ("Wait 5 minutes.", "Vänta 5 min."),
+            ("Sit still.", "Sitt still utan att röra dig."),
+            ("See ![A cuff](cuff.png) here.", "Se ![En manschett](cuff.png) här."),
+            ('Ask about <abbr title="blood pressure">BP</abbr>.', 'Fråga om <abbr title="blodtryck">BT</abbr>.'),
+            ("Before meals, take {d} with water.", "Ta {d} med vatten före måltiderna."),
+        ],
+    ),
+    "ht": dict(
+        neg=("Pa sispann pran {d}.", "Sispann pran {d}."),
+        drive=("Ou pa dwe kondui apre dòz la.", "Ou dwe kondui apre dòz la."),
+        food=("Pran {d} ak manje.", "Pa pran {d} ak manje."),
+        freq="Pran {d} {f} pa jou.", freq_week="Pran {d} {f} pa semèn.",
+        times={1: "yon fwa", 2: "de fwa", 3: "twa fwa"},
+        wait=("Tann {n} minit anvan ou manje.", "Tann {n} èdtan anvan ou manje."),
+        days=("Pran l pandan {n} jou.", "Pran l pandan {n} semèn."),
+        below=("Kenbe tansyon ou anba {a}/{b}.", "Kenbe tansyon ou anwo {a}/{b}."),
+        least=("Bwè omwen {n} vè dlo.", "Bwè omaksimòm {n} vè dlo."),
+        before=("Pran {d} anvan ou manje.", "Pran {d} apre ou manje."),
+        after=("Pran {d} apre ou manje.", "Pran {d} anvan ou manje."),
+        reading="Rezilta ou te {a}/{b}.",
+        plan="Pran {m} grenn nan maten ak {e} nan aswè.",
+        dose="Pran {x} mg {d} chak maten.",
+        sentences=[("Chita.", "Mete bra ou sou tab la."),
+                   ("Sèvi ak menm bra a chak fwa.", "Ekri rezilta a."),
+                   ("Repoze w 5 minit.", "Apre sa, mezire ankò."),
+                   ("Ale nan twalèt anvan.", "Rete trankil pandan mezi a.")],
+        variations=[
+            ("Take 2 readings each morning.", "Pran de mezi chak maten."),
+            ("Take two readings each morning.", "Pran 2 mezi chak maten."),
+            ("Take 2.5 mg of {d}.", "Pran 2.5 miligram {d}."),
+            ("Take 2.5 mg of {d}.", "Pran 2,5 mg {d}."),
+            ("Keep it below 120/80 mmHg.", "Kenbe l anba 120/80 mm Hg."),
+            ("About 20% of adults have it.", "Anviwon 20 pousan granmoun genyen l."),
+            ("Call 911 now.", "Rele 9-1-1 kounye a."),
+            ("Visit [988lifeline.org](https://988lifeline.org) today.", "Vizite [liy kriz la](https://988lifeline.org) jodi a."),
+            ("Take {d} twice a day.", "De fwa pa jou, pran {d}."),
+            ("Take 1 tablet in the morning and 2 at night.", "Nan aswè pran 2 grenn, nan maten 1."),
+            ("Take it 3 times a day.", "Pran l twa fwa pa jou."),
+            ("Wait 5 minutes.", "Tann senk minit."),
+            ("Wait 5 minutes.", "Tann 5 min."),
+            ("Sit still.", "Chita san ou pa bouje."),
+            ("See ![A cuff](cuff.png) here.", "Gade ![Yon manchèt](cuff.png) isit la."),
+            ('Ask about <abbr title="blood pressure">BP</abbr>.', 'Mande sou <abbr title="tansyon">TA</abbr>.'),
+            ("Before meals, take {d} with water.", "Pran {d} ak dlo anvan ou manje."),
+        ],
+    ),
 })  # fmt: skip
 EN_TIMES = {1: "once", 2: "twice", 3: "three times"}
 EN_SENTENCES = [
@@ -488,7 +567,8 @@ EN_SENTENCES = [
 
 
 def _decimal(x: str, locale: str) -> str:
-    return x.replace(".", ",") if locale in ("es", "fr", "de", "vi", "pl", "tr", "nl") else x
+    comma = ("es", "fr", "de", "vi", "pl", "tr", "nl", "sv")
+    return x.replace(".", ",") if locale in comma else x
 
 
 def corpus() -> list[Case]:
