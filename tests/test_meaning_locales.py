@@ -236,6 +236,8 @@ CLEAN = [
     ("tr", "Wait 5 minutes before eating.", "Yemek yemeden önce 5 dakika bekleyin."),
     ("tr", "Keep it below 120/80 mmHg.", "120/80 mmHg'nin altında tutun."),
     ("tr", "Use it for 7 days.", "7 günde bitirin."),
+    ("tr", "Did you ever faint?", "Hiç bayıldınız mı?"),
+    ("tr", "Drink at least 2 L.", "En azından 2 L için."),
     # Dutch
     ("nl", "Take it twice a day.", "Neem het twee keer per dag in."),
     ("nl", "Take it once a day.", "Neem het eenmaal daags in."),
@@ -257,6 +259,7 @@ CLEAN = [
     ("ja", "Take 1 tablet in the morning and 2 at night.", "夜に2錠、朝に1錠服用してください。"),
     ("ja", "Take it 3 times a day.", "毎日三回服用してください。"),
     ("ja", "Eat a small amount.", "少ない量を食べてください。"),
+    ("ja", "Take 2 to 3 tablets.", "2ないし3錠服用してください。"),
     ("ja", "You must take it every day.", "毎日飲まなければなりません。"),
     ("ja", "It is fine to take it with milk.", "牛乳と一緒に飲んでも構いません。"),
     ("ja", "About 20% of people.", "約20%の人。"),
