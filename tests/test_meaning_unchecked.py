@@ -22,11 +22,12 @@ from toolkit.checks.vocab import load_vocabulary
 from toolkit.cli import main
 from toolkit.project import Project
 
-# Czech and Hungarian: languages Babel knows and toolkit ships no meaning table for
-UNCHECKED = ["cs", "hu"]
+# Czech, Hungarian and Swedish: languages Babel knows and toolkit ships no meaning table for
+# (Swedish: no readability target of its own yet, so no shipped data either)
+UNCHECKED = ["cs", "hu", "sv"]
 # locales that reach a shipped table through their language (written out by hand)
 FALLBACKS = ["pt_BR", "es_MX", "zh_CN", "zh_Hans_CN", "fr_CA", "de_AT", "pl", "tr", "nl", "ja"]
-FALLBACKS += ["fa", "fa_IR", "sv", "sv_FI", "ht"]
+FALLBACKS += ["fa", "fa_IR", "ht"]
 
 
 def run(project: Path, *args: str):
@@ -73,6 +74,12 @@ def test_locales_without_a_table_are_warned_about_once_each(tmp_path: Path):
     assert "hu" in message and "negation" in message and "'once a day'" in message
     assert "'under 120' -> 'over 120'" in message
     assert "qa/hu.toml" in message and found[1].file == "qa/hu.toml"
+
+
+@pytest.mark.parametrize("locale", UNCHECKED + ["sv_FI", "cs_CZ"])
+def test_a_locale_without_a_table_is_warned_about(tmp_path: Path, locale):
+    [finding] = meaning_coverage(stub_project(tmp_path), [locale])
+    assert (finding.locale, finding.check) == (locale, MEANING_UNCHECKED)
 
 
 @pytest.mark.parametrize("locale", FALLBACKS + ["en", "en_GB", "es", "ar", "zh_Hans", "ko"])
@@ -126,7 +133,7 @@ def test_a_partial_project_table_names_what_is_missing(tmp_path: Path):
 def test_every_shipped_table_is_complete():
     for locale in ["en", "es", "fr", "de", "pt", "it", "ru", "ar", "zh_Hans", "vi", "tl", "ko"]:
         assert missing_tables(load_vocabulary(locale)) == [], locale
-    for locale in ["pl", "tr", "nl", "ja", "fa", "sv", "ht"]:
+    for locale in ["pl", "tr", "nl", "ja", "fa", "ht"]:
         assert missing_tables(load_vocabulary(locale)) == [], locale
     assert missing_tables(load_vocabulary("hu")) == [
         "negation",

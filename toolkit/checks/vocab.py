@@ -59,7 +59,7 @@ WORD_UNITS = frozenset({"s", "min", "h", "d", "wk", "mo", "yr", "tablet", "drop"
 DOSE_UNITS = frozenset({"mg", "mcg", "g", "kg", "mL", "L", "dL", "IU", "mmol", "mEq", "ng"})
 SHIPPED_LOCALES = (
     "en", "es", "fr", "de", "pt", "it", "ru", "ar", "zh_Hans", "vi", "tl", "ko",
-    "pl", "tr", "nl", "ja", "fa", "sv", "ht",
+    "pl", "tr", "nl", "ja", "fa", "ht",
 )  # fmt: skip
 NUMBER_NEAR = r"(?=[^.!?。！？\n]{0,24}?[\d零〇一二两三四五六七八九十百])"
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f' .-]+")
