@@ -168,6 +168,18 @@ MEANING = [
     ("order", "ht", "Normal is 120/80.", "Nòmal la se 120/80.", "Nòmal la se 80/120."),
     ("order", "ht", "Take 1 tablet in the morning and 2 at night.", "Pran 1 grenn nan maten ak 2 nan aswè.", "Pran 2 grenn nan maten ak 1 nan aswè."),
     ("sentences", "ht", "Sit down. Rest your arm on the table.", "Chita. Mete bra ou sou tab la.", "Chita epi mete bra ou sou tab la."),
+    # --- Traditional Chinese (zh_TW reads zh_Hant): 別, 沒有, 兩, 後, 週
+    ("negation", "zh_TW", "Do not stop taking it.", "別停止服用。", "停止服用。"),
+    ("negation", "zh_TW", "You have not eaten.", "您沒有吃東西。", "您吃了東西。"),
+    ("frequency", "zh_TW", "Take it twice a day.", "每天服用兩次。", "每天服用一次。"),
+    ("frequency", "zh_TW", "Take it 3 times a day.", "每天服用3次。", "每週服用3次。"),
+    ("units", "zh_TW", "Wait 5 minutes.", "等待5分鐘。", "等待5小時。"),
+    ("comparison", "zh_TW", "Keep it below 120/80.", "保持在120/80以下。", "保持在120/80以上。"),
+    ("comparison", "zh_TW", "Take it before meals.", "飯前服用。", "飯後服用。"),
+    ("order", "zh_TW", "Take 1 tablet in the morning and 2 at night.",
+     "早上服用1顆，晚上服用2顆。", "早上服用2顆，晚上服用1顆。"),
+    ("sentences", "zh_TW", "Sit down. Rest your arm on the table.",
+     "坐下。把手臂放在桌子上。", "坐下，把手臂放在桌子上。"),
     # "no more than" is a comparator: worded without a negation it is still compared
     ("comparison", "pl", "Drink no more than 2 L.", "Pij co najwyżej 2 L.", "Pij więcej niż 2 L."),
     ("comparison", "tr", "Drink no more than 2 L.", "En fazla 2 L için.", "En az 2 L için."),
@@ -188,7 +200,7 @@ def test_its_correct_translation_has_no_error(check, locale, source, good, bad):
 
 def test_every_meaning_class_is_planted_in_every_new_locale():
     for check in ("negation", "frequency", "units", "comparison", "order", "sentences"):
-        assert {m[1] for m in MEANING if m[0] == check} >= set(NEW_LOCALES), check
+        assert {m[1] for m in MEANING if m[0] == check} >= {*NEW_LOCALES, "zh_TW"}, check
 
 
 # (locale, source, translation): correct variations that stay publishable
@@ -272,6 +284,11 @@ CLEAN = [
     ("ht", "Take it 3 times a day.", "Pran l twa fwa pa jou."),
     ("ht", "For example, walk every day.", "Pa egzanp, mache chak jou."),
     ("ht", "Call 911 now.", "Rele 9-1-1 kounye a."),
+    # Traditional Chinese: 兩, 點 and 萬 are numerals too
+    ("zh_TW", "Take 2 tablets.", "服用兩顆。"),
+    ("zh_Hant", "Take 2.5 mg.", "服用二點五毫克。"),
+    ("zh_HK", "About 10000 people.", "大約一萬人。"),
+    ("zh_TW", "Take it 3 times a week.", "每週服用3次。"),
     # "no more than" worded as "at most", with or without a negation
     ("pl", "Drink no more than 2 L.", "Pij co najwyżej 2 L."),
     ("pl", "Drink no more than 2 L.", "Pij nie więcej niż 2 L."),

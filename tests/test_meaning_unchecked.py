@@ -27,7 +27,7 @@ from toolkit.project import Project
 UNCHECKED = ["cs", "hu", "sv"]
 # locales that reach a shipped table through their language (written out by hand)
 FALLBACKS = ["pt_BR", "es_MX", "zh_CN", "zh_Hans_CN", "fr_CA", "de_AT", "pl", "tr", "nl", "ja"]
-FALLBACKS += ["fa", "fa_IR", "ht"]
+FALLBACKS += ["fa", "fa_IR", "ht", "zh_Hant", "zh_TW", "zh_HK", "zh_Hant_TW"]
 
 
 def run(project: Path, *args: str):
@@ -87,6 +87,18 @@ def test_a_locale_with_a_table_or_its_languages_is_not_warned_about(tmp_path: Pa
     assert meaning_coverage(stub_project(tmp_path), [locale]) == []
 
 
+@pytest.mark.parametrize(
+    ("locale", "table"),
+    [("zh", "zh_Hans"), ("zh_CN", "zh_Hans"), ("zh_Hans_CN", "zh_Hans"), ("zh_SG", "zh_Hans"),
+     ("zh_TW", "zh_Hant"), ("zh_HK", "zh_Hant"), ("zh_MO", "zh_Hant"), ("zh_Hant_TW", "zh_Hant"),
+     ("zh_Hans_HK", "zh_Hans"), ("pt_BR", "pt"), ("es_MX", "es"), ("fa_IR", "fa"), ("sv", None)],
+)  # fmt: skip
+def test_each_locale_reads_its_language_and_script(locale, table):
+    from toolkit.checks.vocab import data_file
+
+    assert data_file(locale) == table
+
+
 def test_fallbacks_reach_the_right_language_table():
     # the words of the language's own file, read through the locale that falls back to it
     assert load_vocabulary("pt_BR").negated("Não pare de tomar.")
@@ -94,6 +106,8 @@ def test_fallbacks_reach_the_right_language_table():
     assert load_vocabulary("zh_Hans_CN").negated("不要停止服用。")
     assert load_vocabulary("zh_CN").negated("不要停止服用。")
     assert load_vocabulary("fa_IR").negated("قطع نکنید.")
+    assert load_vocabulary("zh_TW").negated("您沒有吃東西。")  # Traditional 沒
+    assert not load_vocabulary("zh_CN").negated("您沒有吃東西。")  # not a Simplified word
 
 
 def test_the_source_language_is_warned_about_only_without_a_table(tmp_path: Path):
