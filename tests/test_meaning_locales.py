@@ -34,6 +34,7 @@ def errors(msgid: str, msgstr: str, locale: str) -> list[str]:
     return [f.check for f in found(msgid, msgstr, locale) if f.severity == "error"]
 
 
+AGAIN = "Take it once a day. If you vomit, take it again."
 # (check, locale, source, correct translation, translation with one planted defect)
 MEANING = [
     # --- Polish: "nie" is a word of its own before the verb; nouns and numerals inflect
@@ -180,6 +181,11 @@ MEANING = [
      "早上服用1顆，晚上服用2顆。", "早上服用2顆，晚上服用1顆。"),
     ("sentences", "zh_TW", "Sit down. Rest your arm on the table.",
      "坐下。把手臂放在桌子上。", "坐下，把手臂放在桌子上。"),
+    # "again" is no count, but the count beside it still is
+    ("frequency", "pl", AGAIN, "Przyjmuj raz dziennie. Jeśli zwymiotujesz, przyjmij jeszcze raz.",
+     "Przyjmuj dwa razy dziennie. Jeśli zwymiotujesz, przyjmij jeszcze raz."),
+    ("frequency", "ja", AGAIN, "1日1回服用してください。吐いた場合は、もう一度服用してください。",
+     "1日2回服用してください。吐いた場合は、もう一度服用してください。"),
     # "no more than" is a comparator: worded without a negation it is still compared
     ("comparison", "pl", "Drink no more than 2 L.", "Pij co najwyżej 2 L.", "Pij więcej niż 2 L."),
     ("comparison", "tr", "Drink no more than 2 L.", "En fazla 2 L için.", "En az 2 L için."),
@@ -289,6 +295,13 @@ CLEAN = [
     ("zh_Hant", "Take 2.5 mg.", "服用二點五毫克。"),
     ("zh_HK", "About 10000 people.", "大約一萬人。"),
     ("zh_TW", "Take it 3 times a week.", "每週服用3次。"),
+    # "again" written with a count word (jeszcze raz, nog een keer, bir kez daha, もう一度)
+    ("pl", AGAIN, "Przyjmuj raz dziennie. Jeśli zwymiotujesz, przyjmij jeszcze raz."),
+    ("nl", AGAIN, "Neem het één keer per dag in. Als u overgeeft, neem het nog een keer in."),
+    ("tr", AGAIN, "Günde bir kez alın. Kusarsanız bir kez daha alın."),
+    ("fa", AGAIN, "روزی یک بار مصرف کنید. اگر استفراغ کردید، یک بار دیگر مصرف کنید."),
+    ("ja", AGAIN, "1日1回服用してください。吐いた場合は、もう一度服用してください。"),
+    ("ht", AGAIN, "Pran l yon fwa pa jou. Si ou vomi, pran l yon lòt fwa ankò."),
     # "no more than" worded as "at most", with or without a negation
     ("pl", "Drink no more than 2 L.", "Pij co najwyżej 2 L."),
     ("pl", "Drink no more than 2 L.", "Pij nie więcej niż 2 L."),
