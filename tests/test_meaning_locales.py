@@ -186,6 +186,10 @@ MEANING = [
      "Przyjmuj dwa razy dziennie. Jeśli zwymiotujesz, przyjmij jeszcze raz."),
     ("frequency", "ja", AGAIN, "1日1回服用してください。吐いた場合は、もう一度服用してください。",
      "1日2回服用してください。吐いた場合は、もう一度服用してください。"),
+    ("frequency", "ru", "Take it twice a day.", "Принимайте два раза в день.",
+     "Принимайте раз в день."),
+    ("frequency", "ru", "Take it 5 times a day.", "Принимайте пять раз в день.",
+     "Принимайте шесть раз в день."),
     # "no more than" is a comparator: worded without a negation it is still compared
     ("comparison", "pl", "Drink no more than 2 L.", "Pij co najwyżej 2 L.", "Pij więcej niż 2 L."),
     ("comparison", "tr", "Drink no more than 2 L.", "En fazla 2 L için.", "En az 2 L için."),
@@ -302,6 +306,13 @@ CLEAN = [
     ("fa", AGAIN, "روزی یک بار مصرف کنید. اگر استفراغ کردید، یک بار دیگر مصرف کنید."),
     ("ja", AGAIN, "1日1回服用してください。吐いた場合は、もう一度服用してください。"),
     ("ht", AGAIN, "Pran l yon fwa pa jou. Si ou vomi, pran l yon lòt fwa ankò."),
+    # Russian "раз" without "один" is once ("раз в день"); "пять раз" is 5, not 5 and 1
+    ("ru", "Take it once a day.", "Принимайте раз в день."),
+    ("ru", "Take it once a day.", "Принимайте один раз в день."),
+    ("ru", "Take it 5 times a day.", "Принимайте пять раз в день."),
+    ("ru", "Take it 5 times a day.", "Принимайте 5 раз в день."),
+    ("ru", AGAIN, "Принимайте раз в день. Если вас вырвало, примите ещё раз."),
+    ("ru", "Take it several times a day.", "Принимайте несколько раз в день."),
     # "no more than" worded as "at most", with or without a negation
     ("pl", "Drink no more than 2 L.", "Pij co najwyżej 2 L."),
     ("pl", "Drink no more than 2 L.", "Pij nie więcej niż 2 L."),
