@@ -197,9 +197,9 @@ def build(
             result = _build(
                 project, state, selected, engine, progress, force, speakers, executor, changed
             )
-            _remember_stamps(
-                project, state, selected, selection, _kept_stamps(project, state, changed, result)
-            )
+            files = project.source_files()
+            kept = _kept_stamps(project, state, changed, result, files)
+            _remember_stamps(project, state, selected, selection, kept, files)
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise
@@ -249,13 +249,17 @@ def _nothing_to_do(
 
 
 def _kept_stamps(
-    project: Project, state: StageState, changed: list[str] | None, result: StageResult
+    project: Project,
+    state: StageState,
+    changed: list[str] | None,
+    result: StageResult,
+    files: dict[str, Path],
 ) -> tuple[dict[str, str], set[str]] | None:
     """(the stored stamps, the pairs whose files must be statted again): the stamps of
     every other pair's files are still right, since neither they changed since the last
     build (`changed` says which did) nor this build wrote them (`result.written`). None when
     the stamps cannot tell, or the build wrote into a folder these do not cover."""
-    look = _maybe_changed(project, changed, project.source_files())
+    look = _maybe_changed(project, changed, files)
     if look is None:
         return None
     site = project.paths.relative(project.paths.site_dir)
@@ -276,6 +280,7 @@ def _remember_stamps(
     selected: list[str],
     selection: str,
     kept: tuple[dict[str, str], set[str]] | None = None,
+    files: dict[str, Path] | None = None,
 ) -> None:
     """Stamp every file this build read or wrote, and what a build with nothing to do says.
 
@@ -286,7 +291,7 @@ def _remember_stamps(
     from .ui import UI_FOLDER, _names, _shipped_dir
 
     paths = project.paths
-    files = project.source_files()
+    files = project.source_files() if files is None else files
     everywhere = _all_locales(project)
     source = project.source_locale
     watched: list[Path] = [project.root / "pyproject.toml", paths.locales_dir]
@@ -512,29 +517,74 @@ def _build(
     if progress and pending:
         progress(len(pending), len(pending), "")
 
-    for locale in locales:
-        _clean_locale(project, state, locale, slugs, result)
+    if look is None:  # else no article and no folder came or went since the last build
+        for locale in locales:
+            _clean_locale(project, state, locale, slugs, result)
     everywhere = _all_locales(project)
     published = {locale: _records(state, locale, articles) for locale in everywhere}
     published = {locale: records for locale, records in published.items() if records}
     order = language_order(project, list(published))
-    for locale in everywhere:
-        if locale in published:
-            _warn_ui(project, locale)
-        _article_pages(project, state, locale, published, order, result)
-        _locale_outputs(project, state, locale, articles, order, published, result)
-    source_ui = _ui(project, project.source_locale)
-    _keyed_page(
-        project,
-        state,
-        "page:root",
-        paths.site_dir / "index.html",
-        [order, source_ui.digest()],
-        lambda: pages.site_page(project.source_locale, order, source_ui),
-        result,
-    )
-    _write_report(project, state, articles, published, result)
+    bundles = _Bundles()
+    try:
+        for locale in everywhere:
+            if locale in published:
+                _warn_ui(project, locale)
+            _article_pages(project, state, locale, published, order, result)
+            _locale_outputs(project, state, locale, articles, order, published, result, bundles)
+        source_ui = _ui(project, project.source_locale)
+        _keyed_page(
+            project,
+            state,
+            "page:root",
+            paths.site_dir / "index.html",
+            [order, source_ui.digest()],
+            lambda: pages.site_page(project.source_locale, order, source_ui),
+            result,
+        )
+        _write_report(project, state, articles, published, result)
+        bundles.finish(result.written)
+    finally:
+        bundles.close()
     return result
+
+
+class _Bundles:
+    """Bundles written one after another in a thread of their own while the build renders
+    the other locales' pages and the report: writing a bundle is mostly copying, compressing
+    and hashing, which let go of the GIL, so the two overlap on two cores. Their state is
+    set, and their lines said, in the building thread, in the order a serial build has."""
+
+    def __init__(self) -> None:
+        self._pool: Any = None
+        self._waiting: list[tuple[Any, int, Callable[[bool, Any], str | None]]] = []
+
+    def submit(
+        self, job: Callable[[], tuple[bool, Any]], at: int, done: Callable[[bool, Any], str | None]
+    ) -> None:
+        """Run `job` (-> (changed, its record)); `done(changed, record)` at `finish` says the
+        line to insert at index `at` of the build's written files (None: nothing)."""
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="bundle")
+        self._waiting.append((self._pool.submit(job), at, done))
+
+    def finish(self, written: list[str]) -> None:
+        """Wait for every bundle (the first error raised as it was) and record them."""
+        inserted = 0
+        waiting, self._waiting = self._waiting, []
+        for future, at, done in waiting:
+            line = done(*future.result())
+            if line is not None:
+                written.insert(at + inserted, line)
+                inserted += 1
+
+    def close(self) -> None:
+        """Stop: a bundle being written is finished (its temporary file renamed or removed),
+        the ones not started are not."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def _keyed_page(
@@ -1079,8 +1129,10 @@ def _locale_outputs(
     order: list[str],
     published: dict[str, list[dict[str, Any]]],
     result: StageResult,
+    bundles: _Bundles | None = None,
 ) -> None:
-    """`<locale>/index.html` and `bundles/<locale>.zip`, when anything in them changed.
+    """`<locale>/index.html` and `bundles/<locale>.zip`, when anything in them changed
+    (the bundle in `bundles`' thread, when given).
 
     A locale with nothing published gets neither (and loses the ones it had)."""
     paths = project.paths
@@ -1170,10 +1222,21 @@ def _locale_outputs(
         }
         for r in records
     ]
-    if write_bundle(bundle_path, locale, files, manifest_articles, unchanged):
-        result.written.append(paths.relative(bundle_path))
-    recorded = outputs.record({"bundle": bundle_path})
-    state.set(f"bundle:{locale}", {"key": key, "outputs": recorded, "parts": hashes})
+
+    def job() -> tuple[bool, Any]:
+        changed = write_bundle(bundle_path, locale, files, manifest_articles, unchanged)
+        return changed, outputs.record({"bundle": bundle_path})
+
+    def done(changed: bool, recorded: Any) -> str | None:
+        state.set(f"bundle:{locale}", {"key": key, "outputs": recorded, "parts": hashes})
+        return paths.relative(bundle_path) if changed else None
+
+    if bundles is None:
+        line = done(*job())
+        if line is not None:
+            result.written.append(line)
+    else:
+        bundles.submit(job, len(result.written), done)
 
 
 def _bundle_source(path: Path) -> Source:

@@ -74,6 +74,7 @@ class StageState:
         self._reset = False  #: the stored rows must go at save (forced, damaged, stale)
         self._meta: dict[str, Any] = {}  #: meta rows to write (None: delete) at save
         self._files: dict[str, str] | None = None  #: the file stamps to store at save
+        self._stored_stamps: dict[str, str] | None = None  #: the stored ones, once read
         if not self.path.is_file():
             return
         try:
@@ -188,13 +189,16 @@ class StageState:
         self._meta[name] = None if value is None else _plain(value)
 
     def file_stamps(self) -> dict[str, str]:
-        """The stat stamps stored by `set_file_stamps` ({} when none or stale), one query."""
+        """The stat stamps stored by `set_file_stamps` ({} when none or stale), one query
+        (read once: a build asks at its start, at its end and when it saves)."""
         if self._empty or self._db is None:
             return {}
-        try:
-            return dict(self._db.execute("SELECT path, stamp FROM files"))
-        except sqlite3.DatabaseError:  # an older state: no such table yet
-            return {}
+        if self._stored_stamps is None:
+            try:
+                self._stored_stamps = dict(self._db.execute("SELECT path, stamp FROM files"))
+            except sqlite3.DatabaseError:  # an older state: no such table yet
+                return {}
+        return dict(self._stored_stamps)
 
     def set_file_stamps(self, stamps: dict[str, str]) -> None:
         """Store `stamps` (path -> `stamp(path)`) at `save`: only the rows that differ from
@@ -246,7 +250,7 @@ class StageState:
                 db.executemany("DELETE FROM files WHERE path = ?", gone)
                 new = [(p, s) for p, s in sorted(self._files.items()) if stored_files.get(p) != s]
                 db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)", new)
-        self._meta, self._files = {}, None
+        self._meta, self._files, self._stored_stamps = {}, None, None
         self._read.update({k: (None if v is _GONE else v) for k, v in self._changed.items()})
         self._changed, self._empty, self._reset = {}, False, False
 
@@ -258,7 +262,7 @@ class StageState:
     def clear(self) -> None:
         self.close()
         self._empty, self._read, self._changed = True, {}, {}
-        self._meta, self._files = {}, None
+        self._meta, self._files, self._stored_stamps = {}, None, None
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
