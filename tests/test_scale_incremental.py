@@ -136,3 +136,138 @@ def test_a_callable_source_is_made_only_when_read(tmp_path: Path) -> None:
     assert write_bundle(path, "es", lazy, ARTICLES, unchanged) is False  # same bytes
     assert set(calls) == {"a01/index.html"}
     assert path.read_bytes() == reference
+
+
+# --- the build's fast paths, against clean builds ----------------------------------------------
+
+A, B = "ketamine-for-depression", "taking-antidepressants"
+
+
+def _site_bytes(root: Path) -> dict[str, bytes]:
+    build = root / "build"
+    return {
+        p.relative_to(build).as_posix(): p.read_bytes()
+        for folder in ("site", "bundles", "report")
+        for p in sorted((build / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+def _edit_es(root: Path, slug: str, words: str = " Ahora.") -> None:
+    from test_site_fixtures import set_translations
+
+    po = root / "locales" / "es" / "LC_MESSAGES" / f"{slug}.po"
+    done: list[str] = []
+
+    def change(entry) -> None:
+        if entry.msgstr and not done and "\n" not in entry.msgstr:
+            entry.msgstr += words
+            done.append(entry.msgid)
+
+    set_translations(po, change)
+    assert done
+
+
+@pytest.fixture
+def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A two-article project built once (fake audio), and a spy on the bundles written:
+    (locale, the files said to be unchanged)."""
+    from test_site_fixtures import copy_sample, install_fake_audio
+
+    from toolkit import site
+    from toolkit.project import Project
+
+    install_fake_audio(monkeypatch)
+    root = copy_sample(tmp_path / "proj", slugs=(A, B))
+    assert not site.build(Project.load(root)).nothing_to_do
+    calls: list[tuple[str, list[str]]] = []
+    real = site.write_bundle
+
+    def spy(path, locale, files, articles, unchanged=(), trusted=True):
+        calls.append((locale, sorted(unchanged)))
+        return real(path, locale, files, articles, unchanged, trusted)
+
+    monkeypatch.setattr(site, "write_bundle", spy)
+    return root, calls
+
+
+def _build(root: Path):
+    from toolkit import site
+    from toolkit.project import Project
+
+    return site.build(Project.load(root))
+
+
+def _clean_twin(tmp_path: Path, name: str, edit=None) -> dict[str, bytes]:
+    from test_site_fixtures import copy_sample
+
+    twin = copy_sample(tmp_path / name, slugs=(A, B))
+    if edit is not None:
+        edit(twin)
+    _build(twin)
+    return _site_bytes(twin)
+
+
+def test_one_po_edited_copies_the_other_articles_and_matches_a_clean_build(
+    built, tmp_path: Path
+) -> None:
+    root, calls = built
+    first = _site_bytes(root)
+    _edit_es(root, A)
+    _build(root)
+    # the Spanish bundle was updated from the last one: B's files copied, A's read again
+    es = [unchanged for locale, unchanged in calls if locale == "es"]
+    assert es and any(name.startswith(f"{B}/") for name in es[-1])
+    assert not any(name.startswith(f"{A}/") for name in es[-1])
+    assert _site_bytes(root) == _clean_twin(tmp_path, "twin", lambda r: _edit_es(r, A))
+    assert _build(root).nothing_to_do  # the stamps it kept are right
+    # edited back: the first build's bytes, bundles included
+    _edit_es(root, A, words="")
+    po = root / "locales" / "es" / "LC_MESSAGES" / f"{A}.po"
+    po.write_text(po.read_text(encoding="utf-8").replace(" Ahora.", "", 1), encoding="utf-8")
+    _build(root)
+    assert _site_bytes(root) == first
+
+
+def test_a_tampered_bundle_is_rebuilt_whole(built) -> None:
+    root, calls = built
+    first = _site_bytes(root)
+    bundle = root / "build" / "bundles" / "es.zip"
+    data = bytearray(bundle.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 8] = b"tampered"
+    before = bundle.stat().st_mtime_ns
+    bundle.write_bytes(bytes(data))
+    # later than the build, as a tamper is (within one tick of the file system's clock, a
+    # write leaves the times as they were: stat signatures cannot see it)
+    os.utime(bundle, ns=(before + 10**9, before + 10**9))
+    assert not _build(root).nothing_to_do
+    assert ("es", []) in calls  # nothing copied from a bundle that is not as written
+    assert _site_bytes(root) == first
+
+
+def test_a_tampered_file_of_another_article_goes_into_the_bundle_rebuilt(
+    built, tmp_path: Path
+) -> None:
+    root, calls = built
+    _edit_es(root, A)
+    page = root / "build" / "site" / "es" / B / "article.txt"
+    before = page.stat().st_mtime_ns
+    page.write_text("tampered", encoding="utf-8")
+    os.utime(page, ns=(before + 10**9, before + 10**9))  # later than the build
+    _build(root)
+    # B's text is made again; its bundle entries, copied, are those same bytes
+    assert page.read_text(encoding="utf-8") != "tampered"
+    assert _site_bytes(root) == _clean_twin(tmp_path, "twin", lambda r: _edit_es(r, A))
+
+
+def test_a_touched_page_of_another_article_still_matches_a_clean_build(
+    built, tmp_path: Path
+) -> None:
+    root, _ = built
+    page = root / "build" / "site" / "es" / B / "index.html"
+    page.write_bytes(page.read_bytes())  # same bytes, new times
+    os.utime(page, (1, 1))
+    _edit_es(root, A)
+    _build(root)
+    assert _site_bytes(root) == _clean_twin(tmp_path, "twin", lambda r: _edit_es(r, A))

@@ -335,6 +335,7 @@ def write_bundle(
     files: Mapping[str, Source],
     articles: Sequence[Mapping[str, Any]],
     unchanged: Collection[str] = (),
+    trusted: bool = True,
 ) -> bool:
     """Write the bundle of `files` plus its manifest to `path`; True when the bytes changed.
 
@@ -342,7 +343,8 @@ def write_bundle(
     makes the bytes. Memory stays flat whatever the bundle's size: files are hashed in
     pieces, the zip is written entry by entry to a temp file beside `path` and renamed. A
     bundle that already holds the same manifest and entries is left alone: it is not built
-    again to find that out.
+    again to find that out, unless not `trusted`: the caller found the bundle is not the one
+    it wrote (a tampered entry keeps the directory it is compared by), so it is written anew.
 
     `unchanged`: files the caller knows to hold the bytes they have in the bundle now at
     `path` (that bundle being as the caller wrote it). They are not read: their digests come
@@ -366,7 +368,7 @@ def write_bundle(
         _manifest(locale, digests, articles), ensure_ascii=False, indent=2, sort_keys=True
     )
     manifest_data = (data + "\n").encode()
-    if _unchanged(previous, manifest_data, digests):
+    if trusted and _unchanged(previous, manifest_data, digests):
         return False
     if kept:
         try:
@@ -375,7 +377,7 @@ def write_bundle(
             return True
         except (OSError, zipfile.BadZipFile):
             pass  # the previous bundle went wrong under us: every file is read instead
-        return write_bundle(path, locale, files, articles)
+        return write_bundle(path, locale, files, articles, trusted=trusted)
     with open_atomic(path) as out:
         write_zip(out, {**files, MANIFEST: manifest_data}, digests)
     return True

@@ -1224,7 +1224,9 @@ def _locale_outputs(
     ]
 
     def job() -> tuple[bool, Any]:
-        changed = write_bundle(bundle_path, locale, files, manifest_articles, unchanged)
+        changed = write_bundle(
+            bundle_path, locale, files, manifest_articles, unchanged, trusted=as_written
+        )
         return changed, outputs.record({"bundle": bundle_path})
 
     def done(changed: bool, recorded: Any) -> str | None:
