@@ -1408,12 +1408,15 @@ def status(project: Project) -> StatusReport:
     ):
         changed = changed_stamps(stamps, project.root)
     look = _maybe_changed(project, changed, files)
-    rows = state.rows("pair:")
+    # the three values status shows of each pair's build state, not its whole rows
+    wanted = {"key": "$.key", "published": "$.published", "audio": "$.record.audio_seconds"}
+    rows = state.fields("pair:", wanted)
     state.close()
+    site_dirs = {locale: str(project.paths.locale_site(locale)) for locale in _all_locales(project)}
     for source in sources:
         for locale in [project.source_locale, *(x for x in locales if x != project.source_locale)]:
             stored = rows.get(f"pair:{locale}/{source.slug}")
-            if not isinstance(stored, dict):
+            if not isinstance(stored, dict) or not isinstance(stored.get("key"), str):
                 same = False
             elif look is not None and f"{locale}/{source.slug}" not in look:
                 same = True
@@ -1424,8 +1427,8 @@ def status(project: Project) -> StatusReport:
             audio_ok = bool(
                 same
                 and stored["published"]
-                and stored["record"].get("audio_seconds") is not None
-                and (project.paths.article_site(locale, source.slug) / "audio.mp3").exists()
+                and stored["audio"] is not None
+                and os.path.exists(f"{site_dirs[locale]}/{source.slug}/audio.mp3")
             )
             if locale == project.source_locale:
                 row = _source_row(project, source, checked, totals[source.slug], locales)

@@ -169,6 +169,34 @@ class StageState:
                     found[key] = value
         return found
 
+    def fields(self, prefix: str, wanted: dict[str, str]) -> dict[str, dict[str, Any]]:
+        """For every remembered row whose key starts with `prefix`, only the values at the
+        JSON paths `wanted` (name -> `$.path`), picked out by SQLite: a reader that needs
+        three values of large rows does not decode them whole. Rows changed since the store
+        was read are taken as they are now."""
+        names = list(wanted)
+        found: dict[str, dict[str, Any]] = {}
+        if sqlite3.sqlite_version_info < (3, 38):  # no `->` operator: every row decoded
+            rows = self.rows(prefix)
+            return {k: {n: _pick(v, wanted[n]) for n in names} for k, v in rows.items()}
+        if not self._empty and self._db is not None:
+            # `->` gives the JSON text of the value (`true`, not json_extract's 1), or NULL
+            picks = ", ".join("value -> ?" for _ in names)
+            query = f"SELECT key, {picks} FROM items WHERE substr(key, 1, ?) = ?"
+            arguments = [*wanted.values(), len(prefix), prefix]
+            for key, *values in self._db.execute(query, arguments):
+                found[key] = {
+                    n: None if v is None else json.loads(v)
+                    for n, v in zip(names, values, strict=True)
+                }
+        for key, value in self._changed.items():
+            if key.startswith(prefix):
+                if value is _GONE:
+                    found.pop(key, None)
+                else:
+                    found[key] = {n: _pick(value, wanted[n]) for n in names}
+        return found
+
     def meta(self, name: str) -> Any:
         """A stage-wide value stored beside the rows (None when absent or stale)."""
         if name in self._meta:
@@ -329,6 +357,15 @@ class StampedDigests:
         self.used[name] = value
         self._seen[given] = value.split(" ", 1)[1]
         return self._seen[given]
+
+
+def _pick(value: Any, path: str) -> Any:
+    """`json_extract(value, path)` in Python, for the simple `$.a.b` paths `fields` takes."""
+    for part in path.removeprefix("$").split(".")[1:]:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
 
 
 def _dumps(value: Any) -> str:
