@@ -431,7 +431,21 @@ _PLURAL_TOKEN = re.compile(r"\s*(?:(\d+)|(n)|(==|!=|<=|>=|&&|\|\||[-+*/%<>!?:()]
 _FIX = " (copy the Plural-Forms line of a catalog made by `toolkit init`)"
 
 
+#: Plural-Forms values already found valid, with their nplurals: every catalog of a locale
+#: has the same line, and evaluating it for n = 0..1000 was a tenth of reading a catalog
+_VALID_PLURAL_FORMS: dict[str, int] = {}
+
+
 def _check_plural_forms(value: str, line: int, fail) -> int:  # type: ignore[no-untyped-def]
+    known = _VALID_PLURAL_FORMS.get(value)
+    if known is not None:
+        return known
+    nplurals = _validate_plural_forms(value, line, fail)
+    _VALID_PLURAL_FORMS[value] = nplurals  # only a valid value gets here: `fail` raises
+    return nplurals
+
+
+def _validate_plural_forms(value: str, line: int, fail) -> int:  # type: ignore[no-untyped-def]
     match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*", value)
     if not match:
         fail(line, f"invalid Plural-Forms {value!r}: write nplurals=N; plural=EXPRESSION;{_FIX}")
