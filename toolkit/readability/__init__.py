@@ -83,7 +83,7 @@ MIN_WORDS_FOR_HARD_SHARE = 5
 #: characters per "word" when judging sentence length in scripts without spaces
 CHARACTERS_PER_WORD = 1.5
 
-_WORD_CHARACTER = re.compile(r"\w")
+_NON_WORD_CHARACTER = re.compile(r"\W")
 _english_lock = threading.Lock()
 
 
@@ -215,16 +215,33 @@ def diacritics_on() -> bool:
     return not os.environ.get("TOOLKIT_NO_DIACRITIZER") and diacritizer_available()
 
 
+#: per syllable code, word as written -> `_syllables` of it lowered: one dict look-up per
+#: word of a sentence instead of lowering it and calling through the cache; bounded
+_WORD_SYLLABLES: dict[str, dict[str, int]] = {}
+_WORD_SYLLABLES_MAX = 200_000
+
+
+def _known_syllables(code: str) -> dict[str, int]:
+    known = _WORD_SYLLABLES.setdefault(code, {})
+    if len(known) > _WORD_SYLLABLES_MAX:
+        known.clear()
+    return known
+
+
 def _count(sentence: str, language: str) -> Counts:
     words = _words(sentence)
-    characters = len(_WORD_CHARACTER.findall(sentence))
+    # every character is \w or \W: what is left when the others are removed is counted
+    characters = len(_NON_WORD_CHARACTER.sub("", sentence))
     code = SYLLABLE_LANGUAGES.get(language)
     syllables = polysyllables = monosyllables = hard = 0
-    bare = [word.replace("'", "") for word in words]
+    bare = [word.replace("'", "") for word in words] if "'" in sentence else words
     if code is not None:
         hard_from = HARD_WORD_SYLLABLES.get(language, 3)
+        known = _known_syllables(code)
         for word in words:
-            n = _syllables(word.lower(), code)
+            n = known.get(word)
+            if n is None:
+                n = known[word] = _syllables(word.lower(), code)
             syllables += n
             polysyllables += n >= 3
             monosyllables += n == 1
@@ -253,14 +270,15 @@ def _count(sentence: str, language: str) -> Counts:
         from .thai import phrases
 
         extra["phrases"] = phrases(sentence)
+    lengths = list(map(len, bare))
     return Counts(
         sentences=sentences,
         words=len(words),
         syllables=syllables,
         polysyllables=polysyllables,
         monosyllables=monosyllables,
-        long_words=sum(len(word) > 6 for word in bare),
-        letters=sum(len(word) for word in bare),
+        long_words=len([n for n in lengths if n > 6]),
+        letters=sum(lengths),
         characters=characters,
         hard_words=hard,
         **extra,
