@@ -1,0 +1,178 @@
+"""The fast paths that make `check` meet its speed targets give the answers of the slow ones.
+
+Each fast path is compared with the straightforward code it replaced (written out here) on
+real inputs: the bench corpus and its pseudo-translations, the CommonMark examples, the
+seed article when present, and random strings. No timing here: speed is in bench/.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit import po
+from toolkit.errors import CatalogError
+from toolkit.readability import (
+    HARD_WORD_LETTERS,
+    HARD_WORD_SYLLABLES,
+    SYLLABLE_LANGUAGES,
+    _count,
+    _syllables,
+    _words,
+    language_of,
+    load_dictionaries,
+)
+from toolkit.readability.formulas import Counts
+from toolkit.readability.segmenter import split_sentences_for
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+COMMONMARK = REPO / "tests" / "data" / "commonmark" / "spec-0.31.2.json"
+#: languages whose sentences are counted the same way (no Chinese, Arabic, Japanese or Thai
+#: extras, which `_count` adds after the common counts and are not changed)
+LANGUAGES = ["en", "es", "de", "fr", "it", "pt", "nl", "ru", "pl", "tr", "vi", "ko", "tl"]
+
+
+def _reference_count(sentence: str, language: str) -> Counts:
+    """`_count` as it was before the per-word syllable dict (session 18)."""
+    words = _words(sentence)
+    characters = len(re.findall(r"\w", sentence))
+    code = SYLLABLE_LANGUAGES.get(language)
+    syllables = polysyllables = monosyllables = hard = 0
+    bare = [word.replace("'", "") for word in words]
+    if code is not None:
+        hard_from = HARD_WORD_SYLLABLES.get(language, 3)
+        for word in words:
+            n = _syllables(word.lower(), code)
+            syllables += n
+            polysyllables += n >= 3
+            monosyllables += n == 1
+            hard += n >= hard_from
+    else:
+        longer_than = HARD_WORD_LETTERS.get(language, 6)
+        hard = sum(len(word) > longer_than for word in bare)
+    return Counts(
+        sentences=1,
+        words=len(words),
+        syllables=syllables,
+        polysyllables=polysyllables,
+        monosyllables=monosyllables,
+        long_words=sum(len(word) > 6 for word in bare),
+        letters=sum(len(word) for word in bare),
+        characters=characters,
+        hard_words=hard,
+    )
+
+
+def _corpus_texts() -> list[tuple[str, str]]:
+    """(Markdown, locale): bench corpus articles and their de, es, fr pseudo-translations."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import corpus
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    texts = []
+    for index in range(6):
+        _, text = corpus.article(index)
+        texts.append((text, "en"))
+        texts += [(corpus.pseudo_translate(text, code), code) for code in ("de", "es", "fr")]
+    return texts
+
+
+def _sentences(text: str, locale: str) -> list[str]:
+    return list(split_sentences_for(text, language_of(locale)))
+
+
+def test_counts_equal_the_reference_on_the_corpus_and_commonmark() -> None:
+    load_dictionaries(LANGUAGES)
+    cases = [
+        (s, language_of(code)) for text, code in _corpus_texts() for s in _sentences(text, code)
+    ]
+    examples = json.loads(COMMONMARK.read_text(encoding="utf-8"))
+    for example in examples:
+        for language in ("en", "de", "fr", "es"):
+            cases += [(s, language) for s in _sentences(example["markdown"], language)]
+    if SEEDS.is_dir():
+        for path in sorted(SEEDS.glob("*.md")):
+            cases += [(s, "en") for s in _sentences(path.read_text(encoding="utf-8"), "en")]
+    assert len(cases) > 3000
+    for sentence, language in cases:
+        assert _count(sentence, language) == _reference_count(sentence, language), sentence
+    # a second pass reads every word from the dict the first one filled
+    for sentence, language in cases[:500]:
+        assert _count(sentence, language) == _reference_count(sentence, language), sentence
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="aeiouyäöüéèñíúóàçœßДаоAEIOUÍÉ'’ -.,!?0123456789\t", max_size=80),
+    st.sampled_from(LANGUAGES),
+)
+def test_counts_equal_the_reference_on_random_text(sentence: str, language: str) -> None:
+    # the same word in two cases ("Día", "día") is two keys of the dict: both counted lowered
+    for text in (sentence, sentence.upper(), sentence.lower()):
+        assert _count(text, language) == _reference_count(text, language)
+
+
+# --- a Plural-Forms line is evaluated once per run ------------------------------------------
+
+
+def _catalog(plural_forms: str) -> bytes:
+    return (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        f'"Plural-Forms: {plural_forms}\\n"\n\nmsgid "Hello"\nmsgstr "Hola"\n'
+    ).encode()
+
+
+def _read(data: bytes) -> po.PoFile:
+    return po.parse_po(data, "es.po")
+
+
+def test_a_remembered_plural_forms_line_gives_the_same_catalog() -> None:
+    valid = "nplurals=2; plural=(n != 1);"
+    po._VALID_PLURAL_FORMS.pop(valid, None)
+    first = _read(_catalog(valid))
+    assert po._VALID_PLURAL_FORMS[valid] == 2
+    again = _read(_catalog(valid))
+    assert (again.header, again.messages) == (first.header, first.messages)
+
+
+@pytest.mark.parametrize(
+    ("plural_forms", "error"),
+    [
+        ("nplurals=2; plural=(n > 1) + 2;", "beyond nplurals=2"),
+        ("nplurals=2; plural=n / 0;", "divides by zero"),
+        ("nplurals=0; plural=0;", "nplurals=0"),
+        ("plural=(n != 1);", "invalid Plural-Forms"),
+    ],
+)
+def test_an_invalid_plural_forms_line_fails_every_time(plural_forms: str, error: str) -> None:
+    _read(_catalog("nplurals=2; plural=(n != 1);"))  # a valid line remembered
+    for _ in range(2):  # never remembered itself: the second catalog fails the same way
+        with pytest.raises(CatalogError, match=re.escape(error)):
+            _read(_catalog(plural_forms))
+    assert plural_forms not in po._VALID_PLURAL_FORMS
+
+
+# --- garbage collection while checking ----------------------------------------------------
+
+
+def test_fewer_collections_is_undone_afterwards() -> None:
+    from toolkit.checks.report import CHECK_GC_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold() == (CHECK_GC_THRESHOLD, *before[1:])
+        assert gc.get_freeze_count() > 0  # what was loaded is left out of the scans
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("a failed check restores it too")
+    assert gc.get_threshold() == before
