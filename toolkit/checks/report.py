@@ -312,11 +312,12 @@ def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckR
             install_dictionary(name, future.result())
         load_dictionaries(languages)
 
-    # validates the slugs (and every selected source); preloads when there are many
-    articles = _read_articles(project, slugs, preload, dictionaries_to_load(languages))
-    run = CheckRun(source_segments={a.slug: len(a.segments) for a in articles})
-    jobs = [(project, a, selected) for a in articles]
     with fewer_collections():
+        # validates the slugs (and every selected source); preloads when there are many
+        articles = _read_articles(project, slugs, preload, dictionaries_to_load(languages))
+        run = CheckRun(source_segments={a.slug: len(a.segments) for a in articles})
+        jobs = [(project, a, selected) for a in articles]
+        gc.freeze()  # the dictionaries, vocabularies and sources, loaded now, too
         # small chunks: an article takes tens of milliseconds, and with the default (a
         # quarter of each worker's share) one core sat idle while the other ended its last
         for reports in in_parallel(_check_article, jobs, chunksize=2):
@@ -334,8 +335,8 @@ CHECK_GC_THRESHOLD = 50_000
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Collect garbage less often while checking, in this process and in the workers it
-    forks (they inherit the setting); what is already loaded (dictionaries, vocabularies,
-    sources) is frozen out of the collector's scans. Restored afterwards."""
+    forks (they inherit the setting); what is already loaded is frozen out of the
+    collector's scans (a `gc.freeze()` inside freezes more). Restored afterwards."""
     before = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(CHECK_GC_THRESHOLD, *before[1:])
