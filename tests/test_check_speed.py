@@ -234,3 +234,58 @@ def test_dictionaries_sent_back_pickled_count_the_same(monkeypatch: pytest.Monke
         assert pyphen.hdcache[readability._pyphen_path("de")].patterns == fresh.patterns
     finally:
         _clear_syllable_caches()
+
+
+# --- coaching: cheap searches before the rules' word-boundary patterns -------------------------
+
+
+def _coaching(text: str, locale: str) -> list[dict[str, object]]:
+    from toolkit.coaching import coach_text
+
+    return [c.as_dict() for c in coach_text(text, locale)]
+
+
+def _without_gates(monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolkit import coaching
+
+    always = re.compile("")
+    monkeypatch.setattr(coaching, "_CAPITAL_PAIR", always)
+    monkeypatch.setattr(coaching, "_FRACTIONS_GATE", {"en": always, "es": always})
+
+
+FRACTION_TEXT = [
+    "Take 50 % of it. About 25% of people. Half a cup, one-half, two thirds, 1/2 tablet.",
+    "Un 30 por ciento. Una media taza, dos tercios, un cuarto, 3/4 de la dosis.",
+    "PERCENT and ONE-QUARTER and TRES QUINTOS; ½ and ¾; 120/80 mm Hg; CPR, the BP, HIV.",
+]
+
+
+def test_coaching_gates_change_no_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    cases = [(text, "en" if code == "en" else "es") for text, code in _corpus_texts()]
+    cases += [(text, code) for text in FRACTION_TEXT for code in ("en", "es")]
+    if SEEDS.is_dir():
+        cases += [(path.read_text(encoding="utf-8"), "en") for path in sorted(SEEDS.glob("*.md"))]
+    gated = [_coaching(text, code) for text, code in cases]
+    assert any(f["rule"] == "fractions-percentages" for found in gated for f in found)
+    _without_gates(monkeypatch)
+    assert [_coaching(text, code) for text, code in cases] == gated
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["50", "%", " ", "per", "cent", "por", "ciento", "/", "1", "2", "½", "one", "-", "half"]
+            + ["halves", "third", "Quarter", "un", "medio", "tercios", "CPR", "BP", "X", "9", "."]
+            + ["a", "the", "\n\n", "HIV", "Mg", "ſ", "K", "1/2", "3/4", "50%", "one-third"]
+        ),
+        max_size=40,
+    ),
+    st.sampled_from(["en", "es"]),
+)
+def test_coaching_gates_on_random_text(words: list[str], locale: str) -> None:
+    text = "".join(words)
+    gated = _coaching(text, locale)
+    with pytest.MonkeyPatch.context() as patched:
+        _without_gates(patched)
+        assert _coaching(text, locale) == gated
