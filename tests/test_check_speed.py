@@ -289,3 +289,34 @@ def test_coaching_gates_on_random_text(words: list[str], locale: str) -> None:
     with pytest.MonkeyPatch.context() as patched:
         _without_gates(patched)
         assert _coaching(text, locale) == gated
+
+
+# --- the sentence splitter's fast path: patterns that start with a character set --------------
+
+_OLD_CLEAR_BOUNDARY = re.compile(r"(?<=[^\W\d_]{2})[.!?] +(?=[^\W\d_])")
+
+
+def _segmenter_agrees(line: str) -> None:
+    from toolkit.readability import segmenter
+
+    new = [m.span() for m in segmenter._CLEAR_BOUNDARY.finditer(line)]
+    assert new == [m.span() for m in _OLD_CLEAR_BOUNDARY.finditer(line)], line
+    unclear = bool(segmenter._UNCLEAR.search(line))
+    assert bool(segmenter._UNCLEAR_CHARACTER.search(line) and unclear) == unclear, line
+
+
+def test_segmenter_patterns_match_the_old_ones_on_the_corpus_and_commonmark() -> None:
+    texts = [text for text, _ in _corpus_texts()]
+    texts += [e["markdown"] for e in json.loads(COMMONMARK.read_text(encoding="utf-8"))]
+    if SEEDS.is_dir():
+        texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.md"))]
+    lines = [line for text in texts for line in text.splitlines()]
+    assert sum(bool(_OLD_CLEAR_BOUNDARY.search(line)) for line in lines) > 200
+    for line in lines:
+        _segmenter_agrees(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab É9.!? \t'‘’\"“()[]…•。؟«»-_\n", max_size=60))
+def test_segmenter_patterns_match_the_old_ones_on_random_text(line: str) -> None:
+    _segmenter_agrees(line)
