@@ -211,21 +211,17 @@ class _Parser:
         if not rest.startswith('"'):
             raise _Syntax(number, f"{keyword} must be followed by a quoted string")
         name = ("|" if previous else "") + keyword
-        seen = self._fields_seen()
         starts_entry = keyword in ("msgctxt", "msgid") and not previous
         if previous:
             if self.current is not None:
                 self._end_before(number)
-                seen = self._fields_seen()
             if any(n.startswith("|") for n in self.parts) and obsolete != self.previous_obsolete:
                 raise _Syntax(number, "inconsistent use of #~ (obsolete) in #| lines")
             self.previous_obsolete = obsolete
-        elif (
-            starts_entry
-            and self.current is not None
-            and ("msgstr" in seen or keyword in seen or (keyword == "msgctxt" and "msgid" in seen))
-        ):
-            self._finish(number)
+        elif starts_entry and self.current is not None:
+            seen = self._fields_seen()  # (only here: most lines are not an entry's first)
+            if "msgstr" in seen or keyword in seen or (keyword == "msgctxt" and "msgid" in seen):
+                self._finish(number)
         if self.current is None and not previous:
             if any(n.startswith("|") for n in self.parts) and obsolete != self.previous_obsolete:
                 raise _Syntax(number, "inconsistent use of #~: the #| lines and the entry differ")
