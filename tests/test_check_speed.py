@@ -320,3 +320,64 @@ def test_segmenter_patterns_match_the_old_ones_on_the_corpus_and_commonmark() ->
 @given(st.text(alphabet="ab É9.!? \t'‘’\"“()[]…•。؟«»-_\n", max_size=60))
 def test_segmenter_patterns_match_the_old_ones_on_random_text(line: str) -> None:
     _segmenter_agrees(line)
+
+
+def _old_unit_pattern() -> re.Pattern[str]:
+    """numbers._UNIT as it was built before its look-ahead was written once per group."""
+    import unicodedata
+
+    from toolkit.checks import numbers
+
+    def alternation(names: list[str]) -> str:
+        parts = []
+        for name in sorted(names, key=len, reverse=True):
+            ideographic = any(unicodedata.name(ch, "").startswith("CJK") for ch in name)
+            parts.append(re.escape(name) + ("" if ideographic else numbers._WORD_GOES_ON))
+        return "|".join(parts)
+
+    return re.compile(
+        r"\s?(?P<unit>(?:"
+        + alternation(list(numbers._UNITS))
+        + r")(?:/(?:"
+        + alternation(list(numbers._PER))
+        + r"))?)",
+        re.IGNORECASE,
+    )
+
+
+_OLD_UNIT = _old_unit_pattern()
+
+
+def _units_agree(text: str) -> None:
+    from toolkit.checks.numbers import _UNIT
+
+    for pos in range(len(text) + 1):
+        old, new = _OLD_UNIT.match(text, pos), _UNIT.match(text, pos)
+        assert (old and (old.span(), old["unit"])) == (new and (new.span(), new["unit"])), (
+            text,
+            pos,
+        )
+
+
+def test_unit_pattern_matches_the_old_one_on_every_name_and_the_corpus() -> None:
+    from toolkit.checks import numbers
+
+    names = list(numbers._UNITS) + list(numbers._PER)
+    after = ["", " ", "a", "A", "é", "д", "ب", "飲", "の", "의", "5", "_", ".", "/", "/d", "/dx"]
+    cases = [f"5 {name}{tail}" for name in names for tail in after]
+    cases += [f"5{name.upper()}{tail}" for name in names for tail in after]
+    texts = [text for text, _ in _corpus_texts()]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(REPO.glob("locales/*/*.po"))]
+    if SEEDS.is_dir():
+        texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*"))]
+    matched = 0
+    for line in cases + [line for text in texts for line in text.splitlines()]:
+        _units_agree(line)
+        matched += bool(_OLD_UNIT.search(line))
+    assert matched > 2 * len(names) * len(after)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="mgMGlLkcdhμu%٪°CFн мгкрт.ст公斤克毫升米汞柱ملغجمك/ae5_", max_size=30))
+def test_unit_pattern_matches_the_old_one_on_random_text(text: str) -> None:
+    _units_agree(text)
