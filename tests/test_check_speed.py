@@ -381,3 +381,40 @@ def test_unit_pattern_matches_the_old_one_on_every_name_and_the_corpus() -> None
 @given(st.text(alphabet="mgMGlLkcdhμu%٪°CFн мгкрт.ст公斤克毫升米汞柱ملغجمك/ae5_", max_size=30))
 def test_unit_pattern_matches_the_old_one_on_random_text(text: str) -> None:
     _units_agree(text)
+
+
+def test_the_first_bad_article_is_reported_though_a_longer_one_is_checked_first(
+    project: Path,
+) -> None:
+    """`run_checks` hands the longest articles to the workers first; with two bad ones, the
+    error is still the first in the articles' order (as when they were checked in order)."""
+    from click.testing import CliRunner
+
+    from toolkit.checks import run_checks
+    from toolkit.cli import main
+    from toolkit.errors import ArticleError
+    from toolkit.parallel import MIN_PARALLEL_JOBS
+    from toolkit.project import Project
+
+    folder = project / "source_articles"
+    good = (folder / "blood-pressure.md").read_text(encoding="utf-8")
+    for index in range(MIN_PARALLEL_JOBS):  # enough for the worker processes
+        (folder / f"c-{index:02}.md").write_text(good, encoding="utf-8")
+    for command in ("extract", "init es"):
+        done = CliRunner().invoke(main, ["--project", str(project), *command.split()])
+        assert done.exit_code == 0, done.output
+    (folder / "a-headings.md").write_text("# Short\n\n## Only headings\n", "utf-8")
+    long_headings = "".join(f"## Heading number {i}\n\n" for i in range(200))
+    assert len(long_headings) > len(good)
+    (folder / "b-headings.md").write_text("# Long\n\n" + long_headings, "utf-8")
+    with pytest.raises(ArticleError, match="source_articles/a-headings.md: the article has only"):
+        run_checks(Project.load(project), [], [])
+    (folder / "a-headings.md").unlink()
+    with pytest.raises(ArticleError, match="source_articles/b-headings.md: the article has only"):
+        run_checks(Project.load(project), [], [])
+    (folder / "b-headings.md").unlink()
+    run = run_checks(Project.load(project), [], [])
+    # every report, in the articles' order
+    assert [r.slug for r in run.reports] == ["blood-pressure"] + [
+        f"c-{i:02}" for i in range(MIN_PARALLEL_JOBS)
+    ]
