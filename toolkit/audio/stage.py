@@ -145,22 +145,33 @@ class PairMade:
 
 
 def clips_for(
-    prepared: Prepared, cache: AudioCache, speak_one: Callable[[Sentence], Clip] | None
+    prepared: Prepared,
+    cache: AudioCache,
+    speak_one: Callable[[Sentence], Clip] | None,
+    asked: Callable[[Sentence], int] | None = None,
 ) -> tuple[dict[str, Clip], int]:
-    """Every sentence of a pair from the cache; a missing one from `speak_one`, or an error."""
+    """Every sentence of a pair from the cache; a missing one from `speak_one`, or an error.
+    `asked(sentence)`: the rate a missing sentence is asked for; given, the missing ones'
+    rates are remembered (`AudioCache.ask_all`) in one transaction before the first is
+    spoken."""
     audio: dict[str, Clip] = {}
-    spoken = 0
+    missing: dict[str, Sentence] = {}
     for sentence in prepared.sentences:
-        if sentence.key in audio:
+        if sentence.key in audio or sentence.key in missing:
             continue
         clip = load_clip(cache, sentence.key)
         if clip is None:
-            if speak_one is None:  # the cache was cleared under us: say so rather than guess
-                raise ToolkitError(f"{prepared.label}: audio cache entry vanished; run again")
-            clip = speak_one(sentence)
-            spoken += 1
-        audio[sentence.key] = clip
-    return audio, spoken
+            missing[sentence.key] = sentence
+        else:
+            audio[sentence.key] = clip
+    if missing and speak_one is None:  # the cache was cleared under us: say so, not guess
+        raise ToolkitError(f"{prepared.label}: audio cache entry vanished; run again")
+    if missing and asked is not None:
+        cache.ask_all({key: asked(sentence) for key, sentence in missing.items()})
+    for key, sentence in missing.items():
+        assert speak_one is not None
+        audio[key] = speak_one(sentence)
+    return audio, len(missing)
 
 
 def pair_task(job: PairJob) -> PairMade:
@@ -172,13 +183,17 @@ def pair_task(job: PairJob) -> PairMade:
     cache = AudioCache(Path(job.cache_dir))
     rate = speech_rate(job.config.rate)
 
+    def asked(sentence: Sentence) -> int:
+        return asked_rate(rate, job.factors.get(sentence.voice))
+
     def speak_one(sentence: Sentence) -> Clip:
-        asked = asked_rate(rate, job.factors.get(sentence.voice))
-        clip = speak(engine, (sentence.key, sentence.spoken, sentence.voice, asked), cache, True)[1]
+        clip = speak(
+            engine, (sentence.key, sentence.spoken, sentence.voice, asked(sentence)), cache, True
+        )[1]
         assert clip is not None
         return clip
 
-    audio, spoken = clips_for(job.prepared, cache, speak_one)
+    audio, spoken = clips_for(job.prepared, cache, speak_one, asked)
     return PairMade(job.prepared.label, render_prepared(job.prepared, audio, job.config), spoken)
 
 

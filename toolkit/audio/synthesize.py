@@ -138,6 +138,7 @@ class Batch:
 def speak_batch(batch: Batch) -> list[Done]:
     engine = engine_from(batch.engine)
     cache = AudioCache(Path(batch.cache_dir))
+    cache.ask_all({key: asked for key, _, _, asked in batch.items})  # one transaction
     return [speak(engine, item, cache, batch.keep) for item in batch.items]
 
 
@@ -284,6 +285,7 @@ class _Run:
         out: list[Done] = []
         serial = isinstance(self.runner, InProcess) or (self.runner is None and self.count < 2)
         if serial or len(items) < 2:
+            self.cache.ask_all({key: asked for key, _, _, asked in items})  # one transaction
             for item in items:
                 out.append(speak(self.engine, item, self.cache, self.keep))
                 self._tick(1)
