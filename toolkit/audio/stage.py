@@ -109,6 +109,10 @@ class Turn:
     def done(self) -> None:
         self._done.set()
 
+    def wait_mine(self) -> None:
+        """Until this turn's calibration is over (its pair tasks are then being handed out)."""
+        self._done.wait()
+
 
 def check_executor(executor: str | Executor | None) -> None:
     """A ConfigError for an executor name nobody registered, before any work is done (a

@@ -146,6 +146,8 @@ def speak_batch(batch: Batch) -> list[Done]:
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+#: the pool forks (all its workers at its first submit), rather than spawns them one by one
+_pool_forks = False
 
 
 _pool_lock = threading.Lock()
@@ -159,7 +161,7 @@ def get_pool(count: int) -> ProcessPoolExecutor:
 
 
 def _get_pool(count: int) -> ProcessPoolExecutor:
-    global _pool, _pool_size
+    global _pool, _pool_size, _pool_forks
     if _pool is None or _pool_size < count:
         drop_pool()
         import multiprocessing
@@ -169,6 +171,7 @@ def _get_pool(count: int) -> ProcessPoolExecutor:
 
         _pool = process_pool(count, multiprocessing.get_context(method))
         _pool_size = count
+        _pool_forks = method == "fork"
     return _pool
 
 
@@ -181,7 +184,12 @@ def start_workers(count: int) -> None:
     if _pool is not None and _pool_size >= count:
         return  # started before (its workers may be busy: do not queue behind them)
     pool = get_pool(count)
-    # each submit forks a worker while none is idle: `count` sleeps start `count` workers
+    if _pool_forks:
+        # a forking pool forks all its workers at its first submit, in the caller: no need
+        # to wait (the sleeps below cost the build 50 ms before the first sentence)
+        pool.submit(int)
+        return
+    # each submit starts a worker while none is idle: `count` sleeps start `count` workers
     for future in [pool.submit(time.sleep, 0.05) for _ in range(count)]:
         future.result()
 
@@ -192,6 +200,17 @@ def drop_pool() -> None:
         pool, _pool = _pool, None
         # running jobs finish (and cache what they spoke); queued ones are dropped
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def release_workers() -> None:
+    """Let the warm pool's workers exit now, without waiting for them: a build's pages and
+    bundles need no workers, and the workers' exit then overlaps them instead of following
+    them (the next call that needs workers forks a new pool)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            pool, _pool = _pool, None
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 atexit.register(drop_pool)
