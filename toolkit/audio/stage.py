@@ -44,7 +44,9 @@ from .plan import Sentence, speech_rate
 from .sentence_codec import FORMAT as STORE_FORMAT
 from .synthesize import (
     SERIAL_ENGINES,
+    Batch,
     Clip,
+    Item,
     Progress,
     WarmProcesses,
     engine_blob,
@@ -146,6 +148,9 @@ class PairMade:
     label: str
     rendered: Rendered
     spoken: int
+    #: the keys of the sentences it spoke (a sentence spoken ahead at the same time by
+    #: another worker is counted once, `_speak_jobs`)
+    keys: tuple[str, ...] = ()
 
 
 def clips_for(
@@ -153,11 +158,11 @@ def clips_for(
     cache: AudioCache,
     speak_one: Callable[[Sentence], Clip] | None,
     asked: Callable[[Sentence], int] | None = None,
-) -> tuple[dict[str, Clip], int]:
-    """Every sentence of a pair from the cache; a missing one from `speak_one`, or an error.
-    `asked(sentence)`: the rate a missing sentence is asked for; given, the missing ones'
-    rates are remembered (`AudioCache.ask_all`) in one transaction before the first is
-    spoken."""
+) -> tuple[dict[str, Clip], list[str]]:
+    """Every sentence of a pair from the cache, a missing one from `speak_one` (or an
+    error); and the keys of those it spoke. `asked(sentence)`: the rate a missing sentence
+    is asked for; given, the missing ones' rates are remembered (`AudioCache.ask_all`) in
+    one transaction before the first is spoken."""
     audio: dict[str, Clip] = {}
     missing: dict[str, Sentence] = {}
     for sentence in prepared.sentences:
@@ -172,10 +177,17 @@ def clips_for(
         raise ToolkitError(f"{prepared.label}: audio cache entry vanished; run again")
     if missing and asked is not None:
         cache.ask_all({key: asked(sentence) for key, sentence in missing.items()})
-    for key, sentence in missing.items():
+    spoken = []
+    # from the last sentence back: the workers speaking this pair's sentences ahead (`_ahead`)
+    # go from the first on, and what they have spoken meanwhile is read, not spoken again
+    for key, sentence in reversed(missing.items()):
         assert speak_one is not None
-        audio[key] = speak_one(sentence)
-    return audio, len(missing)
+        clip = load_clip(cache, key)
+        if clip is None:
+            clip = speak_one(sentence)
+            spoken.append(key)
+        audio[key] = clip
+    return audio, spoken
 
 
 def pair_task(job: PairJob) -> PairMade:
@@ -198,7 +210,8 @@ def pair_task(job: PairJob) -> PairMade:
         return clip
 
     audio, spoken = clips_for(job.prepared, cache, speak_one, asked)
-    return PairMade(job.prepared.label, render_prepared(job.prepared, audio, job.config), spoken)
+    rendered = render_prepared(job.prepared, audio, job.config)
+    return PairMade(job.prepared.label, rendered, len(spoken), tuple(spoken))
 
 
 def _chunks(jobs: Sequence[Prepared]) -> Iterator[list[Prepared]]:
@@ -319,19 +332,71 @@ def _speak_jobs(
 
     # each pair written as it comes where the executor can say (`as_completed`), else in order
     as_completed = getattr(runner, "as_completed", None)
+    # the warm pool's last pairs are spoken ahead in sentence batches (`_ahead`)
+    ahead = runner.workers if isinstance(runner, WarmProcesses) else 0
+    spoken: set[str] = set()
     for chunk in _chunks(jobs):
-        tasks = [PairJob(job, blob, folder, factors, config) for job in chunk]
-        made = (
-            as_completed(pair_task, tasks)
-            if as_completed
-            else enumerate(runner.map(pair_task, tasks))
-        )
+        tasks: list[PairJob | Batch] = [
+            PairJob(job, blob, folder, factors, config) for job in chunk
+        ]
+        if ahead >= 2:
+            tasks[-ahead:-ahead] = _ahead(chunk[-ahead:], blob, folder, factors, rate)
+        made = as_completed(_task, tasks) if as_completed else enumerate(runner.map(_task, tasks))
         for index, pair in made:
-            job = chunk[index]
+            if not isinstance(pair, PairMade):  # the keys of sentences spoken ahead
+                spoken.update(pair)
+                continue
+            job = chunk[index if index < len(chunk) - ahead else index - len(tasks) + len(chunk)]
             done[job.label] = write_article(job, pair.rendered, pair.spoken, speaker.name)
-            synthesized += pair.spoken
+            spoken.update(pair.keys)
             tick(pair)
-    return synthesized
+    return synthesized + len(spoken)
+
+
+#: sentences in a batch spoken ahead for a pair at the end of a chunk (about 50 ms of espeak)
+AHEAD_BATCH = 8
+
+
+def _ahead(
+    jobs: Sequence[Prepared], blob: bytes, folder: str, factors: dict[str, float], rate: int
+) -> list[Batch]:
+    """The sentences of the last pairs of a chunk (one per worker), as small batches handed
+    out before those pairs' own tasks. A whole pair is a long task: given last, one worker
+    spoke and encoded it while the other had nothing left to do (a third of a second in a
+    build of six articles). Spoken ahead by whichever workers are free, each of those pair
+    tasks is left with its encoding (and the sentences nobody reached yet): the workers end
+    together. The same sentences at the same rates, so the same bytes (`speak_ahead`)."""
+    items: dict[str, Item] = {}
+    for job in jobs:
+        for s in job.sentences:
+            items.setdefault(
+                s.key, (s.key, s.spoken, s.voice, asked_rate(rate, factors.get(s.voice)))
+            )
+    found = list(items.values())
+    return [
+        Batch(blob, tuple(found[i : i + AHEAD_BATCH]), folder, False)
+        for i in range(0, len(found), AHEAD_BATCH)
+    ]
+
+
+def speak_ahead(batch: Batch) -> list[str]:
+    """In a worker: the batch's sentences that are not in the cache yet, spoken into it (a
+    pair task finds them there); the keys of those it spoke."""
+    engine = engine_from(batch.engine)
+    cache = AudioCache(Path(batch.cache_dir))
+    todo = [item for item in batch.items if not cache.has(item[0])]
+    cache.ask_all({key: asked for key, _, _, asked in todo})
+    spoken = []
+    for item in todo:
+        if not cache.has(item[0]):  # its pair's task may have reached it meanwhile
+            speak(engine, item, cache, False)
+            spoken.append(item[0])
+    return spoken
+
+
+def _task(job: PairJob | Batch) -> PairMade | list[str]:
+    """A pair's task, or a batch of sentences spoken ahead for one."""
+    return pair_task(job) if isinstance(job, PairJob) else speak_ahead(job)
 
 
 def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: str) -> str:
