@@ -761,7 +761,7 @@ class _Speaking:
             self._thread.start()
             # the batch's calibration and hand-out first: scored meanwhile, the readability
             # would take the GIL from it while the workers wait for their first pairs
-            self.turn.wait_mine()
+            self.turn.wait_handed()
         else:
             run()
         for item in staged:  # while the workers speak

@@ -98,11 +98,13 @@ class Turn:
     the one before it has, so the pace it reads is the one a batch-by-batch run would read.
     """
 
-    def __init__(self, previous: Turn | None = None) -> None:
+    def __init__(self, previous: Turn | None = None, handed: Any = None) -> None:
         import threading
 
         self.previous = previous
         self._done = threading.Event()
+        #: set once the batch's work is under way (shared by the turns of one batch's engines)
+        self._handed = handed or threading.Event()
 
     def wait(self) -> None:
         if self.previous is not None:
@@ -110,10 +112,15 @@ class Turn:
 
     def done(self) -> None:
         self._done.set()
+        self._handed.set()
 
-    def wait_mine(self) -> None:
-        """Until this turn's calibration is over (its pair tasks are then being handed out)."""
-        self._done.wait()
+    def handed(self) -> None:
+        """The batch's work is under way: its pair tasks handed out, or it speaks pair by pair."""
+        self._handed.set()
+
+    def wait_handed(self) -> None:
+        """Until the batch's work is under way (`handed`, or its calibration `done`)."""
+        self._handed.wait()
 
 
 def check_executor(executor: str | Executor | None) -> None:
@@ -292,6 +299,7 @@ def _speak_jobs(
     serial = speaker.name in SERIAL_ENGINES or workers == 1
     if serial or not (len(jobs) >= PAIR_TASKS_FROM if per_pair is None else per_pair):
         turn.wait()  # each pair calibrates on its own sentences: one batch after the other
+        turn.handed()
         # One pair at a time, its sentences over the cores and kept in memory: what is
         # spoken goes straight into the MP3, never written and read back (issue 14).
         sentence_runner = None if is_local(executor) else runner_for(executor, 1)
@@ -647,7 +655,7 @@ def _speak_requests(
     for index, (name, jobs) in enumerate(groups, 1):
         speaker = next(e for e, _ in speakers.values() if e.name == name)
         # the next batch may calibrate once this batch's last engine has
-        mine = turn if index == len(groups) else Turn(turn.previous)
+        mine = turn if index == len(groups) else Turn(turn.previous, turn._handed)
         _speak_jobs(
             project, jobs, speaker, config, done, progress, workers, executor, per_pair, mine
         )
