@@ -410,10 +410,11 @@ def run(
     )
     wanted = demand.wanted / demand.seconds if demand.seconds else float("nan")
     print(
-        f"    critical path: the build's threads wanted {wanted:.2f} of 2 cores on average "
-        f"(ran {demand.ran / demand.seconds:.2f}, the rest waited for a core the machine's "
-        "other processes had); on a quiet machine cores busy is this figure, and the audio "
-        f"per wall s about {speed * wanted / cores:.0f}"
+        f"    the build's threads wanted {wanted:.2f} of 2 cores on average (ran "
+        f"{demand.ran / demand.seconds:.2f}, the rest waited for a core the machine's other "
+        "processes had): on a quiet machine this is cores busy; on a busy one only an "
+        f"estimate of it (audio per wall s then about {speed * wanted / cores:.0f}), as the "
+        "load stretches the build's serial and parallel parts unevenly"
     )
 
 
