@@ -528,19 +528,6 @@ def build(
             executor=_stage_executor(ctx, project, executor),
         )
     _emit(result)
-    _no_collection_at_exit()
-
-
-def _no_collection_at_exit() -> None:
-    """Leave what the command made to the exit (issue 14): the interpreter's garbage
-    collection passes over it at shutdown took 0.1 s of a six-article cold build, both cores
-    idle. Its files and databases are closed by then: only memory is left to free."""
-    import atexit
-    import gc
-
-    if not getattr(_no_collection_at_exit, "done", False):
-        _no_collection_at_exit.done = True  # type: ignore[attr-defined]
-        atexit.register(gc.freeze)
 
 
 @main.command()
