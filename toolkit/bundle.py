@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
@@ -37,8 +38,9 @@ def is_safe_member(name: str) -> bool:
     return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
-#: a bundle file: its bytes, or the path of a file on disk (read in pieces, never whole)
-Source = bytes | Path
+#: a bundle file: its bytes, the path of a file on disk (read in pieces, never whole), or a
+#: function that makes its bytes (called only when the file has to be read)
+Source = bytes | Path | Callable[[], bytes]
 #: how much of a file is read (and held) at a time
 CHUNK = 1 << 20
 
@@ -46,6 +48,9 @@ CHUNK = 1 << 20
 def _chunks(source: Source) -> Iterator[bytes]:
     if isinstance(source, bytes | bytearray | memoryview):
         yield bytes(source)
+        return
+    if callable(source):
+        yield source()
         return
     with open(source, "rb") as handle:
         while chunk := handle.read(CHUNK):
@@ -92,28 +97,193 @@ def manifest(
 def _info(path: str) -> zipfile.ZipInfo:
     if not is_safe_member(path):
         raise ToolkitError(f"refusing to put unsafe path {path!r} into a bundle")
+    return _fixed_info(path)
+
+
+def _compress_type(path: str) -> int:
+    return zipfile.ZIP_STORED if path.endswith(_STORED) else zipfile.ZIP_DEFLATED
+
+
+def _fixed_info(path: str) -> zipfile.ZipInfo:
+    """The entry every bundle gives `path` (a name already checked by `_info`)."""
     info = zipfile.ZipInfo(path, date_time=FIXED_TIME)
     info.create_system = 3  # unix, so the permissions below mean the same everywhere
     info.external_attr = 0o644 << 16
-    if path.endswith(_STORED):
-        info.compress_type = zipfile.ZIP_STORED
-    else:
-        info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = _compress_type(path)
+    if info.compress_type == zipfile.ZIP_DEFLATED:
         info._compresslevel = 9  # type: ignore[attr-defined]  # what writestr(compresslevel=) sets
     return info
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """An entry of the previous bundle that goes into the new one as it is: its local header
+    (the one a fresh entry gets, checked) and compressed bytes lie at [start, end)."""
+
+    digest: _Digest
+    compress_size: int
+    start: int
+    end: int
+
+
+#: below this, no entry needs zip64 headers: an entry kept raw has the headers a fresh one has
+_SMALL = zipfile.ZIP64_LIMIT // 2
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """The bundle already at the path: its directory and its manifest's bytes."""
+
+    infos: dict[str, zipfile.ZipInfo]
+    manifest: bytes
+
+
+def _previous(path: Path) -> _Previous | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = {info.filename: info for info in archive.infolist()}
+            if MANIFEST not in infos or infos[MANIFEST].file_size > _SMALL:
+                return None
+            return _Previous(infos, archive.read(MANIFEST))
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, ValueError):
+        return None
+
+
+def _kept_entries(
+    path: Path, previous: _Previous, names: Collection[str]
+) -> dict[str, _Kept] | None:
+    """The entries `names` of the bundle at `path`, with their digests from its manifest and
+    where their bytes lie; None when the bundle cannot give them all (damaged, an entry the
+    manifest does not describe, a local header other than a fresh entry's, or an entry too
+    large to copy simply)."""
+    try:
+        listed = json.loads(previous.manifest)
+        described = {f["path"]: f for f in listed["files"]}
+    except (ValueError, KeyError, TypeError):
+        return None
+    kept: dict[str, _Kept] = {}
+    try:
+        # unbuffered: each header is one small read, not a buffer's worth
+        with open(path, "rb", buffering=0) as old:
+            for name in names:
+                info, entry = previous.infos.get(name), described.get(name)
+                if info is None or not isinstance(entry, dict):
+                    return None
+                if (
+                    info.compress_type != _compress_type(name)
+                    or entry.get("bytes") != info.file_size
+                    or not isinstance(entry.get("sha256"), str)
+                    or max(info.file_size, info.compress_size, info.header_offset) > _SMALL
+                ):
+                    return None
+                fresh = _fixed_info(name)
+                fresh.file_size, fresh.CRC = info.file_size, info.CRC
+                fresh.compress_size, fresh.flag_bits = info.compress_size, 0
+                header = fresh.FileHeader(False)
+                if os.pread(old.fileno(), len(header), info.header_offset) != header:
+                    # encrypted, other flags, times or extra fields: not a bundle of ours
+                    return None
+                start = info.header_offset
+                digest = _Digest(info.file_size, entry["sha256"], info.CRC)
+                end = start + len(header) + info.compress_size
+                kept[name] = _Kept(digest, info.compress_size, start, end)
+    except OSError:
+        return None
+    return kept
+
+
+def _copy_run(
+    archive: zipfile.ZipFile, run: list[tuple[str, _Kept]], old: BinaryIO, out: BinaryIO
+) -> None:
+    """Entries that lie one after the other in the previous bundle, copied as one range of
+    bytes (their local headers are a fresh entry's: `_kept_entries` checked them; deflate
+    at one level is deterministic, so the data is what compressing the files again gives)."""
+    out.seek(archive.start_dir)  # type: ignore[attr-defined]
+    base, first, last = out.tell(), run[0][1].start, run[-1][1].end
+    for name, kept in run:
+        info = _fixed_info(name)
+        info.file_size, info.CRC = kept.digest.bytes, kept.digest.crc
+        info.compress_size, info.flag_bits = kept.compress_size, 0
+        info.header_offset = base + kept.start - first
+        info.FileHeader(False)  # sets the versions a fresh entry's directory record shows
+        archive.filelist.append(info)
+        archive.NameToInfo[name] = info
+    _copy_range(old, first, last - first, out)
+    out.seek(base + last - first)
+    archive.start_dir = base + last - first  # type: ignore[attr-defined]
+    archive._didModify = True  # type: ignore[attr-defined]
+
+
+def _copy_range(old: BinaryIO, offset: int, length: int, out: BinaryIO) -> None:
+    """`length` bytes of `old` from `offset` onto the end of `out` (in the kernel when it can)."""
+    out.flush()
+    position = out.tell()
+    copied = 0
+    try:
+        while copied < length:
+            done = os.copy_file_range(
+                old.fileno(), out.fileno(), length - copied, offset + copied, position + copied
+            )
+            if done <= 0:
+                break
+            copied += done
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a plain file, or a file system that cannot: read and write it
+    old.seek(offset + copied)
+    out.seek(position + copied)
+    while copied < length:
+        chunk = old.read(min(CHUNK, length - copied))
+        if not chunk:
+            raise zipfile.BadZipFile("the previous bundle ends inside an entry it lists")
+        out.write(chunk)
+        copied += len(chunk)
+
+
 def write_zip(
-    out: BinaryIO, files: Mapping[str, Source], expected: Mapping[str, _Digest] | None = None
+    out: BinaryIO,
+    files: Mapping[str, Source],
+    expected: Mapping[str, _Digest] | None = None,
+    kept: Mapping[str, _Kept] | None = None,
+    previous: Path | None = None,
 ) -> None:
     """A deterministic zip of `files` into `out`, entries sorted by path, written entry by
     entry in pieces (the bytes `ZipFile.writestr` gives, without holding a file whole).
 
     With `expected`, a file whose bytes differ from its digest (changed while the bundle
     was written) is an error rather than a bundle that does not match its manifest.
+    The entries in `kept` are copied compressed from the zip at `previous`, not read.
     """
+    if not kept or previous is None:
+        _write_entries(out, files, expected, None, None)
+        return
+    with open(previous, "rb") as old:
+        _write_entries(out, files, expected, kept, old)
+
+
+def _write_entries(
+    out: BinaryIO,
+    files: Mapping[str, Source],
+    expected: Mapping[str, _Digest] | None,
+    kept: Mapping[str, _Kept] | None,
+    old: BinaryIO | None,
+) -> None:
+    names = sorted(files)
     with zipfile.ZipFile(out, "w") as archive:
-        for path in sorted(files):
+        at = 0
+        while at < len(names):
+            path = names[at]
+            if kept and old is not None and path in kept:
+                run = [(path, kept[path])]
+                at += 1
+                while at < len(names) and names[at] in kept:
+                    following = kept[names[at]]
+                    if following.start != run[-1][1].end:
+                        break
+                    run.append((names[at], following))
+                    at += 1
+                _copy_run(archive, run, old, out)
+                continue
+            at += 1
             info = _info(path)
             source = files[path]
             want = expected.get(path) if expected else None
@@ -129,7 +299,9 @@ def write_zip(
 
 
 def _size(source: Source) -> int:
-    return source.stat().st_size if isinstance(source, Path) else len(source)
+    if isinstance(source, Path):
+        return source.stat().st_size
+    return len(source() if callable(source) else source)
 
 
 def zip_bytes(files: Mapping[str, Source]) -> bytes:
@@ -139,22 +311,20 @@ def zip_bytes(files: Mapping[str, Source]) -> bytes:
     return buffer.getvalue()
 
 
-def _unchanged(path: Path, manifest_data: bytes, digests: Mapping[str, _Digest]) -> bool:
-    """True when the bundle at `path` already holds this manifest and these files: its
+def _unchanged(
+    previous: _Previous | None, manifest_data: bytes, digests: Mapping[str, _Digest]
+) -> bool:
+    """True when the bundle already there holds this manifest and these files: its
     manifest equal byte for byte and every entry's name, size and CRC as computed now
     (read from the zip's directory: nothing is decompressed)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = {info.filename: info for info in archive.infolist()}
-            if MANIFEST not in infos or archive.read(MANIFEST) != manifest_data:
-                return False
-    except (OSError, zipfile.BadZipFile, zlib.error, EOFError):
+    if previous is None or previous.manifest != manifest_data:
         return False
+    infos = previous.infos
     if set(infos) != {*digests, MANIFEST}:
         return False
     return all(
         (infos[name].file_size, infos[name].CRC, infos[name].compress_type)
-        == (d.bytes, d.crc, _info(name).compress_type)
+        == (d.bytes, d.crc, _compress_type(name))
         for name, d in digests.items()
     )
 
@@ -164,25 +334,50 @@ def write_bundle(
     locale: str,
     files: Mapping[str, Source],
     articles: Sequence[Mapping[str, Any]],
+    unchanged: Collection[str] = (),
+    trusted: bool = True,
 ) -> bool:
     """Write the bundle of `files` plus its manifest to `path`; True when the bytes changed.
 
-    A value of `files` is the file's bytes or the path of a file to read. Memory stays flat
-    whatever the bundle's size: files are hashed in pieces, the zip is written entry by entry
-    to a temp file beside `path` and renamed. A bundle that already holds the same manifest
-    and entries is left alone: it is not built again to find that out.
+    A value of `files` is the file's bytes, the path of a file to read, or a function that
+    makes the bytes. Memory stays flat whatever the bundle's size: files are hashed in
+    pieces, the zip is written entry by entry to a temp file beside `path` and renamed. A
+    bundle that already holds the same manifest and entries is left alone: it is not built
+    again to find that out, unless not `trusted`: the caller found the bundle is not the one
+    it wrote (a tampered entry keeps the directory it is compared by), so it is written anew.
+
+    `unchanged`: files the caller knows to hold the bytes they have in the bundle now at
+    `path` (that bundle being as the caller wrote it). They are not read: their digests come
+    from that bundle's manifest and their compressed bytes are copied from it, so updating
+    one article of a large bundle costs that article and a copy, not compressing every file
+    again. The result is the same bytes a bundle written from scratch has. When the bundle
+    at `path` cannot give them, every file is read.
     """
     if MANIFEST in files:
         raise ToolkitError(f"a bundle file may not be called {MANIFEST}")
     for name in files:
         _info(name)  # an unsafe path fails before anything is read
-    digests = {name: _digest(source) for name, source in files.items()}
+    previous = _previous(path)
+    names = [name for name in unchanged if name in files]
+    kept = _kept_entries(path, previous, names) if names and previous is not None else None
+    digests = {
+        name: kept[name].digest if kept and name in kept else _digest(source)
+        for name, source in files.items()
+    }
     data = json.dumps(
         _manifest(locale, digests, articles), ensure_ascii=False, indent=2, sort_keys=True
     )
     manifest_data = (data + "\n").encode()
-    if _unchanged(path, manifest_data, digests):
+    if trusted and _unchanged(previous, manifest_data, digests):
         return False
+    if kept:
+        try:
+            with open_atomic(path) as out:
+                write_zip(out, {**files, MANIFEST: manifest_data}, digests, kept, path)
+            return True
+        except (OSError, zipfile.BadZipFile):
+            pass  # the previous bundle went wrong under us: every file is read instead
+        return write_bundle(path, locale, files, articles, trusted=trusted)
     with open_atomic(path) as out:
         write_zip(out, {**files, MANIFEST: manifest_data}, digests)
     return True

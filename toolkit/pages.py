@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -284,13 +285,11 @@ def duration_text(locale: str, seconds: float | None, ui: UiCatalog) -> str:
     """`61.25` -> "1 min 1 s" (es), "1分钟1秒" (zh): CLDR's units, joined as translated."""
     if seconds is None:
         return ""
-    from babel.units import format_unit
-
     total = max(0, round(seconds))
     minutes, secs = divmod(total, 60)
     cldr = normalize_for_babel(locale)
-    min_text = format_unit(minutes, "duration-minute", length="short", locale=cldr)
-    sec_text = format_unit(secs, "duration-second", length="short", locale=cldr)
+    min_text = _short_unit(minutes, "duration-minute", cldr)
+    sec_text = _short_unit(secs, "duration-second", cldr)
     if not minutes:
         return sec_text
     if not secs:
@@ -298,6 +297,16 @@ def duration_text(locale: str, seconds: float | None, ui: UiCatalog) -> str:
     # Translators: how a length of time in minutes and seconds is written, e.g. "1 min 5 s"
     pattern = ui.gettext("%(minutes)s %(seconds)s")
     return pattern % {"minutes": min_text, "seconds": sec_text}
+
+
+@lru_cache(maxsize=4096)
+def _short_unit(value: int, unit: str, cldr: str) -> str:
+    """CLDR's short form of a whole number of `unit`: the same few values (0-59 seconds,
+    a few minutes) recur on every row of an index or the report, and Babel's lookup is
+    the slow part of rendering them."""
+    from babel.units import format_unit
+
+    return str(format_unit(value, unit, length="short", locale=cldr))
 
 
 def size_text(locale: str, size: int | None) -> str:
@@ -325,6 +334,7 @@ def number_text(locale: str, value: float) -> str:
     return format_decimal(value, format="#,##0.#", locale=normalize_for_babel(locale))
 
 
+@lru_cache(maxsize=512)
 def normalize_for_babel(locale: str) -> str:
     """A locale Babel can format for (`tl` is CLDR's `fil`)."""
     from babel import Locale
@@ -340,6 +350,12 @@ def language_label(locale: str) -> str:
     """The locale's name in itself, capitalized as a label ("Español", "العربية")."""
     name = display_name(locale)
     return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=512)
+def _display_name(locale: str) -> str:
+    """`display_name`, looked up once per locale (CLDR's data is the slow part)."""
+    return display_name(locale)
 
 
 @lru_cache(maxsize=512)
@@ -495,6 +511,8 @@ def report_page(
     english = catalog("en")
     rows, by_article = [], {}
     for locale, infos in sorted(published.items()):
+        lang, direction_, _ = _language(locale)
+        language = _display_name(locale)
         for info in infos:
             r = info.get("readability") or {}
             has_score = r.get("value") is not None and r.get("target") is not None
@@ -502,9 +520,9 @@ def report_page(
                 "slug": info["slug"],
                 "article": source_titles.get(info["slug"], info["slug"]),
                 "locale": locale,
-                "lang": bcp47(locale),
-                "dir": "rtl" if is_rtl(locale) else "ltr",
-                "language": display_name(locale),
+                "lang": lang,
+                "dir": direction_,
+                "language": language,
                 "formula": formula_name(str(r.get("formula", ""))) if has_score else "-",
                 "value": _number(r["value"]) if has_score else "-",
                 "target": (("≤ " if direction(r) == "max" else "≥ ") + _number(r["target"]))
@@ -528,9 +546,9 @@ def report_page(
         {
             **h,
             "article": source_titles.get(h["slug"], h["slug"]),
-            "lang": bcp47(h["locale"]),
-            "dir": "rtl" if is_rtl(h["locale"]) else "ltr",
-            "language": display_name(h["locale"]),
+            "lang": _language(h["locale"])[0],
+            "dir": _language(h["locale"])[1],
+            "language": _display_name(h["locale"]),
         }
         for h in held
     ]
@@ -539,9 +557,16 @@ def report_page(
         .get_template("report.html")
         .render(
             **_base("en", english),
-            published=rows,
-            held=held_rows,
-            charts=charts,
+            # as objects: a template's `r.slug` on a dict tries an attribute first and fails
+            # (an exception per cell, 48,000 at 1000 x 5, half the page's time)
+            published=[SimpleNamespace(**r) for r in rows],
+            held=[SimpleNamespace(**h) for h in held_rows],
+            charts=[
+                SimpleNamespace(
+                    heading=c["heading"], rows=[SimpleNamespace(**r) for r in c["rows"]]
+                )
+                for c in charts
+            ],
             no_ui=list(ui_warnings),
             alternates=[],
             switcher=[],

@@ -274,6 +274,29 @@ def plain_blocks(
     """
     env: dict[str, Any] = {}
     tokens = _text_block_parser().parse(markdown, env)
+    return _walk_blocks(tokens, env, urls, fallback_lines, fallback_lang)
+
+
+def plain_blocks_both(
+    markdown: str, fallback_lines: frozenset[int], fallback_lang: str | None
+) -> tuple[list[TextBlock], list[TextBlock]]:
+    """(`plain_blocks(markdown, fallback_lines=…, fallback_lang=…)`,
+    `plain_blocks(markdown, urls=True)`) from one parse: a pair's speech and its
+    article.txt read the same body, and the parse is most of rendering a pair."""
+    env: dict[str, Any] = {}
+    tokens = _text_block_parser().parse(markdown, env)
+    spoken = _walk_blocks(tokens, env, False, fallback_lines, fallback_lang)
+    # the walk only adds each inline token's children (the same for both): walk it again
+    return spoken, _walk_blocks(tokens, env, True, frozenset(), None)
+
+
+def _walk_blocks(
+    tokens: list[Any],
+    env: dict[str, Any],
+    urls: bool,
+    fallback_lines: frozenset[int],
+    fallback_lang: str | None,
+) -> list[TextBlock]:
     blocks: list[TextBlock] = []
     stack: list[Any] = []
     table_rows: list[list[str]] = []
@@ -306,7 +329,10 @@ def plain_blocks(
             continue
         if _INLINE_SPECIAL.search(token.content):
             # what `parse` does for each inline token: the same parser, content and env
-            token.children = _text_parser().parseInline(token.content, env)[0].children
+            # (once: a second walk of the same tokens finds them parsed)
+            if token.meta.get("plain_parsed") is not True:
+                token.children = _text_parser().parseInline(token.content, env)[0].children
+                token.meta["plain_parsed"] = True
             text = _inline_text(token, urls)
         else:  # no character any inline rule starts at: the text is the content
             text = token.content.strip()
@@ -425,8 +451,9 @@ def render_article(
     if summary:
         blocks.append(TextBlock("paragraph", summary))
     head = list(blocks)
-    blocks += plain_blocks(body, fallback_lines=fallback, fallback_lang=source_lang)
-    with_urls = head + plain_blocks(body, urls=True)
+    spoken, linked = plain_blocks_both(body, fallback, source_lang)
+    blocks += spoken
+    with_urls = head + linked
     return RenderedPair(
         slug=article.slug,
         locale=locale,

@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from . import outputs, pages
 from .assets import asset_key, copy_assets
-from .bundle import write_bundle
+from .bundle import Source, write_bundle
 from .errors import ConfigError, ToolkitError
 from .files import write_if_changed
 from .locales import bcp47, normalize_locale
@@ -171,7 +171,9 @@ def build(
     state = _state(project, engine_name)
     selection = digest(json.dumps([selected, engine_name]))
     changed: list[str] | None = None
-    if executor is not None:  # a name nobody registered is an error, even with nothing to do
+    # a name nobody registered is an error, even with nothing to do (the two every build
+    # names are known without loading the audio stage, numpy and all)
+    if executor is not None and executor not in ("local", "inprocess"):
         from .audio.stage import check_executor
 
         check_executor(executor)
@@ -195,7 +197,9 @@ def build(
             result = _build(
                 project, state, selected, engine, progress, force, speakers, executor, changed
             )
-            _remember_stamps(project, state, selected, selection)
+            files = project.source_files()
+            kept = _kept_stamps(project, state, changed, result, files)
+            _remember_stamps(project, state, selected, selection, kept, files)
     except BaseException:
         state.clear()  # a failed build leaves no state behind: the next one starts clean
         raise
@@ -244,16 +248,50 @@ def _nothing_to_do(
     return result, changed
 
 
+def _kept_stamps(
+    project: Project,
+    state: StageState,
+    changed: list[str] | None,
+    result: StageResult,
+    files: dict[str, Path],
+) -> tuple[dict[str, str], set[str]] | None:
+    """(the stored stamps, the pairs whose files must be statted again): the stamps of
+    every other pair's files are still right, since neither they changed since the last
+    build (`changed` says which did) nor this build wrote them (`result.written`). None when
+    the stamps cannot tell, or the build wrote into a folder these do not cover."""
+    look = _maybe_changed(project, changed, files)
+    if look is None:
+        return None
+    site = project.paths.relative(project.paths.site_dir)
+    again = set(look)
+    for written in result.written:
+        parts = written.split("/")
+        if written.startswith(f"{site}/") and len(parts) >= len(site.split("/")) + 3:
+            depth = len(site.split("/"))
+            again.add(f"{parts[depth]}/{parts[depth + 1]}")
+    unchanged = set(changed or ())
+    stored = {path: s for path, s in state.file_stamps().items() if path not in unchanged}
+    return stored, again
+
+
 def _remember_stamps(
-    project: Project, state: StageState, selected: list[str], selection: str
+    project: Project,
+    state: StageState,
+    selected: list[str],
+    selection: str,
+    kept: tuple[dict[str, str], set[str]] | None = None,
+    files: dict[str, Path] | None = None,
 ) -> None:
-    """Stamp every file this build read or wrote, and what a build with nothing to do says."""
+    """Stamp every file this build read or wrote, and what a build with nothing to do says.
+
+    With `kept` (`_kept_stamps`), the files of pairs this build neither looked at nor wrote
+    keep their stored stamps: an edit of one catalog stats that pair's files, not 54,000."""
     from .audio.lexicon import candidates
     from .state import stamp
     from .ui import UI_FOLDER, _names, _shipped_dir
 
     paths = project.paths
-    files = project.source_files()
+    files = project.source_files() if files is None else files
     everywhere = _all_locales(project)
     source = project.source_locale
     watched: list[Path] = [project.root / "pyproject.toml", paths.locales_dir]
@@ -267,27 +305,40 @@ def _remember_stamps(
     watched += [qa, project.root / UI_FOLDER, _shipped_dir()]
     rows = state.rows("pair:")
     unchanged, notes, shown = 0, [], set()
+    root = project.root
+    # each pair's files as strings relative to the project, from their folders' (slugs are
+    # checked names, never paths): 54,000 Path joins and relpaths were most of this step
+    named: list[str] = []
+    known: list[str] = []  #: the files of pairs whose stored stamps still hold (`kept`)
+
+    def rel(path: Path) -> str:
+        return os.path.relpath(path, root)
+
     for locale in everywhere:
         watched += [paths.glossary(locale), paths.glossary(locale).parent, qa / f"{locale}.toml"]
         for code in candidates(locale):
             watched += [paths.lexicon(code), paths.lexicon(code).parent]
         for name in _names(locale):
             watched += [_shipped_dir() / f"{name}.po", project.root / UI_FOLDER / f"{name}.po"]
+        catalogs = ""
         if locale != source:
             folder = paths.catalog(locale, "x").parent
             watched += [folder, folder.parent]
+            catalogs = rel(folder)
         site = paths.locale_site(locale)
         watched += [site, site / "index.html", paths.bundle(locale)]
         watched += sorted(site.glob("page-*.html"))
+        site_rel, inputs_rel = rel(site), rel(paths.page_inputs(locale, "x").parent)
         for slug in files:
+            pair = named if kept is None or f"{locale}/{slug}" in kept[1] else known
             if locale != source:
-                watched.append(paths.catalog(locale, slug))
+                pair.append(f"{catalogs}/{slug}.po")
             stored = rows.get(f"pair:{locale}/{slug}")
-            folder = paths.article_site(locale, slug)
-            watched += [folder, paths.page_inputs(locale, slug)]
+            folder_rel = f"{site_rel}/{slug}"
+            pair += [folder_rel, f"{inputs_rel}/{slug}.json"]
             if isinstance(stored, dict) and stored.get("published"):
                 assets = stored["record"].get("assets", ())
-                watched += _pair_files(folder, assets).values()
+                pair += [f"{folder_rel}/{name}" for name in (*PAIR_FILES, *assets)]
                 shown.add(locale)
                 if locale in selected:
                     unchanged += 1
@@ -295,8 +346,15 @@ def _remember_stamps(
                 notes.append(f"skipped {locale}/{slug}: {stored['reasons']}")
     watched += [paths.site_dir, paths.site_dir / "index.html", paths.bundles_dir]
     watched += [paths.report_dir / "index.html"]
-    root = project.root
-    state.set_file_stamps({os.path.relpath(path, root): stamp(str(path)) for path in watched})
+    prefix = os.path.join(str(root), "")
+    stamps = {rel(path): stamp(str(path)) for path in watched}
+    stamps.update((name, stamp(prefix + name)) for name in named)
+    if kept is not None:
+        stored = kept[0]
+        stamps.update(
+            (name, stored[name] if name in stored else stamp(prefix + name)) for name in known
+        )
+    state.set_file_stamps(stamps)
     # said again by a build with nothing to do, as `_build` says them (published locales)
     warnings = [w for w in (ui_warning(_ui(project, c)) for c in everywhere if c in shown) if w]
     state.set_meta(
@@ -462,29 +520,74 @@ def _build(
     if progress and pending:
         progress(len(pending), len(pending), "")
 
-    for locale in locales:
-        _clean_locale(project, state, locale, slugs, result)
+    if look is None:  # else no article and no folder came or went since the last build
+        for locale in locales:
+            _clean_locale(project, state, locale, slugs, result)
     everywhere = _all_locales(project)
     published = {locale: _records(state, locale, articles) for locale in everywhere}
     published = {locale: records for locale, records in published.items() if records}
     order = language_order(project, list(published))
-    for locale in everywhere:
-        if locale in published:
-            _warn_ui(project, locale)
-        _article_pages(project, state, locale, published, order, result)
-        _locale_outputs(project, state, locale, articles, order, published, result)
-    source_ui = _ui(project, project.source_locale)
-    _keyed_page(
-        project,
-        state,
-        "page:root",
-        paths.site_dir / "index.html",
-        [order, source_ui.digest()],
-        lambda: pages.site_page(project.source_locale, order, source_ui),
-        result,
-    )
-    _write_report(project, state, articles, published, result)
+    bundles = _Bundles()
+    try:
+        for locale in everywhere:
+            if locale in published:
+                _warn_ui(project, locale)
+            _article_pages(project, state, locale, published, order, result)
+            _locale_outputs(project, state, locale, articles, order, published, result, bundles)
+        source_ui = _ui(project, project.source_locale)
+        _keyed_page(
+            project,
+            state,
+            "page:root",
+            paths.site_dir / "index.html",
+            [order, source_ui.digest()],
+            lambda: pages.site_page(project.source_locale, order, source_ui),
+            result,
+        )
+        _write_report(project, state, articles, published, result)
+        bundles.finish(result.written)
+    finally:
+        bundles.close()
     return result
+
+
+class _Bundles:
+    """Bundles written one after another in a thread of their own while the build renders
+    the other locales' pages and the report: writing a bundle is mostly copying, compressing
+    and hashing, which let go of the GIL, so the two overlap on two cores. Their state is
+    set, and their lines said, in the building thread, in the order a serial build has."""
+
+    def __init__(self) -> None:
+        self._pool: Any = None
+        self._waiting: list[tuple[Any, int, Callable[[bool, Any], str | None]]] = []
+
+    def submit(
+        self, job: Callable[[], tuple[bool, Any]], at: int, done: Callable[[bool, Any], str | None]
+    ) -> None:
+        """Run `job` (-> (changed, its record)); `done(changed, record)` at `finish` says the
+        line to insert at index `at` of the build's written files (None: nothing)."""
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="bundle")
+        self._waiting.append((self._pool.submit(job), at, done))
+
+    def finish(self, written: list[str]) -> None:
+        """Wait for every bundle (the first error raised as it was) and record them."""
+        inserted = 0
+        waiting, self._waiting = self._waiting, []
+        for future, at, done in waiting:
+            line = done(*future.result())
+            if line is not None:
+                written.insert(at + inserted, line)
+                inserted += 1
+
+    def close(self) -> None:
+        """Stop: a bundle being written is finished (its temporary file renamed or removed),
+        the ones not started are not."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def _keyed_page(
@@ -548,15 +651,23 @@ def _article_pages(
     languages it is published in changed (its switcher and `hreflang` links)."""
     paths = project.paths
     where = _published_in(published)
+    site = str(paths.locale_site(locale))
+    # a switcher's JSON by the set of languages, with a stand-in for the slug (a checked
+    # name: JSON keeps it as it is), so 1,000 pages' keys do not build 1,000 switchers
+    shapes: dict[tuple[str, ...], str] = {}
     for record in published.get(locale, []):
         slug = record["slug"]
         present = where[slug]
-        switcher = _switcher(locale, order, present, lambda c, s=slug: f"../../{c}/{s}/index.html")
+        shape = tuple(sorted(present))
+        if shape not in shapes:
+            some = _switcher(locale, order, present, lambda c: f"../../{c}/{_SLUG_HERE}/index.html")
+            shapes[shape] = json.dumps(some, sort_keys=True)
         pair = state.get(f"pair:{locale}/{slug}") or {}
-        key = digest(pair.get("key", ""), json.dumps(switcher, sort_keys=True))
-        target = paths.article_site(locale, slug) / "index.html"
-        if pair.get("page") == key and target.exists():
+        key = digest(pair.get("key", ""), shapes[shape].replace(_SLUG_HERE, slug))
+        if pair.get("page") == key and os.path.exists(f"{site}/{slug}/index.html"):
             continue
+        switcher = _switcher(locale, order, present, lambda c, s=slug: f"../../{c}/{s}/index.html")
+        target = paths.article_site(locale, slug) / "index.html"
         inputs = json.loads(paths.page_inputs(locale, slug).read_text(encoding="utf-8"))
         vtt = paths.article_site(locale, slug) / "captions.vtt"
         html = pages.article_page(
@@ -575,6 +686,9 @@ def _article_pages(
         recorded = outputs.record(_pair_files(target.parent, record.get("assets", ())))
         state.set(f"pair:{locale}/{slug}", {**pair, "page": key, "outputs": recorded})
 
+
+#: stands for the slug in a switcher's JSON (no slug can hold it: `paths.SLUG`)
+_SLUG_HERE = "@slug@"
 
 #: captions copied into a page (for pages opened from a file, where <track> cannot load)
 #: only up to this size: the page stays light, and a huge file never goes into memory
@@ -1021,8 +1135,10 @@ def _locale_outputs(
     order: list[str],
     published: dict[str, list[dict[str, Any]]],
     result: StageResult,
+    bundles: _Bundles | None = None,
 ) -> None:
-    """`<locale>/index.html` and `bundles/<locale>.zip`, when anything in them changed.
+    """`<locale>/index.html` and `bundles/<locale>.zip`, when anything in them changed
+    (the bundle in `bundles`' thread, when given).
 
     A locale with nothing published gets neither (and loses the ones it had)."""
     paths = project.paths
@@ -1045,8 +1161,10 @@ def _locale_outputs(
     # the index pages are rendered only when what they show changed (their key, recorded with
     # the pages' hashes in `index:<locale>`): a build that changed one article's text in
     # another locale does not render 1,000 entries again
-    index_key = digest(json.dumps([records, switcher, per_page, ui.digest()], sort_keys=True))
     stored_index = state.get(f"index:{locale}")
+    shown = _row_hashes(state, locale, articles, stored_index, "records", _shown_record)
+    listed = [shown[record["slug"]] for record in records]
+    index_key = digest(json.dumps([listed, switcher, per_page, ui.digest()], sort_keys=True))
     names = [pages.page_name(n) for n in range(1, max(1, -(-len(records) // per_page)) + 1)]
     if not (
         isinstance(stored_index, dict)
@@ -1061,33 +1179,40 @@ def _locale_outputs(
         names = list(index_pages)
         stored_index = {"key": index_key, "names": names}
     recorded = outputs.record({n: folder / n for n in names})
-    state.set(f"index:{locale}", {**stored_index, "outputs": recorded})
+    state.set(f"index:{locale}", {**stored_index, "outputs": recorded, "records": shown})
     for old in sorted(folder.glob("page-*.html")):
         if old.name not in names:  # fewer articles than before: fewer pages
             old.unlink()
             result.notes.append(f"removed {paths.relative(old)}: no such page")
-    key = digest(
-        index_key,
-        *[_bundle_part(state.get(f"pair:{locale}/{a.slug}")) for a in articles],
-    )
     stored = state.get(f"bundle:{locale}")
-    if (
-        isinstance(stored, dict)
-        and stored.get("key") == key
-        and outputs.matches(stored.get("outputs"), {"bundle": bundle_path})
-    ):
+    hashes = _row_hashes(state, locale, articles, stored, "parts", _bundle_part)
+    key = digest(index_key, json.dumps(hashes, sort_keys=True))
+    as_written = isinstance(stored, dict) and outputs.matches(
+        stored.get("outputs"), {"bundle": bundle_path}
+    )
+    if as_written and stored.get("key") == key:
+        if stored.get("parts") != hashes:  # a state from before parts were recorded
+            state.set(f"bundle:{locale}", {**stored, "parts": hashes})
         return
-    files: dict[str, bytes | Path] = {n: pages.for_bundle((folder / n).read_bytes()) for n in names}
+    # the pairs whose part is the one the bundle on disk was written with: their entries
+    # are copied from it as they are (`write_bundle`'s `unchanged`), not read and compressed
+    # again, so one edited article costs that article, not the locale's whole bundle
+    before = stored.get("parts") if as_written and isinstance(stored, dict) else None
+    files: dict[str, Source] = {n: pages.for_bundle((folder / n).read_bytes()) for n in names}
+    unchanged: list[str] = []
     for record in records:
-        folder = paths.article_site(locale, record["slug"])
+        slug = record["slug"]
+        folder = paths.article_site(locale, slug)
+        same = isinstance(before, dict) and before.get(slug) == hashes.get(slug)
+        recorded = (state.get(f"pair:{locale}/{slug}") or {}).get("outputs") or {}
         for name in (*PAIR_FILES, *record.get("assets", ())):
+            if same:  # the bundle holds it, as this pair's state says it is
+                if recorded.get(name) is not None:
+                    files[f"{slug}/{name}"] = _bundle_source(folder / name)
+                    unchanged.append(f"{slug}/{name}")
+                continue
             if (folder / name).exists():
-                if name == "index.html":  # without the links that would leave the zip
-                    files[f"{record['slug']}/{name}"] = pages.for_bundle(
-                        (folder / name).read_bytes()
-                    )
-                else:  # a path, not its bytes: the bundle streams it (memory stays flat)
-                    files[f"{record['slug']}/{name}"] = folder / name
+                files[f"{slug}/{name}"] = _bundle_source(folder / name)
     manifest_articles = [
         {
             k: r.get(k)
@@ -1103,9 +1228,60 @@ def _locale_outputs(
         }
         for r in records
     ]
-    if write_bundle(bundle_path, locale, files, manifest_articles):
-        result.written.append(paths.relative(bundle_path))
-    state.set(f"bundle:{locale}", {"key": key, "outputs": outputs.record({"bundle": bundle_path})})
+
+    def job() -> tuple[bool, Any]:
+        changed = write_bundle(
+            bundle_path, locale, files, manifest_articles, unchanged, trusted=as_written
+        )
+        return changed, outputs.record({"bundle": bundle_path})
+
+    def done(changed: bool, recorded: Any) -> str | None:
+        state.set(f"bundle:{locale}", {"key": key, "outputs": recorded, "parts": hashes})
+        return paths.relative(bundle_path) if changed else None
+
+    if bundles is None:
+        line = done(*job())
+        if line is not None:
+            result.written.append(line)
+    else:
+        bundles.submit(job, len(result.written), done)
+
+
+def _bundle_source(path: Path) -> Source:
+    """A pair's file as its bundle holds it: a page without the links that would leave the
+    zip (made only when the bundle reads it), any other file by its path (streamed)."""
+    if path.name == "index.html":
+        return lambda: pages.for_bundle(path.read_bytes())
+    return path
+
+
+def _row_hashes(
+    state: StageState,
+    locale: str,
+    articles: Sequence[Any],
+    stored: Any,
+    field: str,
+    part: Callable[[Any], str],
+) -> dict[str, str]:
+    """slug -> the digest of `part(pair row)` for every article of `locale`: taken from the
+    digests the last build stored in `stored[field]` for a pair whose row this build did not
+    change (the JSON of 1,000 rows a locale is not cheap), computed for the others."""
+    known = stored.get(field) if isinstance(stored, dict) else None
+    known = known if isinstance(known, dict) else {}
+    out = {}
+    for article in articles:
+        row = f"pair:{locale}/{article.slug}"
+        if article.slug in known and not state.changed(row):
+            out[article.slug] = known[article.slug]
+        else:
+            out[article.slug] = digest(part(state.get(row)))
+    return out
+
+
+def _shown_record(stored: Any) -> str:
+    """What of a pair's state its locale's index shows: its record, when published."""
+    published = isinstance(stored, dict) and stored.get("published")
+    return json.dumps(stored["record"] if published else None, sort_keys=True)
 
 
 def _bundle_part(stored: Any) -> str:
@@ -1238,12 +1414,15 @@ def status(project: Project) -> StatusReport:
     ):
         changed = changed_stamps(stamps, project.root)
     look = _maybe_changed(project, changed, files)
-    rows = state.rows("pair:")
+    # the three values status shows of each pair's build state, not its whole rows
+    wanted = {"key": "$.key", "published": "$.published", "audio": "$.record.audio_seconds"}
+    rows = state.fields("pair:", wanted)
     state.close()
+    site_dirs = {locale: str(project.paths.locale_site(locale)) for locale in _all_locales(project)}
     for source in sources:
         for locale in [project.source_locale, *(x for x in locales if x != project.source_locale)]:
             stored = rows.get(f"pair:{locale}/{source.slug}")
-            if not isinstance(stored, dict):
+            if not isinstance(stored, dict) or not isinstance(stored.get("key"), str):
                 same = False
             elif look is not None and f"{locale}/{source.slug}" not in look:
                 same = True
@@ -1254,8 +1433,8 @@ def status(project: Project) -> StatusReport:
             audio_ok = bool(
                 same
                 and stored["published"]
-                and stored["record"].get("audio_seconds") is not None
-                and (project.paths.article_site(locale, source.slug) / "audio.mp3").exists()
+                and stored["audio"] is not None
+                and os.path.exists(f"{site_dirs[locale]}/{source.slug}/audio.mp3")
             )
             if locale == project.source_locale:
                 row = _source_row(project, source, checked, totals[source.slug], locales)
