@@ -427,7 +427,16 @@ _FRACTIONS_PERCENTAGES = {
         re.IGNORECASE,
     ),
 }
+#: what every match of `_FRACTIONS_PERCENTAGES` contains (a sign, "cent", a fraction
+#: character, a slash or the stem of a fraction word): a text without any has no match,
+#: and this search, without word boundaries, skips through text far faster
+_FRACTIONS_GATE = {
+    "en": re.compile(r"%|cent|[½⅓⅔¼¾⅕⅛]|/|half|halv|third|quarter|fourth|fifth", re.IGNORECASE),
+    "es": re.compile(r"%|ciento|[½⅓⅔¼¾⅕⅛]|/|medi|tercio|cuarto|quinto", re.IGNORECASE),
+}
 _ACRONYM = re.compile(r"\b([A-Z][A-Z0-9]{1,5})s?\b")
+#: the first two letters of every `_ACRONYM` match: a sentence without such a pair has none
+_CAPITAL_PAIR = re.compile(r"[A-Z][A-Z0-9]")
 #: acronyms every reader knows, or that are names rather than terms
 _KNOWN_ACRONYMS = frozenset(["OK", "TV", "US", "USA", "UK", "EU", "AM", "PM", "ID", "I", "A"])
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -683,7 +692,7 @@ def _acronyms(sentences: list[tuple[int, str]]) -> list[Coaching]:
     seen: set[str] = set()
     findings = []
     for index, sentence in sentences:
-        if sentence.isupper():
+        if sentence.isupper() or not _CAPITAL_PAIR.search(sentence):
             continue  # a heading in capitals is no acronym
         for match in _ACRONYM.finditer(sentence):
             acronym = match.group(1)
@@ -778,7 +787,9 @@ def _numbers(sentences: list[tuple[int, str]], language: str) -> list[Coaching]:
                 _short(sentence),
             )
         )
-    hard = _first_match(sentences, _FRACTIONS_PERCENTAGES[language], text)
+    hard = None
+    if _FRACTIONS_GATE[language].search(text):
+        hard = _first_match(sentences, _FRACTIONS_PERCENTAGES[language], text)
     if hard:
         count, index, sentence, match = hard
         findings.append(

@@ -144,7 +144,7 @@ def entry_findings(
             source_vocabulary or load_vocabulary(source_locale),
         ),
     )
-    same_language = language(locale) == language(source_locale)
+    same_language = _language(locale) == _language(source_locale)
     kept = KEEP_FLAG in entry.flags
     absent = meaning.absent_concepts(pair.source.text, source_locale, pair.source_vocab)
     findings = []
@@ -292,11 +292,15 @@ def check_urls(pair: _Pair, _: str) -> list[str]:
 def check_markup(pair: _Pair, _: str) -> list[str]:
     messages = []
     src, tgt = pair.source, pair.target
-    diffs = [
-        f"{INLINE_KINDS[kind]}: {src.inline[kind]} in the source, {tgt.inline[kind]} here"
-        for kind in INLINE_KINDS
-        if src.inline[kind] != tgt.inline[kind]
-    ]
+    diffs = (
+        [
+            f"{INLINE_KINDS[kind]}: {src.inline[kind]} in the source, {tgt.inline[kind]} here"
+            for kind in INLINE_KINDS
+            if src.inline[kind] != tgt.inline[kind]
+        ]
+        if src.inline or tgt.inline
+        else []
+    )  # most strings have no inline markup at all
     if diffs:
         messages.append(
             f"Markdown markup differs ({'; '.join(diffs)}). Keep the same markup as the source "
@@ -407,7 +411,7 @@ def check_length_ratio(pair: _Pair, _: str) -> list[str]:
     src, tgt = pair.source.text, pair.target.text
     if len(src) < MIN_RATIO_LENGTH or src == tgt:
         return []
-    factor = LENGTH_FACTOR.get(language(pair.locale), 1.0)
+    factor = LENGTH_FACTOR.get(_language(pair.locale), 1.0)
     low = pair.config.length_ratio_min * factor
     high = pair.config.length_ratio_max * factor
     ratio = len(tgt) / len(src)
@@ -456,6 +460,10 @@ _CHECKS: list[tuple[str, Callable[[_Pair, str], list[Any]]]] = [
 ]
 #: checks that compare two languages' words: meaningless between en and en_GB
 _SAME_LANGUAGE_SKIPS = frozenset({"identical"})
+
+
+#: `locales.language`, asked twice for every entry with the same few locales
+_language = lru_cache(maxsize=64)(language)
 
 
 @lru_cache(maxsize=1024)

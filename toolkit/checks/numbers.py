@@ -146,7 +146,8 @@ def normalized(text: str) -> str:
     """`text` as the number readers see it: typographic group spaces marked, NFKC forms."""
     # no-break and thin spaces between digits always group thousands (10\u202f000); NFKC would
     # make them plain spaces, so they are marked first
-    text = _TYPOGRAPHIC_GROUP.sub(_SPACE_MARK, text)
+    if "\u00a0" in text or "\u202f" in text or "\u2009" in text:  # (the pattern is slow)
+        text = _TYPOGRAPHIC_GROUP.sub(_SPACE_MARK, text)
     return unicodedata.normalize("NFKC", text)  # fullwidth digits, ㎎, ℃ -> plain forms
 
 

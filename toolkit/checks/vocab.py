@@ -507,7 +507,10 @@ class Matcher:
                 continue
             for phrase, name, near, follow in self._candidates(tokens[i][2]):
                 n = len(phrase)
-                if i + n > len(tokens) or any(tokens[i + k][2] != phrase[k] for k in range(1, n)):
+                # a one-word phrase matched by the look-up (most do): nothing more to compare
+                if n > 1 and (
+                    i + n > len(tokens) or any(tokens[i + k][2] != phrase[k] for k in range(1, n))
+                ):
                     continue
                 end = tokens[i + n - 1][1]
                 if near and not _number_near(text, end):

