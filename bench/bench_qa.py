@@ -3,7 +3,8 @@
 for our checks and for translate-toolkit's pofilter on the same files.
 
 The corpus is generated here from hand-written sentence templates in six locales (es, fr,
-de, ar, zh_Hans, vi): each template has a correct translation and, per defect class, one
+de, ar, zh_Hans, vi) and, since session 19, the seven whose meaning tables came later (pl, tr,
+nl, ja, fa, ht; printed as their own table too): each template has a correct translation and, per defect class, one
 translation with exactly one planted defect (a dropped negation, another count of times, a
 swapped unit, a reversed comparator, before <-> after, swapped numbers, a left-out sentence,
 an English copy, a changed dose). The correct variations are other correct translations:
@@ -277,6 +278,246 @@ L = {
         ],
     ),
 }  # fmt: skip
+
+# --- session 19: the locales whose meaning tables came later (pl, tr, nl, ja, fa, ht) ---------
+
+NEW_LOCALES = ("pl", "tr", "nl", "ja", "fa", "ht")
+L.update({
+    "pl": dict(
+        neg=("Nie przestawaj przyjmować {d}.", "Przestań przyjmować {d}."),
+        drive=("Po przyjęciu dawki nie wolno prowadzić samochodu.", "Po przyjęciu dawki wolno prowadzić samochód."),
+        food=("Przyjmuj {d} z jedzeniem.", "Nie przyjmuj {d} z jedzeniem."),
+        freq="Przyjmuj {d} {f} dziennie.", freq_week="Przyjmuj {d} {f} w tygodniu.",
+        times={1: "raz", 2: "dwa razy", 3: "trzy razy"},
+        wait=("Odczekaj {n} minut przed jedzeniem.", "Odczekaj {n} godzin przed jedzeniem."),
+        days=("Przyjmuj go przez {n} dni.", "Przyjmuj go przez {n} tygodni."),
+        below=("Utrzymuj ciśnienie poniżej {a}/{b}.", "Utrzymuj ciśnienie powyżej {a}/{b}."),
+        least=("Wypij co najmniej {n} szklanek wody.", "Wypij co najwyżej {n} szklanek wody."),
+        before=("Przyjmuj {d} przed posiłkami.", "Przyjmuj {d} po posiłkach."),
+        after=("Przyjmuj {d} po posiłkach.", "Przyjmuj {d} przed posiłkami."),
+        reading="Twój wynik to {a}/{b}.",
+        plan="Przyjmij {m} tabletki rano i {e} wieczorem.",
+        dose="Przyjmuj {x} mg {d} każdego ranka.",
+        sentences=[("Usiądź.", "Połóż rękę na stole."),
+                   ("Za każdym razem używaj tej samej ręki.", "Zapisz wynik."),
+                   ("Odpocznij 5 minut.", "Potem zmierz ponownie."),
+                   ("Najpierw opróżnij pęcherz.", "Siedź spokojnie podczas pomiaru.")],
+        variations=[
+            ("Take 2 readings each morning.", "Wykonaj dwa pomiary każdego ranka."),
+            ("Take two readings each morning.", "Wykonaj 2 pomiary każdego ranka."),
+            ("Take 2.5 mg of {d}.", "Przyjmij 2,5 miligrama {d}."),
+            ("Take 2.5 mg of {d}.", "Przyjmij 2.5 mg {d}."),
+            ("Keep it below 120/80 mmHg.", "Utrzymuj je poniżej 120/80 mm Hg."),
+            ("About 20% of adults have it.", "Ma je około 20 procent dorosłych."),
+            ("Call 911 now.", "Zadzwoń teraz pod 9-1-1."),
+            ("Visit [988lifeline.org](https://988lifeline.org) today.", "Odwiedź dziś [linię kryzysową](https://988lifeline.org)."),
+            ("Take {d} twice a day.", "Dwa razy dziennie przyjmuj {d}."),
+            ("Take 1 tablet in the morning and 2 at night.", "Wieczorem przyjmij 2 tabletki, a rano 1."),
+            ("Take it 3 times a day.", "Przyjmuj go trzy razy dziennie."),
+            ("Wait 5 minutes.", "Odczekaj pięć minut."),
+            ("Wait 5 minutes.", "Odczekaj 5 min."),
+            ("Sit still.", "Siedź bez ruchu."),
+            ("See ![A cuff](cuff.png) here.", "Zobacz ![Mankiet](cuff.png) tutaj."),
+            ('Ask about <abbr title="blood pressure">BP</abbr>.', 'Zapytaj o <abbr title="ciśnienie krwi">RR</abbr>.'),
+            ("Before meals, take {d} with water.", "Przyjmuj {d} z wodą przed posiłkami."),
+        ],
+    ),
+    "tr": dict(
+        neg=("{d} almayı bırakmayın.", "{d} almayı bırakın."),
+        drive=("Dozdan sonra araç kullanmamalısınız.", "Dozdan sonra araç kullanmalısınız."),
+        food=("{d} ilacını yemekle alın.", "{d} ilacını yemekle almayın."),
+        freq="{d} ilacını günde {f} alın.", freq_week="{d} ilacını haftada {f} alın.",
+        times={1: "bir kez", 2: "iki kez", 3: "üç kez"},
+        wait=("Yemekten önce {n} dakika bekleyin.", "Yemekten önce {n} saat bekleyin."),
+        days=("{n} gün boyunca alın.", "{n} hafta boyunca alın."),
+        below=("Tansiyonunuzu {a}/{b} altında tutun.", "Tansiyonunuzu {a}/{b} üzerinde tutun."),
+        least=("En az {n} bardak su için.", "En fazla {n} bardak su için."),
+        before=("{d} ilacını yemeklerden önce alın.", "{d} ilacını yemeklerden sonra alın."),
+        after=("{d} ilacını yemeklerden sonra alın.", "{d} ilacını yemeklerden önce alın."),
+        reading="Ölçümünüz {a}/{b} idi.",
+        plan="Sabah {m} tablet, akşam {e} tablet alın.",
+        dose="Her sabah {x} mg {d} alın.",
+        sentences=[("Oturun.", "Kolunuzu masaya koyun."),
+                   ("Her seferinde aynı kolu kullanın.", "Sonucu yazın."),
+                   ("5 dakika dinlenin.", "Sonra tekrar ölçün."),
+                   ("Önce mesanenizi boşaltın.", "Ölçüm sırasında hareketsiz durun.")],
+        variations=[
+            ("Take 2 readings each morning.", "Her sabah iki ölçüm yapın."),
+            ("Take two readings each morning.", "Her sabah 2 ölçüm yapın."),
+            ("Take 2.5 mg of {d}.", "2,5 miligram {d} alın."),
+            ("Take 2.5 mg of {d}.", "2.5 mg {d} alın."),
+            ("Keep it below 120/80 mmHg.", "120/80 mm Hg'nin altında tutun."),
+            ("About 20% of adults have it.", "Yetişkinlerin yaklaşık yüzde 20'sinde görülür."),
+            ("Call 911 now.", "Hemen 9-1-1'i arayın."),
+            ("Visit [988lifeline.org](https://988lifeline.org) today.", "Bugün [kriz hattını](https://988lifeline.org) ziyaret edin."),
+            ("Take {d} twice a day.", "Günde iki kez {d} alın."),
+            ("Take 1 tablet in the morning and 2 at night.", "Akşam 2 tablet, sabah 1 tablet alın."),
+            ("Take it 3 times a day.", "Günde üç kez alın."),
+            ("Wait 5 minutes.", "Beş dakika bekleyin."),
+            ("Wait 5 minutes.", "5 dk bekleyin."),
+            ("Sit still.", "Kıpırdamadan oturun."),
+            ("See ![A cuff](cuff.png) here.", "Burada ![Bir manşon](cuff.png) görün."),
+            ('Ask about <abbr title="blood pressure">BP</abbr>.', '<abbr title="tansiyon">TA</abbr> hakkında sorun.'),
+            ("Before meals, take {d} with water.", "{d} ilacını yemeklerden önce suyla alın."),
+        ],
+    ),
+    "nl": dict(
+        neg=("Stop niet met het innemen van {d}.", "Stop met het innemen van {d}."),
+        drive=("U mag na de dosis niet autorijden.", "U mag na de dosis autorijden."),
+        food=("Neem {d} in met voedsel.", "Neem {d} niet in met voedsel."),
+        freq="Neem {d} {f} per dag in.", freq_week="Neem {d} {f} per week in.",
+        times={1: "één keer", 2: "twee keer", 3: "drie keer"},
+        wait=("Wacht {n} minuten voor het eten.", "Wacht {n} uur voor het eten."),
+        days=("Neem het {n} dagen in.", "Neem het {n} weken in."),
+        below=("Houd uw bloeddruk onder {a}/{b}.", "Houd uw bloeddruk boven {a}/{b}."),
+        least=("Drink minstens {n} glazen water.", "Drink hoogstens {n} glazen water."),
+        before=("Neem {d} in voor de maaltijd.", "Neem {d} in na de maaltijd."),
+        after=("Neem {d} in na de maaltijd.", "Neem {d} in voor de maaltijd."),
+        reading="Uw meting was {a}/{b}.",
+        plan="Neem 's ochtends {m} tabletten en 's avonds {e}.",
+        dose="Neem elke ochtend {x} mg {d}.",
+        sentences=[("Ga zitten.", "Leg uw arm op tafel."),
+                   ("Gebruik elke keer dezelfde arm.", "Schrijf het resultaat op."),
+                   ("Rust 5 minuten.", "Meet dan opnieuw."),
+                   ("Plas eerst uit.", "Blijf stil zitten tijdens de meting.")],
+        variations=[
+            ("Take 2 readings each morning.", "Doe elke ochtend twee metingen."),
+            ("Take two readings each morning.", "Doe elke ochtend 2 metingen."),
+            ("Take 2.5 mg of {d}.", "Neem 2,5 milligram {d}."),
+            ("Take 2.5 mg of {d}.", "Neem 2.5 mg {d}."),
+            ("Keep it below 120/80 mmHg.", "Houd hem onder 120/80 mm Hg."),
+            ("About 20% of adults have it.", "Ongeveer 20 procent van de volwassenen heeft het."),
+            ("Call 911 now.", "Bel nu 9-1-1."),
+            ("Visit [988lifeline.org](https://988lifeline.org) today.", "Bezoek vandaag de [crisislijn](https://988lifeline.org)."),
+            ("Take {d} twice a day.", "Twee keer per dag neemt u {d}."),
+            ("Take 1 tablet in the morning and 2 at night.", "'s Avonds neemt u 2 tabletten en 's ochtends 1."),
+            ("Take it 3 times a day.", "Neem het drie keer per dag in."),
+            ("Wait 5 minutes.", "Wacht vijf minuten."),
+            ("Wait 5 minutes.", "Wacht 5 min."),
+            ("Sit still.", "Blijf stil zitten."),
+            ("See ![A cuff](cuff.png) here.", "Zie ![Een manchet](cuff.png) hier."),
+            ('Ask about <abbr title="blood pressure">BP</abbr>.', 'Vraag naar de <abbr title="bloeddruk">BD</abbr>.'),
+            ("Before meals, take {d} with water.", "Neem {d} met water in voor de maaltijd."),
+        ],
+    ),
+    "ja": dict(
+        neg=("{d}の服用をやめないでください。", "{d}の服用をやめてください。"),
+        drive=("服用後は車を運転してはいけません。", "服用後は車を運転してもかまいません。"),
+        food=("{d}は食事と一緒に服用してください。", "{d}は食事と一緒に服用しないでください。"),
+        freq="{d}を1日{f}服用してください。", freq_week="{d}を1週間に{f}服用してください。",
+        times={1: "1回", 2: "2回", 3: "3回"},
+        wait=("食事の前に{n}分待ってください。", "食事の前に{n}時間待ってください。"),
+        days=("{n}日間服用してください。", "{n}週間服用してください。"),
+        below=("血圧を{a}/{b}未満に保ってください。", "血圧を{a}/{b}以上に保ってください。"),
+        least=("少なくとも{n}杯の水を飲んでください。", "多くても{n}杯の水を飲んでください。"),
+        before=("{d}は食前に服用してください。", "{d}は食後に服用してください。"),
+        after=("{d}は食後に服用してください。", "{d}は食前に服用してください。"),
+        reading="測定値は{a}/{b}でした。",
+        plan="朝に{m}錠、夜に{e}錠服用してください。",
+        dose="毎朝{d}を{x} mg服用してください。",
+        sentences=[("座ってください。", "腕をテーブルに置いてください。"),
+                   ("毎回同じ腕を使ってください。", "結果を書き留めてください。"),
+                   ("5分間休んでください。", "それからもう一度測ってください。"),
+                   ("先に排尿してください。", "測定中はじっとしていてください。")],
+        variations=[
+            ("Take 2 readings each morning.", "毎朝測定値を二つ記録してください。"),
+            ("Take two readings each morning.", "毎朝2つの測定値を記録してください。"),
+            ("Take 2.5 mg of {d}.", "{d}を2.5ミリグラム服用してください。"),
+            ("Take 2.5 mg of {d}.", "{d}を２．５ mg服用してください。"),
+            ("Keep it below 120/80 mmHg.", "120/80 mm Hg未満に保ってください。"),
+            ("About 20% of adults have it.", "成人の約20パーセントにみられます。"),
+            ("Call 911 now.", "すぐに9-1-1に電話してください。"),
+            ("Visit [988lifeline.org](https://988lifeline.org) today.", "今日[相談窓口](https://988lifeline.org)にアクセスしてください。"),
+            ("Take {d} twice a day.", "1日2回、{d}を服用してください。"),
+            ("Take 1 tablet in the morning and 2 at night.", "夜に2錠、朝に1錠服用してください。"),
+            ("Take it 3 times a day.", "1日三回服用してください。"),
+            ("Wait 5 minutes.", "五分待ってください。"),
+            ("Wait 5 minutes.", "5分間待ってください。"),
+            ("Sit still.", "じっと座っていてください。"),
+            ("See ![A cuff](cuff.png) here.", "こちらの![カフ](cuff.png)をご覧ください。"),
+            ('Ask about <abbr title="blood pressure">BP</abbr>.', '<abbr title="血圧">BP</abbr>について聞いてください。'),
+            ("Before meals, take {d} with water.", "食前に{d}を水で服用してください。"),
+        ],
+    ),
+    "fa": dict(
+        neg=("مصرف {d} را قطع نکنید.", "مصرف {d} را قطع کنید."),
+        drive=("بعد از مصرف دارو نباید رانندگی کنید.", "بعد از مصرف دارو باید رانندگی کنید."),
+        food=("{d} را با غذا مصرف کنید.", "{d} را با غذا مصرف نکنید."),
+        freq="{d} را روزی {f} مصرف کنید.", freq_week="{d} را هفته‌ای {f} مصرف کنید.",
+        times={1: "یک بار", 2: "دو بار", 3: "سه بار"},
+        wait=("{n} دقیقه قبل از غذا صبر کنید.", "{n} ساعت قبل از غذا صبر کنید."),
+        days=("{n} روز مصرف کنید.", "{n} هفته مصرف کنید."),
+        below=("فشار خون خود را زیر {a}/{b} نگه دارید.", "فشار خون خود را بالای {a}/{b} نگه دارید."),
+        least=("حداقل {n} لیوان آب بنوشید.", "حداکثر {n} لیوان آب بنوشید."),
+        before=("{d} را قبل از غذا مصرف کنید.", "{d} را بعد از غذا مصرف کنید."),
+        after=("{d} را بعد از غذا مصرف کنید.", "{d} را قبل از غذا مصرف کنید."),
+        reading="فشار خون شما {a}/{b} بود.",
+        plan="صبح {m} قرص و شب {e} قرص مصرف کنید.",
+        dose="هر صبح {x} mg {d} مصرف کنید.",
+        sentences=[("بنشینید.", "دستتان را روی میز بگذارید."),
+                   ("هر بار از همان دست استفاده کنید.", "نتیجه را یادداشت کنید."),
+                   ("۵ دقیقه استراحت کنید.", "سپس دوباره اندازه بگیرید."),
+                   ("اول مثانه را خالی کنید.", "هنگام اندازه‌گیری بی‌حرکت بمانید.")],
+        variations=[
+            ("Take 2 readings each morning.", "هر صبح دو اندازه‌گیری انجام دهید."),
+            ("Take two readings each morning.", "هر صبح ۲ اندازه‌گیری انجام دهید."),
+            ("Take 2.5 mg of {d}.", "۲٫۵ میلی‌گرم {d} مصرف کنید."),
+            ("Take 2.5 mg of {d}.", "2.5 mg {d} مصرف کنید."),
+            ("Keep it below 120/80 mmHg.", "آن را زیر ۱۲۰/۸۰ میلی‌متر جیوه نگه دارید."),
+            ("About 20% of adults have it.", "حدود ۲۰ درصد بزرگسالان به آن مبتلا هستند."),
+            ("Call 911 now.", "همین حالا با ۹-۱-۱ تماس بگیرید."),
+            ("Visit [988lifeline.org](https://988lifeline.org) today.", "امروز به [خط بحران](https://988lifeline.org) مراجعه کنید."),
+            ("Take {d} twice a day.", "روزی دو بار {d} مصرف کنید."),
+            ("Take 1 tablet in the morning and 2 at night.", "شب ۲ قرص و صبح ۱ قرص مصرف کنید."),
+            ("Take it 3 times a day.", "روزی سه بار مصرف کنید."),
+            ("Wait 5 minutes.", "پنج دقیقه صبر کنید."),
+            ("Wait 5 minutes.", "۵ دقیقه صبر کنید."),
+            ("Sit still.", "بی‌حرکت بنشینید."),
+            ("See ![A cuff](cuff.png) here.", "![کاف](cuff.png) را اینجا ببینید."),
+            ('Ask about <abbr title="blood pressure">BP</abbr>.', 'درباره <abbr title="فشار خون">BP</abbr> بپرسید.'),
+            ("Before meals, take {d} with water.", "{d} را با آب قبل از غذا مصرف کنید."),
+        ],
+    ),
+    "ht": dict(
+        neg=("Pa sispann pran {d}.", "Sispann pran {d}."),
+        drive=("Ou pa dwe kondui apre dòz la.", "Ou dwe kondui apre dòz la."),
+        food=("Pran {d} ak manje.", "Pa pran {d} ak manje."),
+        freq="Pran {d} {f} pa jou.", freq_week="Pran {d} {f} pa semèn.",
+        times={1: "yon fwa", 2: "de fwa", 3: "twa fwa"},
+        wait=("Tann {n} minit anvan ou manje.", "Tann {n} èdtan anvan ou manje."),
+        days=("Pran l pandan {n} jou.", "Pran l pandan {n} semèn."),
+        below=("Kenbe tansyon ou anba {a}/{b}.", "Kenbe tansyon ou anwo {a}/{b}."),
+        least=("Bwè omwen {n} vè dlo.", "Bwè omaksimòm {n} vè dlo."),
+        before=("Pran {d} anvan ou manje.", "Pran {d} apre ou manje."),
+        after=("Pran {d} apre ou manje.", "Pran {d} anvan ou manje."),
+        reading="Rezilta ou te {a}/{b}.",
+        plan="Pran {m} grenn nan maten ak {e} nan aswè.",
+        dose="Pran {x} mg {d} chak maten.",
+        sentences=[("Chita.", "Mete bra ou sou tab la."),
+                   ("Sèvi ak menm bra a chak fwa.", "Ekri rezilta a."),
+                   ("Repoze w 5 minit.", "Apre sa, mezire ankò."),
+                   ("Ale nan twalèt anvan.", "Rete trankil pandan mezi a.")],
+        variations=[
+            ("Take 2 readings each morning.", "Pran de mezi chak maten."),
+            ("Take two readings each morning.", "Pran 2 mezi chak maten."),
+            ("Take 2.5 mg of {d}.", "Pran 2.5 miligram {d}."),
+            ("Take 2.5 mg of {d}.", "Pran 2,5 mg {d}."),
+            ("Keep it below 120/80 mmHg.", "Kenbe l anba 120/80 mm Hg."),
+            ("About 20% of adults have it.", "Anviwon 20 pousan granmoun genyen l."),
+            ("Call 911 now.", "Rele 9-1-1 kounye a."),
+            ("Visit [988lifeline.org](https://988lifeline.org) today.", "Vizite [liy kriz la](https://988lifeline.org) jodi a."),
+            ("Take {d} twice a day.", "De fwa pa jou, pran {d}."),
+            ("Take 1 tablet in the morning and 2 at night.", "Nan aswè pran 2 grenn, nan maten 1."),
+            ("Take it 3 times a day.", "Pran l twa fwa pa jou."),
+            ("Wait 5 minutes.", "Tann senk minit."),
+            ("Wait 5 minutes.", "Tann 5 min."),
+            ("Sit still.", "Chita san ou pa bouje."),
+            ("See ![A cuff](cuff.png) here.", "Gade ![Yon manchèt](cuff.png) isit la."),
+            ('Ask about <abbr title="blood pressure">BP</abbr>.', 'Mande sou <abbr title="tansyon">TA</abbr>.'),
+            ("Before meals, take {d} with water.", "Pran {d} ak dlo anvan ou manje."),
+        ],
+    ),
+})  # fmt: skip
 EN_TIMES = {1: "once", 2: "twice", 3: "three times"}
 EN_SENTENCES = [
     ("Sit down.", "Rest your arm on the table."),
@@ -287,7 +528,8 @@ EN_SENTENCES = [
 
 
 def _decimal(x: str, locale: str) -> str:
-    return x.replace(".", ",") if locale in ("es", "fr", "de", "vi") else x
+    comma = ("es", "fr", "de", "vi", "pl", "tr", "nl")
+    return x.replace(".", ",") if locale in comma else x
 
 
 def corpus() -> list[Case]:
@@ -338,7 +580,7 @@ def corpus() -> list[Case]:
             add(loc, "order", f"Take {m} tablets in the morning and {e} at night.",
                 t["plan"].format(m=m, e=e), t["plan"].format(m=e, e=m))  # fmt: skip
         for (en1, en2), (tr1, tr2) in zip(EN_SENTENCES, t["sentences"], strict=True):
-            sep = "" if loc == "zh_Hans" else " "
+            sep = "" if loc in ("zh_Hans", "ja") else " "
             add(loc, "sentences", f"{en1} {en2}", f"{tr1}{sep}{tr2}", tr1)
             add(loc, "identical", f"{en1} {en2}", f"{tr1}{sep}{tr2}", f"{en1} {en2}")
         for x, wrong in (("2.5", "25"), ("5", "50"), ("10", "100"), ("0.5", "5")):
@@ -421,6 +663,33 @@ def pofilter(
     return flagged, critical, critical_tests
 
 
+def _group_table(
+    title: str,
+    cases: list[Case],
+    we: list[bool],
+    pf_any: list[bool],
+    pf_critical: list[bool],
+    kinds: list[str],
+) -> None:
+    """The per-class table of one group of locales (recall, then false blocks)."""
+    locales = sorted({c.locale for c in cases})
+    print(f"\n{title} ({', '.join(locales)}): toolkit / pofilter any / pofilter critical")
+
+    def share(flags: list[bool], kind: str) -> str:
+        picked = [f for f, c in zip(flags, cases, strict=True) if c.kind == kind]
+        return f"{sum(picked) / len(picked):.1%}" if picked else "-"
+
+    for kind in [*kinds, "variation", "base"]:
+        n = sum(c.kind == kind for c in cases)
+        label = {"variation": "false blocks, variations", "base": "false blocks, base"}.get(
+            kind, kind
+        )
+        print(
+            f"  {label:<26} n={n:<4} {share(we, kind):>7} {share(pf_any, kind):>7} "
+            f"{share(pf_critical, kind):>7}"
+        )
+
+
 def main() -> None:
     cases = corpus()
     folder = BENCH / ".work" / "qa"
@@ -463,6 +732,12 @@ def main() -> None:
         pc, _ = share(pf_critical, kind)
         print(f"{label:<26} n={n:<4} toolkit {hit / n:.1%}  pofilter any {pa / n:.1%}  "
               f"critical {pc / n:.1%}")  # fmt: skip
+    for group, title in ((NEW_LOCALES, "session 19 locales"), (None, "the first six locales")):
+        picked = [
+            i for i, c in enumerate(cases) if (c.locale in NEW_LOCALES) == (group is not None)
+        ]
+        _group_table(title, [cases[i] for i in picked], [we[i] for i in picked],
+                     [pf_any[i] for i in picked], [pf_critical[i] for i in picked], kinds)  # fmt: skip
     per_locale = Counter(
         c.locale for c, w in zip(cases, we, strict=True) if c.kind in kinds and not w
     )

@@ -257,7 +257,13 @@ def test_unknown_article_and_locale(project):
 def test_language_textstat_does_not_know_gets_a_labelled_proxy(project, locale):
     # Haitian Creole and Tagalog have no validated formula: the score is labelled a proxy,
     # never an English formula; QA checks still run
-    translate(project, locale=locale, dose="Pran 25 mg grenn nan ak dlo.")
+    # the nurse's line in the locale's own words: its meaning checks read it (the Spanish
+    # "dos veces" would be no count of times in Creole)
+    nurse = {
+        "ht": "Enfimyè ou ka mande w tcheke tansyon ou **de fwa pa jou**.",
+        "tl": "Maaaring sabihin ng nars na sukatin mo ang presyon mo **dalawang beses sa isang araw**.",
+    }[locale]
+    translate(project, locale=locale, dose="Pran 25 mg grenn nan ak dlo.", nurse=nurse)
     result = run(project, "check", "--format", "json", "--locale", locale)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)["reports"][0]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import CheckRun, PairReport
+from .checks.coverage import meaning_coverage
 from .models import Finding, ReadabilityScore
 from .project import Project
 from .state import StageState, StampedDigests, digest, file_digest
@@ -215,7 +216,8 @@ def check(project: Project, locales: list[str], slugs: list[str]) -> CheckRun:
         segments = checked.source_segments
         for report in checked.reports:
             made[report.slug, report.locale] = report
-    run = CheckRun()
+    # locales without meaning checks: once per locale, stored results or not (coverage.py)
+    run = CheckRun(locale_findings=meaning_coverage(project, selected))
     for slug in chosen:
         for locale in selected:
             if (slug, locale) in made:

@@ -1387,6 +1387,7 @@ def status(project: Project) -> StatusReport:
 
     Counts, findings and reasons are `check`'s own (the results it stored, and pairs changed
     since checked again), so the two commands never disagree."""
+    from .checks.coverage import meaning_coverage
     from .checkstore import source_totals, summaries
     from .state import changed_stamps
 
@@ -1402,6 +1403,10 @@ def status(project: Project) -> StatusReport:
         message = _warn_ui(project, locale)
         if message:
             report.warnings.append(message)
+    for finding in meaning_coverage(project, locales):  # locales without meaning checks
+        text = f"{finding.locale} [{finding.check}]: {finding.message}"
+        log.warning("%s", text)
+        report.warnings.append(text)
     # the pairs whose build key may differ from the stored one: those whose stamped inputs
     # or outputs changed since the last build (when it built every locale); every pair's
     # key is computed only when the stamps cannot tell

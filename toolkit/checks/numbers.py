@@ -79,13 +79,17 @@ _UNITS: dict[str, str] = {
 _PER = ("kg", "l", "dl", "ml", "d", "h", "day", "min")
 
 
+_WORD_GOES_ON = r"(?!(?![\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])[^\W\d_])"
+
+
 def _alternation(names: list[str]) -> str:
     parts = []
     for name in sorted(names, key=len, reverse=True):
         # a Latin or Cyrillic symbol must end the word ("5 g" but not "5 gotas"); scripts
-        # written without spaces cannot have that rule
+        # written without spaces cannot have that rule, so a Han, kana or Hangul letter
+        # may follow ("2 L飲む", "20%の人", "20%의")
         ideographic = any(unicodedata.name(ch, "").startswith("CJK") for ch in name)
-        parts.append(re.escape(name) + ("" if ideographic else r"(?![^\W\d_])"))
+        parts.append(re.escape(name) + ("" if ideographic else _WORD_GOES_ON))
     return "|".join(parts)
 
 
@@ -163,6 +167,8 @@ def quantities(text: str, locale: str, vocab: Vocabulary | None = None) -> list[
 @lru_cache(maxsize=4096)
 def _quantities(text: str, locale: str, vocab: Vocabulary | None) -> tuple[Quantity, ...]:
     text = normalized(text)
+    if vocab is not None and vocab.not_numbers is not None:  # Japanese only
+        text = vocab.not_numbers.sub(lambda m: " " * len(m.group()), text)
     decimal, group = separators(locale)
     found: list[Quantity] = []
     dashed = "-" in text or "\u2010" in text or "\u2011" in text

@@ -21,6 +21,7 @@ from ..errors import ArticleError, ToolkitError
 from ..glossary import Glossary, read_glossary
 from ..models import Article, Entry, Finding, ReadabilityScore, TextBlock
 from ..project import Project
+from .coverage import meaning_coverage
 from .entry import entry_findings
 from .shape import shape
 from .vocab import Vocabulary, load_vocabulary
@@ -167,6 +168,8 @@ class CheckRun:
     #: each checked source's segment count (what `status` shows), so the caller that
     #: stores it need not parse the sources again
     source_segments: dict[str, int] = field(default_factory=dict)
+    #: findings about a whole locale, once per locale (`meaning-unchecked`, coverage.py)
+    locale_findings: list[Any] = field(default_factory=list)
 
     @property
     def gate_failed(self) -> bool:
@@ -187,7 +190,10 @@ class CheckRun:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"reports": [r.as_dict() for r in self.reports]}
+        return {
+            "reports": [r.as_dict() for r in self.reports],
+            "locale_findings": [f.as_dict() for f in self.locale_findings],
+        }
 
     def lines(self) -> list[str]:
         if not self.reports:
@@ -223,6 +229,7 @@ class CheckRun:
                 out.append(
                     f"{report.locale}/{report.slug}: not publishable: " + "; ".join(report.reasons)
                 )
+        out += [f.line_text() for f in self.locale_findings]
         findings = [f for r in self.reports for f in r.findings]
         if findings:
             out.append("")
@@ -241,6 +248,11 @@ class CheckRun:
             f"{errors} error{'s' if errors != 1 else ''}, "
             f"{warnings} warning{'s' if warnings != 1 else ''}, "
             f"{missed} readability target{'s' if missed != 1 else ''} missed"
+            + (
+                f"; meaning not checked in {', '.join(f.locale for f in self.locale_findings)}"
+                if self.locale_findings
+                else ""
+            )
         )
         return out
 
@@ -315,7 +327,10 @@ def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckR
     with fewer_collections():
         # validates the slugs (and every selected source); preloads when there are many
         articles = _read_articles(project, slugs, preload, dictionaries_to_load(languages))
-        run = CheckRun(source_segments={a.slug: len(a.segments) for a in articles})
+        run = CheckRun(
+            source_segments={a.slug: len(a.segments) for a in articles},
+            locale_findings=meaning_coverage(project, selected),
+        )
         jobs = [(project, a, selected) for a in articles]
         gc.freeze()  # the dictionaries, vocabularies and sources, loaded now, too
         # small chunks: an article takes tens of milliseconds, and with the default (a

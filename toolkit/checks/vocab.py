@@ -59,20 +59,27 @@ WORD_UNITS = frozenset({"s", "min", "h", "d", "wk", "mo", "yr", "tablet", "drop"
 DOSE_UNITS = frozenset({"mg", "mcg", "g", "kg", "mL", "L", "dL", "IU", "mmol", "mEq", "ng"})
 SHIPPED_LOCALES = (
     "en", "es", "fr", "de", "pt", "it", "ru", "ar", "zh_Hans", "vi", "tl", "ko",
+    "pl", "tr", "nl", "ja", "fa", "ht", "zh_Hant",
 )  # fmt: skip
-NUMBER_NEAR = r"(?=[^.!?。！？\n]{0,24}?[\d零〇一二两三四五六七八九十百])"
+NUMBER_NEAR = r"(?=[^.!?。！？\n]{0,24}?[\d零〇一二两兩三四五六七八九十百])"
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f' .-]+")
-_CJK_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万]+(?:点[零〇一二三四五六七八九]+)?")
-_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+# Traditional Chinese writes 兩 (两), 萬 (万) and 點 (点)
+_CJK_NUMERAL = re.compile(
+    r"[零〇一二两兩三四五六七八九十百千万萬]+(?:[点點][零〇一二三四五六七八九]+)?"
+)
+_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5}
 _CJK_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_POWERS = {"十": 10, "百": 100, "千": 1000}
 
 
 def data_file(locale: str) -> str | None:
-    """The shipped file for `locale` (`zh_Hans`, then `zh`, `pt_BR` then `pt`), or None."""
+    """The shipped file for `locale` (`zh_Hans`, then `zh`, `pt_BR` then `pt`), or None.
+    Chinese of Taiwan, Hong Kong and Macau and `zh_Hant*` read Traditional characters."""
     names = [locale, locale.split("_")[0]]
     if locale.split("_")[0] == "zh":
-        names.insert(1, "zh_Hans")
+        parts = set(locale.split("_")[1:])
+        traditional = "Hant" in parts or ("Hans" not in parts and bool({"TW", "HK", "MO"} & parts))
+        names.insert(1, "zh_Hant" if traditional else "zh_Hans")
     folder = resources.files("toolkit") / "data" / "qa"
     for name in names:
         if (folder / f"{name}.toml").is_file():
@@ -320,6 +327,14 @@ class Vocabulary:
         return words
 
     @cached_property
+    def not_numbers(self) -> re.Pattern[str] | None:
+        """`[numbers] not_numbers`: regular expressions of text whose digits are no quantity
+        (Japanese 1日2回, "twice a day", holds a 1 that English does not write); None
+        when the locale has none (every locale but Japanese)."""
+        patterns = list(self.data.get("numbers", {}).get("not_numbers", []))
+        return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+    @cached_property
     def implicit(self) -> dict[str, tuple[Decimal, str]]:
         table = self.data.get("numbers", {}).get("implicit", {})
         return {_fold(w): (Decimal(str(v[0])), str(v[1])) for w, v in table.items()}
@@ -532,7 +547,7 @@ def _number_near(text: str, end: int) -> bool:
     after = text[end : end + 25]
     stop = _SENTENCE_END.search(after)
     after = after[: stop.start()] if stop else after
-    return any(ch.isdigit() or ch in "零〇一二两三四五六七八九十百" for ch in after)
+    return any(ch.isdigit() or ch in "零〇一二两兩三四五六七八九十百" for ch in after)
 
 
 def _regex_find(
@@ -605,6 +620,7 @@ def chinese_number(written: str) -> Decimal | None:
     """二点五 -> 2.5, 两 -> 2, 一百二十 -> 120, 十五 -> 15, 三千 -> 3000, 一万 -> 10000."""
     if not written:
         return None
+    written = written.replace("點", "点").replace("萬", "万")  # Traditional forms
     integer, _, fraction = written.partition("点")
     value = _chinese_integer(integer)
     if value is None:
