@@ -460,3 +460,17 @@ def test_a_planted_defect_keeps_the_pair_unpublished(project: Path, locale, msgi
     assessment = assess(loaded, loaded.article("blood-pressure"), locale)
     assert not assessment.publishable
     assert check in {f.check for f in assessment.findings if f.severity == "error"}
+
+
+@pytest.mark.parametrize("locale", ["fil", "fil_PH"])
+def test_filipino_reads_the_tagalog_table(locale: str) -> None:
+    """CLDR's `fil` is the standardized Tagalog the `tl` table is written in: a dropped
+    "huwag" (do not) and once -> twice block; the correct sentences stay publishable."""
+    assert errors("Do not stop taking it.", "Huwag itong ihinto.", locale) == []
+    assert "negation" in errors("Do not stop taking it.", "Ihinto ito.", locale)
+    once, twice = (
+        "Inumin ito nang isang beses sa isang araw.",
+        "Inumin ito nang dalawang beses sa isang araw.",
+    )
+    assert errors("Take it once a day.", once, locale) == []
+    assert "frequency" in errors("Take it once a day.", twice, locale)

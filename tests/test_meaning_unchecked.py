@@ -27,7 +27,7 @@ from toolkit.project import Project
 UNCHECKED = ["cs", "hu", "sv"]
 # locales that reach a shipped table through their language (written out by hand)
 FALLBACKS = ["pt_BR", "es_MX", "zh_CN", "zh_Hans_CN", "fr_CA", "de_AT", "pl", "tr", "nl", "ja"]
-FALLBACKS += ["fa", "fa_IR", "ht", "zh_Hant", "zh_TW", "zh_HK", "zh_Hant_TW"]
+FALLBACKS += ["fa", "fa_IR", "ht", "zh_Hant", "zh_TW", "zh_HK", "zh_Hant_TW", "fil", "fil_PH"]
 
 
 def run(project: Path, *args: str):

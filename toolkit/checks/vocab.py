@@ -72,10 +72,17 @@ _CJK_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 _CJK_POWERS = {"十": 10, "百": 100, "千": 1000}
 
 
+#: languages whose shipped table is filed under another code: CLDR names Filipino `fil`,
+#: the standardized form of Tagalog that the `tl` table is written in (ISO 639-2 and -3)
+LANGUAGE_ALIASES = {"fil": "tl"}
+
+
 def data_file(locale: str) -> str | None:
     """The shipped file for `locale` (`zh_Hans`, then `zh`, `pt_BR` then `pt`), or None.
     Chinese of Taiwan, Hong Kong and Macau and `zh_Hant*` read Traditional characters."""
     names = [locale, locale.split("_")[0]]
+    if names[1] in LANGUAGE_ALIASES:
+        names.append(LANGUAGE_ALIASES[names[1]])
     if locale.split("_")[0] == "zh":
         parts = set(locale.split("_")[1:])
         traditional = "Hant" in parts or ("Hans" not in parts and bool({"TW", "HK", "MO"} & parts))
