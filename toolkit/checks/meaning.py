@@ -20,7 +20,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from . import numbers
-from .vocab import TIMES, Vocabulary
+from .vocab import NUMBER_NEAR, TIMES, Vocabulary
 
 COMPARATOR_NAMES = {
     "less": "less than / below / at most",
@@ -88,8 +88,8 @@ def negation(
 ) -> list[str]:
     if not vocab.known or vocab.negation is None or source_vocab.negation is None:
         return []
-    src = negated_sentences(source, src_loc, source_vocab)
-    tgt = negated_sentences(target, loc, vocab) if src else 0
+    src = _negations(source, src_loc, source_vocab)
+    tgt = _negations(target, loc, vocab) if src else 0
     if src and not tgt:
         return [
             f"negation: the source says not / never / do not ({_count(src, 'sentence')}), the "
@@ -99,9 +99,9 @@ def negation(
     if (
         not src
         and not source_vocab.implies_negation(source)
-        and negated_sentences(target, loc, vocab, strong=True)
+        and _negations(target, loc, vocab, strong=True)
     ):
-        tgt = negated_sentences(target, loc, vocab)
+        tgt = _negations(target, loc, vocab)
         return [
             f"negation: the translation negates ({_count(tgt, 'sentence')}) where the source "
             "has no negation: check that it does not forbid what the source advises"
@@ -112,6 +112,14 @@ def negation(
             f"{tgt}: a negation was dropped; translate every 'not', 'never' and 'do not'"
         ]
     return []
+
+
+def _negations(text: str, locale: str, vocab: Vocabulary, strong: bool = False) -> int:
+    """`negated_sentences` of `text` without the negations inside comparators: "do not drink
+    more than 2 L" as "beba como máximo 2 L" is the comparison check's to compare."""
+    if not negated_sentences(text, locale, vocab, strong):
+        return 0
+    return negated_sentences(without_comparators(text, vocab), locale, vocab, strong)
 
 
 @lru_cache(maxsize=4096)
@@ -194,12 +202,10 @@ def comparison(
 ) -> list[str]:
     if not vocab.known or not vocab.comparison or not source_vocab.comparison:
         return []
-    src = source_vocab.tag(source, "comparison")
-    if not src:
+    src_classes = dict(comparators(source, source_vocab))
+    if not src_classes:
         return []
-    tgt = vocab.tag(target, "comparison")
-    src_classes = {name: source[a:b] for a, b, name in src}
-    tgt_classes = {name: target[a:b] for a, b, name in tgt}
+    tgt_classes = dict(comparators(target, vocab))
     messages = []
     for name, written in src_classes.items():
         if name in tgt_classes:
@@ -212,6 +218,73 @@ def comparison(
             f"translation says {said}: keep the direction of the comparison as in the source"
         )
     return messages
+
+
+#: a comparator negated just before it reads as its opposite: "do not drink more than 2 L"
+#: and "no beba más de 2 L" say "at most 2 L", as "como máximo 2 L" does
+_OPPOSITE = {"less": "more", "more": "less"}
+#: how close the negation must be: the verb between ("ne buvez pas plus de"), no further
+_NEAR_WORDS = 4
+_NEAR_CHARACTERS = 8  # scripts written without spaces
+_NUMBER_AFTER = re.compile(NUMBER_NEAR)
+_SENTENCE_END = re.compile(r".*[.!?…。．！？؟।\n]", re.DOTALL)
+
+
+@lru_cache(maxsize=4096)
+def comparators(text: str, vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
+    """(class, words as written) of the comparators of `text`, a negated one turned round."""
+    found = []
+    for start, end, name in vocab.tag(text, "comparison"):
+        if (
+            name in _OPPOSITE
+            and _NUMBER_AFTER.match(text, end)
+            and _turned_round(text, start, end, vocab)
+        ):
+            name = _OPPOSITE[name]
+        found.append((name, text[start:end]))
+    return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def without_comparators(text: str, vocab: Vocabulary) -> str:
+    """`text` with its less/more comparators blanked, and the negation that turns one round:
+    the comparison check compares those ("nicht mehr als", "no beba más de"), the negation
+    check the rest (a dropped "no deje" beside "no beba más de" is still a dropped one)."""
+    if not vocab.comparison:
+        return text
+    spans = []
+    for start, end, name in vocab.tag(text, "comparison"):
+        # only a comparator of a quantity: the 不到 of 听不到 ("cannot hear") is a negation
+        if name in _OPPOSITE and _NUMBER_AFTER.match(text, end):
+            negation = _negation_before(text, start, vocab)
+            spans.append((start if negation is None else negation, end))
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _turned_round(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
+    """Whether a negation just before the comparator `text[start:end]` turns it round; not
+    when the comparator holds the negation itself ("ne prenez pas plus de" is at most)."""
+    return _negation_before(text, start, vocab) is not None and not vocab.negated(text[start:end])
+
+
+def _negation_before(text: str, start: int, vocab: Vocabulary) -> int | None:
+    """Where the words just before `start` begin when they hold a negation, else None."""
+    begin = 0
+    sentence_end = _SENTENCE_END.match(text, 0, start)
+    if sentence_end:
+        begin = sentence_end.end()
+    if vocab.spaced:
+        words = list(re.finditer(r"\S+", text[begin:start]))[-_NEAR_WORDS:]
+        begin = begin + words[0].start() if words else start
+    else:
+        begin = max(begin, start - _NEAR_CHARACTERS)
+    before = text[begin:start]
+    return begin if before.strip() and vocab.negated(before) else None
 
 
 # --- ordered numbers ----------------------------------------------------------------------
