@@ -146,6 +146,9 @@ class PairJob:
     cache_dir: str
     factors: dict[str, float]  #: the voices' measured pace
     config: AudioConfig
+    #: the sentence store (a folder or fsspec URL): given, not looked up in `cache_dir`, so
+    #: a worker on another machine, where that folder is not, uses the shared store too
+    cache_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,7 @@ def pair_task(job: PairJob) -> PairMade:
     encoded. The new speech goes straight into the MP3 (as the cache gave it back), never
     written and read back."""
     engine = engine_from(job.engine)
-    cache = AudioCache(Path(job.cache_dir))
+    cache = AudioCache(Path(job.cache_dir), job.cache_url)
     rate = speech_rate(job.config.rate)
 
     def asked(sentence: Sentence) -> int:
@@ -345,10 +348,10 @@ def _speak_jobs(
     spoken: set[str] = set()
     for chunk in _chunks(jobs):
         tasks: list[PairJob | Batch] = [
-            PairJob(job, blob, folder, factors, config) for job in chunk
+            PairJob(job, blob, folder, factors, config, cache.url) for job in chunk
         ]
         if ahead >= 2:
-            tasks[-ahead:-ahead] = _ahead(chunk[-ahead:], blob, folder, factors, rate)
+            tasks[-ahead:-ahead] = _ahead(chunk[-ahead:], blob, cache, factors, rate)
         made = as_completed(_task, tasks) if as_completed else enumerate(runner.map(_task, tasks))
         for index, pair in made:
             if not isinstance(pair, PairMade):  # the keys of sentences spoken ahead
@@ -366,7 +369,11 @@ AHEAD_BATCH = 8
 
 
 def _ahead(
-    jobs: Sequence[Prepared], blob: bytes, folder: str, factors: dict[str, float], rate: int
+    jobs: Sequence[Prepared],
+    blob: bytes,
+    cache: AudioCache,
+    factors: dict[str, float],
+    rate: int,
 ) -> list[Batch]:
     """The sentences of the last pairs of a chunk (one per worker), as small batches handed
     out before those pairs' own tasks. A whole pair is a long task: given last, one worker
@@ -382,7 +389,7 @@ def _ahead(
             )
     found = list(items.values())
     return [
-        Batch(blob, tuple(found[i : i + AHEAD_BATCH]), folder, False)
+        Batch(blob, tuple(found[i : i + AHEAD_BATCH]), str(cache.folder), False, cache.url)
         for i in range(0, len(found), AHEAD_BATCH)
     ]
 
@@ -391,7 +398,7 @@ def speak_ahead(batch: Batch) -> list[str]:
     """In a worker: the batch's sentences that are not in the cache yet, spoken into it (a
     pair task finds them there); the keys of those it spoke."""
     engine = engine_from(batch.engine)
-    cache = AudioCache(Path(batch.cache_dir))
+    cache = AudioCache(Path(batch.cache_dir), batch.cache_url)
     todo = [item for item in batch.items if not cache.has(item[0])]
     cache.ask_all({key: asked for key, _, _, asked in todo})
     spoken = []

@@ -133,11 +133,12 @@ class Batch:
     items: tuple[Item, ...]
     cache_dir: str
     keep: bool
+    cache_url: str | None = None  #: the sentence store, as `PairJob.cache_url`
 
 
 def speak_batch(batch: Batch) -> list[Done]:
     engine = engine_from(batch.engine)
-    cache = AudioCache(Path(batch.cache_dir))
+    cache = AudioCache(Path(batch.cache_dir), batch.cache_url)
     cache.ask_all({key: asked for key, _, _, asked in batch.items})  # one transaction
     return [speak(engine, item, cache, batch.keep) for item in batch.items]
 
@@ -324,7 +325,7 @@ class _Run:
         blob = engine_blob(self.engine)
         folder = str(self.cache.folder)
         batches = [
-            Batch(blob, tuple(items[i : i + size]), folder, self.keep)
+            Batch(blob, tuple(items[i : i + size]), folder, self.keep, self.cache.url)
             for i in range(0, len(items), size)
         ]
         runner = self.runner or WarmProcesses(self.count)
