@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 from common import SCRATCH, Run, fresh_dir, load, measure, table, verdict
@@ -95,10 +96,83 @@ def _audio_seconds(root: Path) -> float:
     return total
 
 
-def espeak(articles: int, checkout: Path) -> tuple[Run, Run, int, int, float]:
-    """(cold build, audio again from an empty site, cache bytes, MP3 bytes, audio seconds)."""
+class Demand(threading.Thread):
+    """How many of the build's threads (the parent's and its workers') wanted a core, sampled
+    every 10 ms from /proc/PID/task/TID/schedstat: time running plus time runnable but
+    waiting for a core. On a quiet machine nobody waits and this is the cores busy; on a
+    busy one the others' processes take cores the build wanted, and min(2, wanting) over
+    time is what the build would have kept busy had the machine been its own (the
+    critical path: it counts the time the workers had nothing to do, whatever the load)."""
+
+    def __init__(self, group: int, cores: int = 2) -> None:
+        super().__init__(daemon=True)
+        self.group, self.cores, self.done = group, cores, threading.Event()
+        self.wanted = 0.0  # core-seconds, at most `cores` at a time
+        self.ran = 0.0
+        self.seconds = 0.0
+
+    def _sample(self) -> dict[tuple[str, str], tuple[int, int]]:
+        found = {}
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    if int(f.read().rsplit(b")", 1)[1].split()[2]) != self.group:
+                        continue
+                for tid in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                        run, wait, _ = f.read().split()
+                    found[(pid, tid)] = (int(run), int(wait))
+            except (OSError, IndexError, ValueError):
+                continue  # ended meanwhile
+        return found
+
+    def run(self) -> None:
+        import time
+
+        last, then = self._sample(), time.perf_counter()
+        while not self.done.wait(0.01):
+            now, at = self._sample(), time.perf_counter()
+            step = at - then
+            ran = sum(r - last.get(k, (0, 0))[0] for k, (r, _) in now.items()) / 1e9
+            waited = sum(w - last.get(k, (0, 0))[1] for k, (_, w) in now.items()) / 1e9
+            self.ran += ran
+            self.wanted += min(self.cores * step, ran + waited)
+            self.seconds += step
+            last, then = now, at
+
+
+def measure_cores(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[Run, Demand]:
+    """Wall and CPU seconds of `cmd` (workers included), with the cores its process group
+    wanted meanwhile (`Demand`)."""
+    import subprocess
+    import tempfile
+    import time
+
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        demand = Demand(child.pid)
+        demand.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        demand.done.set()
+        demand.join()
+        if os.waitstatus_to_exitcode(status) != 0:
+            out.seek(0)
+            tail = out.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"{' '.join(cmd)} (in {cwd}) failed:\n{tail}")
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime), demand
+
+
+def espeak(articles: int, checkout: Path) -> tuple[Run, Run, int, int, float, Demand]:
+    """(cold build, audio again from an empty site, cache bytes, MP3 bytes, audio seconds,
+    the cores the cold build wanted)."""
     root = _project(SCRATCH / "espeak", articles)
-    build = measure([sys.executable, "-m", "toolkit", "build"], root, _env(checkout))
+    build, demand = measure_cores([sys.executable, "-m", "toolkit", "build"], root, _env(checkout))
     cache = sum(
         p.stat().st_size for p in (root / "build" / ".cache" / "audio").glob("??/*") if p.is_file()
     )
@@ -108,7 +182,7 @@ def espeak(articles: int, checkout: Path) -> tuple[Run, Run, int, int, float]:
 
     shutil.rmtree(root / "build" / ".state" / "audio")  # every pair again, from the cache
     audio = measure([sys.executable, "-m", "toolkit", "audio"], root, _env(checkout))
-    return build, audio, cache, mp3, seconds
+    return build, audio, cache, mp3, seconds, demand
 
 
 _CODEC = textwrap.dedent(
@@ -298,7 +372,7 @@ def run(
         report_piper(piper(1, checkout))
     if articles <= 0:
         return
-    build, audio, cache, mp3, seconds = espeak(articles, checkout)
+    build, audio, cache, mp3, seconds, demand = espeak(articles, checkout)
     print(
         table(
             ("espeak, " + f"{articles} articles", "wall s", "CPU s", "cores", "audio s / wall s"),
@@ -333,6 +407,14 @@ def run(
     print(
         f"    audio s per wall s: {speed:.0f}   target >= 350  {verdict(speed >= 350)}; "
         f"per CPU s: {per_cpu:.0f} (on 2 busy cores at most {2 * per_cpu:.0f} per wall s)"
+    )
+    wanted = demand.wanted / demand.seconds if demand.seconds else float("nan")
+    print(
+        f"    the build's threads wanted {wanted:.2f} of 2 cores on average (ran "
+        f"{demand.ran / demand.seconds:.2f}, the rest waited for a core the machine's other "
+        "processes had): on a quiet machine this is cores busy; on a busy one only an "
+        f"estimate of it (audio per wall s then about {speed * wanted / cores:.0f}), as the "
+        "load stretches the build's serial and parallel parts unevenly"
     )
 
 

@@ -9,6 +9,7 @@ executor the stage has never heard of that only implements `map` (as a Dask one 
 from __future__ import annotations
 
 import pickle
+import re
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -179,3 +180,56 @@ def test_the_tasks_local_processes_are_the_audio_stages_warm_workers() -> None:
     assert isinstance(runner_for("inprocess", 2), InProcess)
     other = CountingExecutor()
     assert runner_for(other, 2) is other
+
+
+def test_the_last_pairs_spoken_ahead_give_the_same_bytes_and_count_once(
+    clean: Path, tmp_path: Path
+) -> None:
+    """A pair task finds the sentences other workers spoke ahead for it (`_ahead`) in the
+    cache and speaks only the rest: the same files, and every sentence counted once."""
+    from toolkit.audio import generate_audio
+    from toolkit.audio.cache import AudioCache
+    from toolkit.audio.pace import asked_rate
+    from toolkit.audio.plan import speech_rate
+    from toolkit.audio.stage import speak_ahead
+    from toolkit.audio.synthesize import Batch
+
+    root = tmp_path / "p"
+    shutil.copytree(clean, root)
+    runner = CountingExecutor()
+    generate_audio(Project.load(root), executor=runner)
+    job = next(job for job in runner.jobs if isinstance(job, PairJob))
+    written = {p: p.read_bytes() for p in job.prepared.files}
+    cache = AudioCache(Path(job.cache_dir))
+    keys = list(dict.fromkeys(s.key for s in job.prepared.sentences))
+    for key in keys:
+        Path(cache.path(key)).unlink()
+    alone = pair_task(job)  # nothing cached: it speaks every sentence itself
+    assert sorted(alone.keys) == sorted(keys) and alone.spoken == len(keys)
+    assert dict(zip(job.prepared.files, alone.rendered.contents, strict=True)) == written
+
+    for key in keys:
+        Path(cache.path(key)).unlink()
+    rate = speech_rate(job.config.rate)
+    first = [s for s in job.prepared.sentences if s.key in keys[: len(keys) // 2]]
+    items = tuple(
+        (s.key, s.spoken, s.voice, asked_rate(rate, job.factors.get(s.voice))) for s in first
+    )
+    ahead = speak_ahead(Batch(job.engine, items, job.cache_dir, False))
+    assert sorted(ahead) == sorted(keys[: len(keys) // 2])
+    assert speak_ahead(Batch(job.engine, items, job.cache_dir, False)) == []  # cached now
+    made = pair_task(job)
+    assert sorted(made.keys) == sorted(keys[len(keys) // 2 :])
+    assert dict(zip(job.prepared.files, made.rendered.contents, strict=True)) == written
+
+
+def test_a_cold_run_on_local_workers_counts_each_sentence_once(clean: Path, tmp_path: Path) -> None:
+    from toolkit.audio import generate_audio
+
+    root = tmp_path / "local"
+    shutil.copytree(clean, root)
+    result = generate_audio(Project.load(root), executor="local")
+    found = re.search(r"synthesized (\d+) of (\d+) sentences", result.lines()[-1])
+    assert found, result.lines()
+    spoken, total = found.groups()
+    assert spoken == total and int(total) > 10

@@ -413,6 +413,27 @@ def test_two_projects_share_a_folder_store_through_the_audio_workers(
     assert sorted(p.name for p in shared.rglob("*.tka")) == stored
 
 
+def test_workers_on_another_machine_use_the_store_they_are_given(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Dask worker on another machine has no local cache folder, so no binding to read:
+    its tasks carry the store's URL, and the sentences still go to the shared store."""
+    from toolkit.audio import cache as cache_module
+    from toolkit.audio import generate_audio
+    from toolkit.project import Project
+
+    shared = tmp_path_factory.mktemp("shared") / "audio"
+    (project / "pyproject.toml").write_text(
+        f'[tool.toolkit]\nsource_locale = "en"\n[tool.toolkit.cache]\naudio_url = "file://{shared}"\n'
+    )
+    # what a worker finds where the folder is not (forked workers inherit the patch)
+    monkeypatch.setattr(cache_module, "_bound_url", lambda folder: "")
+    assert generate_audio(Project.load(project), ["en"], [], workers=2).written
+    local = project / "build" / ".cache" / "audio"
+    assert not list(local.rglob("*.tka"))
+    assert len(list(shared.rglob("*.tka"))) >= 8
+
+
 def test_a_store_url_fsspec_cannot_open_is_one_clear_error(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

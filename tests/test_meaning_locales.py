@@ -474,3 +474,14 @@ def test_filipino_reads_the_tagalog_table(locale: str) -> None:
     )
     assert errors("Take it once a day.", once, locale) == []
     assert "frequency" in errors("Take it once a day.", twice, locale)
+
+
+def test_a_thai_translation_ends_its_sentences_with_a_space() -> None:
+    """Thai puts a space, not a full stop, where a sentence ends (the Royal Institute of
+    Thailand's spacing rules): two sentences so written are two; one left out still blocks."""
+    source = "Sit down. Rest your arm on the table."
+    assert "sentences" not in errors(source, "นั่งลง วางแขนบนโต๊ะ", "th")
+    assert "sentences" not in errors(source, "นั่งลง วางแขนของคุณไว้บนโต๊ะ", "th_TH")
+    assert "sentences" in errors(source, "วางแขนบนโต๊ะ", "th")
+    three = "Sit down. Rest your arm on the table. Wait 5 minutes."
+    assert "sentences" in errors(three, "นั่งลง วางแขนบนโต๊ะ", "th")

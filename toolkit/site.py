@@ -514,6 +514,9 @@ def _build(
         speaking = started
     if speaking is not None:
         speaking.finish(project, state, result)
+        from .audio.synthesize import release_workers
+
+        release_workers()  # the pages and bundles need none: the workers exit meanwhile
     if progress and pending:
         progress(len(pending), len(pending), "")
 
@@ -870,6 +873,9 @@ class _Speaking:
 
             start_workers(workers_for(None, None, len(pending), per_worker=1))  # from this thread
             self._thread.start()
+            # the batch's calibration and hand-out first: scored meanwhile, the readability
+            # would take the GIL from it while the workers wait for their first pairs
+            self.turn.wait_handed()
         else:
             run()
         for item in staged:  # while the workers speak

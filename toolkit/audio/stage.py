@@ -44,7 +44,9 @@ from .plan import Sentence, speech_rate
 from .sentence_codec import FORMAT as STORE_FORMAT
 from .synthesize import (
     SERIAL_ENGINES,
+    Batch,
     Clip,
+    Item,
     Progress,
     WarmProcesses,
     engine_blob,
@@ -96,11 +98,13 @@ class Turn:
     the one before it has, so the pace it reads is the one a batch-by-batch run would read.
     """
 
-    def __init__(self, previous: Turn | None = None) -> None:
+    def __init__(self, previous: Turn | None = None, handed: Any = None) -> None:
         import threading
 
         self.previous = previous
         self._done = threading.Event()
+        #: set once the batch's work is under way (shared by the turns of one batch's engines)
+        self._handed = handed or threading.Event()
 
     def wait(self) -> None:
         if self.previous is not None:
@@ -108,6 +112,15 @@ class Turn:
 
     def done(self) -> None:
         self._done.set()
+        self._handed.set()
+
+    def handed(self) -> None:
+        """The batch's work is under way: its pair tasks handed out, or it speaks pair by pair."""
+        self._handed.set()
+
+    def wait_handed(self) -> None:
+        """Until the batch's work is under way (`handed`, or its calibration `done`)."""
+        self._handed.wait()
 
 
 def check_executor(executor: str | Executor | None) -> None:
@@ -133,6 +146,9 @@ class PairJob:
     cache_dir: str
     factors: dict[str, float]  #: the voices' measured pace
     config: AudioConfig
+    #: the sentence store (a folder or fsspec URL): given, not looked up in `cache_dir`, so
+    #: a worker on another machine, where that folder is not, uses the shared store too
+    cache_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,24 +158,45 @@ class PairMade:
     label: str
     rendered: Rendered
     spoken: int
+    #: the keys of the sentences it spoke (a sentence spoken ahead at the same time by
+    #: another worker is counted once, `_speak_jobs`)
+    keys: tuple[str, ...] = ()
 
 
 def clips_for(
-    prepared: Prepared, cache: AudioCache, speak_one: Callable[[Sentence], Clip] | None
-) -> tuple[dict[str, Clip], int]:
-    """Every sentence of a pair from the cache; a missing one from `speak_one`, or an error."""
+    prepared: Prepared,
+    cache: AudioCache,
+    speak_one: Callable[[Sentence], Clip] | None,
+    asked: Callable[[Sentence], int] | None = None,
+) -> tuple[dict[str, Clip], list[str]]:
+    """Every sentence of a pair from the cache, a missing one from `speak_one` (or an
+    error); and the keys of those it spoke. `asked(sentence)`: the rate a missing sentence
+    is asked for; given, the missing ones' rates are remembered (`AudioCache.ask_all`) in
+    one transaction before the first is spoken."""
     audio: dict[str, Clip] = {}
-    spoken = 0
+    missing: dict[str, Sentence] = {}
     for sentence in prepared.sentences:
-        if sentence.key in audio:
+        if sentence.key in audio or sentence.key in missing:
             continue
         clip = load_clip(cache, sentence.key)
         if clip is None:
-            if speak_one is None:  # the cache was cleared under us: say so rather than guess
-                raise ToolkitError(f"{prepared.label}: audio cache entry vanished; run again")
+            missing[sentence.key] = sentence
+        else:
+            audio[sentence.key] = clip
+    if missing and speak_one is None:  # the cache was cleared under us: say so, not guess
+        raise ToolkitError(f"{prepared.label}: audio cache entry vanished; run again")
+    if missing and asked is not None:
+        cache.ask_all({key: asked(sentence) for key, sentence in missing.items()})
+    spoken = []
+    # from the last sentence back: the workers speaking this pair's sentences ahead (`_ahead`)
+    # go from the first on, and what they have spoken meanwhile is read, not spoken again
+    for key, sentence in reversed(missing.items()):
+        assert speak_one is not None
+        clip = load_clip(cache, key)
+        if clip is None:
             clip = speak_one(sentence)
-            spoken += 1
-        audio[sentence.key] = clip
+            spoken.append(key)
+        audio[key] = clip
     return audio, spoken
 
 
@@ -169,17 +206,22 @@ def pair_task(job: PairJob) -> PairMade:
     encoded. The new speech goes straight into the MP3 (as the cache gave it back), never
     written and read back."""
     engine = engine_from(job.engine)
-    cache = AudioCache(Path(job.cache_dir))
+    cache = AudioCache(Path(job.cache_dir), job.cache_url)
     rate = speech_rate(job.config.rate)
 
+    def asked(sentence: Sentence) -> int:
+        return asked_rate(rate, job.factors.get(sentence.voice))
+
     def speak_one(sentence: Sentence) -> Clip:
-        asked = asked_rate(rate, job.factors.get(sentence.voice))
-        clip = speak(engine, (sentence.key, sentence.spoken, sentence.voice, asked), cache, True)[1]
+        clip = speak(
+            engine, (sentence.key, sentence.spoken, sentence.voice, asked(sentence)), cache, True
+        )[1]
         assert clip is not None
         return clip
 
-    audio, spoken = clips_for(job.prepared, cache, speak_one)
-    return PairMade(job.prepared.label, render_prepared(job.prepared, audio, job.config), spoken)
+    audio, spoken = clips_for(job.prepared, cache, speak_one, asked)
+    rendered = render_prepared(job.prepared, audio, job.config)
+    return PairMade(job.prepared.label, rendered, len(spoken), tuple(spoken))
 
 
 def _chunks(jobs: Sequence[Prepared]) -> Iterator[list[Prepared]]:
@@ -260,6 +302,7 @@ def _speak_jobs(
     serial = speaker.name in SERIAL_ENGINES or workers == 1
     if serial or not (len(jobs) >= PAIR_TASKS_FROM if per_pair is None else per_pair):
         turn.wait()  # each pair calibrates on its own sentences: one batch after the other
+        turn.handed()
         # One pair at a time, its sentences over the cores and kept in memory: what is
         # spoken goes straight into the MP3, never written and read back (issue 14).
         sentence_runner = None if is_local(executor) else runner_for(executor, 1)
@@ -300,19 +343,75 @@ def _speak_jobs(
 
     # each pair written as it comes where the executor can say (`as_completed`), else in order
     as_completed = getattr(runner, "as_completed", None)
+    # the warm pool's last pairs are spoken ahead in sentence batches (`_ahead`)
+    ahead = runner.workers if isinstance(runner, WarmProcesses) else 0
+    spoken: set[str] = set()
     for chunk in _chunks(jobs):
-        tasks = [PairJob(job, blob, folder, factors, config) for job in chunk]
-        made = (
-            as_completed(pair_task, tasks)
-            if as_completed
-            else enumerate(runner.map(pair_task, tasks))
-        )
+        tasks: list[PairJob | Batch] = [
+            PairJob(job, blob, folder, factors, config, cache.url) for job in chunk
+        ]
+        if ahead >= 2:
+            tasks[-ahead:-ahead] = _ahead(chunk[-ahead:], blob, cache, factors, rate)
+        made = as_completed(_task, tasks) if as_completed else enumerate(runner.map(_task, tasks))
         for index, pair in made:
-            job = chunk[index]
+            if not isinstance(pair, PairMade):  # the keys of sentences spoken ahead
+                spoken.update(pair)
+                continue
+            job = chunk[index if index < len(chunk) - ahead else index - len(tasks) + len(chunk)]
             done[job.label] = write_article(job, pair.rendered, pair.spoken, speaker.name)
-            synthesized += pair.spoken
+            spoken.update(pair.keys)
             tick(pair)
-    return synthesized
+    return synthesized + len(spoken)
+
+
+#: sentences in a batch spoken ahead for a pair at the end of a chunk (about 50 ms of espeak)
+AHEAD_BATCH = 8
+
+
+def _ahead(
+    jobs: Sequence[Prepared],
+    blob: bytes,
+    cache: AudioCache,
+    factors: dict[str, float],
+    rate: int,
+) -> list[Batch]:
+    """The sentences of the last pairs of a chunk (one per worker), as small batches handed
+    out before those pairs' own tasks. A whole pair is a long task: given last, one worker
+    spoke and encoded it while the other had nothing left to do (a third of a second in a
+    build of six articles). Spoken ahead by whichever workers are free, each of those pair
+    tasks is left with its encoding (and the sentences nobody reached yet): the workers end
+    together. The same sentences at the same rates, so the same bytes (`speak_ahead`)."""
+    items: dict[str, Item] = {}
+    for job in jobs:
+        for s in job.sentences:
+            items.setdefault(
+                s.key, (s.key, s.spoken, s.voice, asked_rate(rate, factors.get(s.voice)))
+            )
+    found = list(items.values())
+    return [
+        Batch(blob, tuple(found[i : i + AHEAD_BATCH]), str(cache.folder), False, cache.url)
+        for i in range(0, len(found), AHEAD_BATCH)
+    ]
+
+
+def speak_ahead(batch: Batch) -> list[str]:
+    """In a worker: the batch's sentences that are not in the cache yet, spoken into it (a
+    pair task finds them there); the keys of those it spoke."""
+    engine = engine_from(batch.engine)
+    cache = AudioCache(Path(batch.cache_dir), batch.cache_url)
+    todo = [item for item in batch.items if not cache.has(item[0])]
+    cache.ask_all({key: asked for key, _, _, asked in todo})
+    spoken = []
+    for item in todo:
+        if not cache.has(item[0]):  # its pair's task may have reached it meanwhile
+            speak(engine, item, cache, False)
+            spoken.append(item[0])
+    return spoken
+
+
+def _task(job: PairJob | Batch) -> PairMade | list[str]:
+    """A pair's task, or a batch of sentences spoken ahead for one."""
+    return pair_task(job) if isinstance(job, PairJob) else speak_ahead(job)
 
 
 def _quick_key(project: Any, article: Any, locale: str, engine: Engine, voice: str) -> str:
@@ -563,7 +662,7 @@ def _speak_requests(
     for index, (name, jobs) in enumerate(groups, 1):
         speaker = next(e for e, _ in speakers.values() if e.name == name)
         # the next batch may calibrate once this batch's last engine has
-        mine = turn if index == len(groups) else Turn(turn.previous)
+        mine = turn if index == len(groups) else Turn(turn.previous, turn._handed)
         _speak_jobs(
             project, jobs, speaker, config, done, progress, workers, executor, per_pair, mine
         )

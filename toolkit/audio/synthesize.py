@@ -133,11 +133,13 @@ class Batch:
     items: tuple[Item, ...]
     cache_dir: str
     keep: bool
+    cache_url: str | None = None  #: the sentence store, as `PairJob.cache_url`
 
 
 def speak_batch(batch: Batch) -> list[Done]:
     engine = engine_from(batch.engine)
-    cache = AudioCache(Path(batch.cache_dir))
+    cache = AudioCache(Path(batch.cache_dir), batch.cache_url)
+    cache.ask_all({key: asked for key, _, _, asked in batch.items})  # one transaction
     return [speak(engine, item, cache, batch.keep) for item in batch.items]
 
 
@@ -145,6 +147,8 @@ def speak_batch(batch: Batch) -> list[Done]:
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+#: the pool forks (all its workers at its first submit), rather than spawns them one by one
+_pool_forks = False
 
 
 _pool_lock = threading.Lock()
@@ -158,7 +162,7 @@ def get_pool(count: int) -> ProcessPoolExecutor:
 
 
 def _get_pool(count: int) -> ProcessPoolExecutor:
-    global _pool, _pool_size
+    global _pool, _pool_size, _pool_forks
     if _pool is None or _pool_size < count:
         drop_pool()
         import multiprocessing
@@ -168,6 +172,7 @@ def _get_pool(count: int) -> ProcessPoolExecutor:
 
         _pool = process_pool(count, multiprocessing.get_context(method))
         _pool_size = count
+        _pool_forks = method == "fork"
     return _pool
 
 
@@ -180,9 +185,25 @@ def start_workers(count: int) -> None:
     if _pool is not None and _pool_size >= count:
         return  # started before (its workers may be busy: do not queue behind them)
     pool = get_pool(count)
-    # each submit forks a worker while none is idle: `count` sleeps start `count` workers
+    if _pool_forks:
+        # a forking pool forks all its workers at its first submit, in the caller: no need
+        # to wait (the sleeps below cost the build 50 ms before the first sentence)
+        for _ in range(count):
+            pool.submit(_warm_up)
+        return
+    # each submit starts a worker while none is idle: `count` sleeps start `count` workers
     for future in [pool.submit(time.sleep, 0.05) for _ in range(count)]:
         future.result()
+
+
+def _warm_up() -> None:
+    """In a new worker, while the parent still plans the first pairs: import what its first
+    tasks need (the sentence store's FLAC, the MP3 encoder and tagger), about 70 ms that the
+    first pair tasks paid before."""
+    import lameenc  # noqa: F401
+    import mutagen.id3  # noqa: F401
+    import mutagen.mp3  # noqa: F401
+    import soundfile  # noqa: F401
 
 
 def drop_pool() -> None:
@@ -191,6 +212,17 @@ def drop_pool() -> None:
         pool, _pool = _pool, None
         # running jobs finish (and cache what they spoke); queued ones are dropped
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def release_workers() -> None:
+    """Let the warm pool's workers exit now, without waiting for them: a build's pages and
+    bundles need no workers, and the workers' exit then overlaps them instead of following
+    them (the next call that needs workers forks a new pool)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            pool, _pool = _pool, None
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 atexit.register(drop_pool)
@@ -284,6 +316,7 @@ class _Run:
         out: list[Done] = []
         serial = isinstance(self.runner, InProcess) or (self.runner is None and self.count < 2)
         if serial or len(items) < 2:
+            self.cache.ask_all({key: asked for key, _, _, asked in items})  # one transaction
             for item in items:
                 out.append(speak(self.engine, item, self.cache, self.keep))
                 self._tick(1)
@@ -292,7 +325,7 @@ class _Run:
         blob = engine_blob(self.engine)
         folder = str(self.cache.folder)
         batches = [
-            Batch(blob, tuple(items[i : i + size]), folder, self.keep)
+            Batch(blob, tuple(items[i : i + size]), folder, self.keep, self.cache.url)
             for i in range(0, len(items), size)
         ]
         runner = self.runner or WarmProcesses(self.count)

@@ -396,11 +396,27 @@ def _plan(text: str, locale: str, vocab: Vocabulary) -> dict[str, Decimal]:
 
 def sentence_count(source: str, target: str, src_loc: str, loc: str) -> tuple[int, int] | None:
     """(source, translation) sentence counts when the translation has fewer, else None."""
-    src = sentence_total(source, src_loc)
+    src = _sentence_units(source, src_loc)
     if src < 2:
         return None
-    tgt = sentence_total(target, loc)
+    tgt = _sentence_units(target, loc)
     return (src, tgt) if tgt < src else None
+
+
+#: languages written with a space where English ends a sentence (or puts a comma) and no full
+#: stop: Thai (the Royal Institute of Thailand's spacing rules)
+_SPACE_ENDS_SENTENCES = frozenset({"th"})
+
+
+def _sentence_units(text: str, locale: str) -> int:
+    """Sentences; in Thai, space-separated phrases (a sentence there ends at a space,
+    so "นั่งลง วางแขนบนโต๊ะ" is two; a phrase may also be a clause: a dropped sentence is
+    caught when fewer phrases than the source's sentences are left)."""
+    if locale.split("_")[0] in _SPACE_ENDS_SENTENCES:
+        from ..readability.thai import phrases
+
+        return sum(phrases(line) for line in text.splitlines() if line.strip())
+    return sentence_total(text, locale)
 
 
 # --- helpers ------------------------------------------------------------------------------
