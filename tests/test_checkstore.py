@@ -26,9 +26,9 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], list[str]]]:
     calls: list[tuple[list[str], list[str]]] = []
     real = checks.run_checks
 
-    def run_checks(project: Project, locales: list[str], slugs: list[str]) -> Any:
+    def run_checks(project: Project, locales: list[str], slugs: list[str], **options: Any) -> Any:
         calls.append((list(locales), list(slugs)))
-        return real(project, locales, slugs)
+        return real(project, locales, slugs, **options)
 
     monkeypatch.setattr(checks, "run_checks", run_checks)
     return calls

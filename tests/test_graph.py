@@ -50,9 +50,9 @@ def _check_spies(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[str]]
     articles_checked: list[str] = []
     real_run, real_article = checks.run_checks, check_report._check_article
 
-    def run_checks(project: Project, locales: list[str], slugs: list[str]) -> Any:
+    def run_checks(project: Project, locales: list[str], slugs: list[str], **options: Any) -> Any:
         runs.append((list(locales), list(slugs)))
-        return real_run(project, locales, slugs)
+        return real_run(project, locales, slugs, **options)
 
     def check_article(job: Any) -> Any:
         articles_checked.append(job[1].slug)

@@ -212,7 +212,13 @@ def check(project: Project, locales: list[str], slugs: list[str]) -> CheckRun:
     if stale:
         stale_locales = sorted({locale for _, locale in stale})
         stale_slugs = sorted({slug for slug, _ in stale})
-        checked = checks.run_checks(project, stale_locales, stale_slugs)
+
+        def remember(report: PairReport) -> None:
+            # stored as each arrives, while the workers check the others (it was a serial
+            # tenth of a second or more after the last)
+            _remember(state, keys[report.slug, report.locale], report)
+
+        checked = checks.run_checks(project, stale_locales, stale_slugs, on_report=remember)
         segments = checked.source_segments
         for report in checked.reports:
             made[report.slug, report.locale] = report
@@ -221,8 +227,7 @@ def check(project: Project, locales: list[str], slugs: list[str]) -> CheckRun:
     for slug in chosen:
         for locale in selected:
             if (slug, locale) in made:
-                report = made[slug, locale]
-                _remember(state, keys[slug, locale], report)
+                report = made[slug, locale]  # stored as it arrived
             else:
                 report = _unreport(reports[slug, locale])
             run.reports.append(report)

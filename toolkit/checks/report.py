@@ -304,12 +304,18 @@ def _finding_line(f: Finding) -> str:
     return f"{where}: {f.severity} [{f.check}] {f.message}{shown}"
 
 
-def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckRun:
+def run_checks(
+    project: Project,
+    locales: list[str],
+    slugs: list[str],
+    on_report: Callable[[PairReport], None] | None = None,
+) -> CheckRun:
     """QA, counts and readability of every selected (article, locale), source side by side.
 
     Articles are checked in parallel worker processes when there are many pairs.
+    `on_report` is called with each report as it arrives (in no promised order), while the
+    workers go on with the others: a caller that stores reports need not wait for the last.
     """
-    from ..parallel import in_parallel
     from ..readability import dictionaries_to_load, install_dictionary, load_dictionaries
 
     selected = project.select_locales(locales)
@@ -331,13 +337,49 @@ def run_checks(project: Project, locales: list[str], slugs: list[str]) -> CheckR
             source_segments={a.slug: len(a.segments) for a in articles},
             locale_findings=meaning_coverage(project, selected),
         )
-        jobs = [(project, a, selected) for a in articles]
         gc.freeze()  # the dictionaries, vocabularies and sources, loaded now, too
-        # small chunks: an article takes tens of milliseconds, and with the default (a
-        # quarter of each worker's share) one core sat idle while the other ended its last
-        for reports in in_parallel(_check_article, jobs, chunksize=2):
+        # the longest articles first, so that the workers end on short ones, together
+        order = sorted(range(len(articles)), key=lambda i: -len(articles[i].source))
+        jobs = [(project, articles[i], selected) for i in order]
+        checked: dict[int, list[PairReport] | Exception] = {}
+        for index, reports in zip(order, _each_checked(jobs), strict=True):
+            checked[index] = reports
+            if on_report is not None and not isinstance(reports, Exception):
+                for report in reports:
+                    on_report(report)
+        # the error of the first bad article in the articles' order, as when they were
+        # checked in that order
+        for index in range(len(articles)):
+            reports = checked[index]
+            if isinstance(reports, Exception):
+                raise reports
             run.reports.extend(reports)
     return run
+
+
+def _each_checked(
+    jobs: list[tuple[Project, Article, list[str]]],
+) -> Iterator[list[PairReport] | Exception]:
+    """`_check_article` of each job (or the error it raised), in order, as each is done; in
+    worker processes when there are many (`parallel.in_parallel`'s rule)."""
+    from ..parallel import MIN_PARALLEL_JOBS
+    from ..workers import process_pool
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < MIN_PARALLEL_JOBS or workers < 2:
+        yield from map(_check_or_error, jobs)
+        return
+    with process_pool(workers) as pool:
+        # small chunks: an article takes tens of milliseconds, and with the default (a
+        # quarter of each worker's share) one core sat idle while the other ended its last
+        yield from pool.map(_check_or_error, jobs, chunksize=2)
+
+
+def _check_or_error(job: tuple[Project, Article, list[str]]) -> list[PairReport] | Exception:
+    try:
+        return _check_article(job)
+    except Exception as exc:  # raised by `run_checks` once it knows it is the first
+        return exc
 
 
 #: allocations between two young-generation garbage collections while checking (Python's
