@@ -143,9 +143,12 @@ class Demand(threading.Thread):
             last, then = now, at
 
 
-def measure_cores(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[Run, Demand]:
+def measure_cores(
+    cmd: list[str], cwd: Path, env: dict[str, str], sample: bool = True
+) -> tuple[Run, Demand]:
     """Wall and CPU seconds of `cmd` (workers included), with the cores its process group
-    wanted meanwhile (`Demand`)."""
+    wanted meanwhile (`Demand`; with `sample` False nothing is sampled: the sampler reads
+    /proc every 10 ms, CPU time the build's two cores then lack)."""
     import subprocess
     import tempfile
     import time
@@ -156,11 +159,13 @@ def measure_cores(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[Run, 
             cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
         demand = Demand(child.pid)
-        demand.start()
+        if sample:
+            demand.start()
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
-        demand.done.set()
-        demand.join()
+        if sample:
+            demand.done.set()
+            demand.join()
         if os.waitstatus_to_exitcode(status) != 0:
             out.seek(0)
             tail = out.read().decode(errors="replace")[-2000:]
@@ -171,8 +176,13 @@ def measure_cores(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[Run, 
 def espeak(articles: int, checkout: Path) -> tuple[Run, Run, int, int, float, Demand]:
     """(cold build, audio again from an empty site, cache bytes, MP3 bytes, audio seconds,
     the cores the cold build wanted)."""
+    command = [sys.executable, "-m", "toolkit", "build"]
+    # the figures from a build nothing samples; the cores it wanted from a second cold build
+    _, demand = measure_cores(
+        command, _project(SCRATCH / "espeak-sampled", articles), _env(checkout)
+    )
     root = _project(SCRATCH / "espeak", articles)
-    build, demand = measure_cores([sys.executable, "-m", "toolkit", "build"], root, _env(checkout))
+    build, _ = measure_cores(command, root, _env(checkout), sample=False)
     cache = sum(
         p.stat().st_size for p in (root / "build" / ".cache" / "audio").glob("??/*") if p.is_file()
     )
@@ -410,9 +420,10 @@ def run(
     )
     wanted = demand.wanted / demand.seconds if demand.seconds else float("nan")
     print(
-        f"    the build's threads wanted {wanted:.2f} of 2 cores on average (ran "
+        f"    in a second cold build, sampled every 10 ms (the sampling takes CPU time the "
+        f"build then lacks), the build's threads wanted {wanted:.2f} of 2 cores on average (ran "
         f"{demand.ran / demand.seconds:.2f}, the rest waited for a core the machine's other "
-        "processes had): on a quiet machine this is cores busy; on a busy one only an "
+        "processes or the sampler had): on a quiet machine about the cores busy; on a busy one an "
         f"estimate of it (audio per wall s then about {speed * wanted / cores:.0f}), as the "
         "load stretches the build's serial and parallel parts unevenly"
     )
