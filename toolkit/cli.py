@@ -188,7 +188,10 @@ def _emit(result: Any, ctx: click.Context | None = None) -> None:
     if ctx.meta.get("toolkit.format") == "json":
         data = {"command": _command_name(ctx), "toolkit_version": __version__}
         data |= result.as_dict()
-        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+        # indented for a person at a terminal; one line for a program (the pure-Python
+        # encoder that indenting needs took 0.4 s of `status` at 5,000 pairs)
+        indent = 2 if sys.stdout.isatty() else None
+        text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=True)
         click.echo(json_safe(text))
         return
     lines = result.lines()
