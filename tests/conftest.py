@@ -19,6 +19,41 @@ SEED = SHARED / "seeds" / "000_59354706087aab4b.txt"
 REPO = Path(__file__).resolve().parents[1]
 
 
+def site_bytes(root: Path) -> dict[str, bytes]:
+    """Every file a build publishes (site, bundles, report) by path: two builds compare equal
+    when their outputs are the same bytes."""
+    build = root / "build"
+    return {
+        p.relative_to(build).as_posix(): p.read_bytes()
+        for folder in ("site", "bundles", "report")
+        for p in sorted((build / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def is_alive(pid: int) -> bool:
+    """True unless gone or a zombie (an orphan's reaper may be slow, or absent in a container)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def seed_article() -> Path:
     """The seed article (../shared/seeds beside the checkout); skips the calling test without it.
 

@@ -29,7 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 import toolkit
-from conftest import ARTICLE_MD, REPO
+from conftest import ARTICLE_MD, REPO, children, is_alive
 from toolkit import dask_executor
 from toolkit.cli import main
 from toolkit.errors import ArticleError, ConfigError
@@ -417,27 +417,6 @@ def test_a_cache_url_that_cannot_work_is_one_config_error(tmp_path: Path) -> Non
 # -- a local cluster started by the toolkit, and its workers' lifetime ------------------------
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 
 
@@ -512,17 +491,17 @@ def test_a_local_clusters_workers_die_with_their_parent(tmp_path: Path) -> None:
             time.sleep(0.2)
             workers = [
                 pid
-                for pid in _children(parent.pid)
+                for pid in children(parent.pid)
                 if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
             ]
         time.sleep(3)  # the workers are past their start-up and sleeping in a job
-        everything = _children(parent.pid)  # workers, and multiprocessing's resource tracker
+        everything = children(parent.pid)  # workers, and multiprocessing's resource tracker
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait(10)
         deadline = time.monotonic() + 5
-        while any(_alive(p) for p in everything) and time.monotonic() < deadline:
+        while any(is_alive(p) for p in everything) and time.monotonic() < deadline:
             time.sleep(0.05)
-        alive = [p for p in everything if _alive(p)]
+        alive = [p for p in everything if is_alive(p)]
     finally:
         if parent.poll() is None:
             parent.kill()

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from test_site_fixtures import copy_sample, install_fake_audio, set_translations
 
+from conftest import site_bytes
 from toolkit import articles, checks, render, site
 from toolkit.checks import report as check_report
 from toolkit.cli import main
@@ -127,16 +128,6 @@ def test_check_parses_each_source_once_and_status_shows_its_segment_count(
     }
 
 
-def _site_bytes(root: Path) -> dict[str, bytes]:
-    build = root / "build"
-    return {
-        p.relative_to(build).as_posix(): p.read_bytes()
-        for folder in ("site", "bundles", "report")
-        for p in sorted((build / folder).rglob("*"))
-        if p.is_file()
-    }
-
-
 def _parse_spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = articles.read_article
@@ -154,7 +145,7 @@ def test_a_build_with_nothing_to_do_parses_nothing_and_writes_nothing(
 ) -> None:
     fake = install_fake_audio(monkeypatch)
     site.build(Project.load(project))
-    built = _site_bytes(project)
+    built = site_bytes(project)
     store = project / "build" / ".state" / "site.sqlite"
     before = store.stat().st_mtime_ns
     fake.calls.clear()
@@ -162,7 +153,7 @@ def test_a_build_with_nothing_to_do_parses_nothing_and_writes_nothing(
     result = site.build(Project.load(project))
     assert result.nothing_to_do and result.unchanged > 0
     assert parsed == [] and fake.calls == []
-    assert _site_bytes(project) == built and store.stat().st_mtime_ns == before
+    assert site_bytes(project) == built and store.stat().st_mtime_ns == before
 
 
 def test_a_build_with_nothing_to_do_loads_no_page_library(
@@ -195,12 +186,12 @@ def test_a_tampered_page_is_rebuilt_after_a_build_with_nothing_to_do(
     install_fake_audio(monkeypatch)
     site.build(Project.load(project))
     site.build(Project.load(project))  # nothing to do: stamps every file
-    built = _site_bytes(project)
+    built = site_bytes(project)
     for name in ("site/es/ketamine-for-depression/index.html", "site/en/index.html"):
         page = project / "build" / name
         page.write_text("<p>tampered</p>", encoding="utf-8")
     assert not site.build(Project.load(project)).nothing_to_do
-    assert _site_bytes(project) == built
+    assert site_bytes(project) == built
 
 
 def test_one_catalog_edited_rebuilds_that_pair_and_parses_that_article_only(
@@ -217,7 +208,7 @@ def test_one_catalog_edited_rebuilds_that_pair_and_parses_that_article_only(
     twin = copy_sample(tmp_path / "twin", slugs=(A, B))
     _edit_es(twin, A)
     site.build(Project.load(twin))  # a clean build of the edited project: the same bytes
-    assert _site_bytes(project) == _site_bytes(twin)
+    assert site_bytes(project) == site_bytes(twin)
 
 
 def test_render_renders_only_pairs_whose_inputs_or_files_changed(

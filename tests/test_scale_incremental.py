@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import site_bytes
 from toolkit.bundle import MANIFEST, verify, write_bundle
 
 ARTICLES = [{"slug": f"a{n:02d}", "title": f"Article {n}"} for n in range(12)]
@@ -143,16 +144,6 @@ def test_a_callable_source_is_made_only_when_read(tmp_path: Path) -> None:
 A, B = "ketamine-for-depression", "taking-antidepressants"
 
 
-def _site_bytes(root: Path) -> dict[str, bytes]:
-    build = root / "build"
-    return {
-        p.relative_to(build).as_posix(): p.read_bytes()
-        for folder in ("site", "bundles", "report")
-        for p in sorted((build / folder).rglob("*"))
-        if p.is_file()
-    }
-
-
 def _edit_es(root: Path, slug: str, words: str = " Ahora.") -> None:
     from test_site_fixtures import set_translations
 
@@ -205,33 +196,33 @@ def _clean_twin(tmp_path: Path, name: str, edit=None) -> dict[str, bytes]:
     if edit is not None:
         edit(twin)
     _build(twin)
-    return _site_bytes(twin)
+    return site_bytes(twin)
 
 
 def test_one_po_edited_copies_the_other_articles_and_matches_a_clean_build(
     built, tmp_path: Path
 ) -> None:
     root, calls = built
-    first = _site_bytes(root)
+    first = site_bytes(root)
     _edit_es(root, A)
     _build(root)
     # the Spanish bundle was updated from the last one: B's files copied, A's read again
     es = [unchanged for locale, unchanged in calls if locale == "es"]
     assert es and any(name.startswith(f"{B}/") for name in es[-1])
     assert not any(name.startswith(f"{A}/") for name in es[-1])
-    assert _site_bytes(root) == _clean_twin(tmp_path, "twin", lambda r: _edit_es(r, A))
+    assert site_bytes(root) == _clean_twin(tmp_path, "twin", lambda r: _edit_es(r, A))
     assert _build(root).nothing_to_do  # the stamps it kept are right
     # edited back: the first build's bytes, bundles included
     _edit_es(root, A, words="")
     po = root / "locales" / "es" / "LC_MESSAGES" / f"{A}.po"
     po.write_text(po.read_text(encoding="utf-8").replace(" Ahora.", "", 1), encoding="utf-8")
     _build(root)
-    assert _site_bytes(root) == first
+    assert site_bytes(root) == first
 
 
 def test_a_tampered_bundle_is_rebuilt_whole(built) -> None:
     root, calls = built
-    first = _site_bytes(root)
+    first = site_bytes(root)
     bundle = root / "build" / "bundles" / "es.zip"
     data = bytearray(bundle.read_bytes())
     middle = len(data) // 2
@@ -243,7 +234,7 @@ def test_a_tampered_bundle_is_rebuilt_whole(built) -> None:
     os.utime(bundle, ns=(before + 10**9, before + 10**9))
     assert not _build(root).nothing_to_do
     assert ("es", []) in calls  # nothing copied from a bundle that is not as written
-    assert _site_bytes(root) == first
+    assert site_bytes(root) == first
 
 
 def test_a_tampered_file_of_another_article_goes_into_the_bundle_rebuilt(
@@ -258,7 +249,7 @@ def test_a_tampered_file_of_another_article_goes_into_the_bundle_rebuilt(
     _build(root)
     # B's text is made again; its bundle entries, copied, are those same bytes
     assert page.read_text(encoding="utf-8") != "tampered"
-    assert _site_bytes(root) == _clean_twin(tmp_path, "twin", lambda r: _edit_es(r, A))
+    assert site_bytes(root) == _clean_twin(tmp_path, "twin", lambda r: _edit_es(r, A))
 
 
 def test_a_touched_page_of_another_article_still_matches_a_clean_build(
@@ -270,4 +261,4 @@ def test_a_touched_page_of_another_article_still_matches_a_clean_build(
     os.utime(page, (1, 1))
     _edit_es(root, A)
     _build(root)
-    assert _site_bytes(root) == _clean_twin(tmp_path, "twin", lambda r: _edit_es(r, A))
+    assert site_bytes(root) == _clean_twin(tmp_path, "twin", lambda r: _edit_es(r, A))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import toolkit
+from conftest import children, is_alive
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 
@@ -38,28 +39,6 @@ PARENT = textwrap.dedent(
 )
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    """True unless gone or a zombie (an orphan's reaper may be slow, or absent in a container)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the pools need two cores")
 @pytest.mark.parametrize("pool", ["audio", "stages"])
 @pytest.mark.parametrize("how", ["prctl", "watch"])
@@ -72,7 +51,7 @@ def test_workers_are_gone_within_seconds_of_their_parent_being_killed(
     parent = subprocess.Popen([sys.executable, str(script), pool, how], env=env)
     try:
         deadline = time.monotonic() + 60
-        while len(workers := _children(parent.pid)) < 2:
+        while len(workers := children(parent.pid)) < 2:
             assert parent.poll() is None, "the parent ended by itself"
             assert time.monotonic() < deadline, "no workers started"
             time.sleep(0.1)
@@ -80,9 +59,9 @@ def test_workers_are_gone_within_seconds_of_their_parent_being_killed(
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait(10)
         deadline = time.monotonic() + 5
-        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        while any(is_alive(w) for w in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
-        alive = [w for w in workers if _alive(w)]
+        alive = [w for w in workers if is_alive(w)]
     finally:
         if parent.poll() is None:
             parent.kill()

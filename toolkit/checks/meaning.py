@@ -232,14 +232,11 @@ _SENTENCE_END = re.compile(r".*[.!?…。．！？؟।\n]", re.DOTALL)
 
 @lru_cache(maxsize=4096)
 def comparators(text: str, vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
-    """(class, words as written) of the comparators of `text`, a negated one turned round."""
+    """(class, words as written) of the comparators of `text`, a negated one turned round
+    (not when the comparator holds the negation itself: "ne prenez pas plus de" is at most)."""
     found = []
-    for start, end, name in vocab.tag(text, "comparison"):
-        if (
-            name in _OPPOSITE
-            and _NUMBER_AFTER.match(text, end)
-            and _turned_round(text, start, end, vocab)
-        ):
+    for start, end, name, negation in _comparison_phrases(text, vocab):
+        if negation is not None and not vocab.negated(text[start:end]):
             name = _OPPOSITE[name]
         found.append((name, text[start:end]))
     return tuple(found)
@@ -247,17 +244,14 @@ def comparators(text: str, vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
 
 @lru_cache(maxsize=4096)
 def without_comparators(text: str, vocab: Vocabulary) -> str:
-    """`text` with its less/more comparators blanked, and the negation that turns one round:
-    the comparison check compares those ("nicht mehr als", "no beba más de"), the negation
-    check the rest (a dropped "no deje" beside "no beba más de" is still a dropped one)."""
-    if not vocab.comparison:
-        return text
-    spans = []
-    for start, end, name in vocab.tag(text, "comparison"):
-        # only a comparator of a quantity: the 不到 of 听不到 ("cannot hear") is a negation
-        if name in _OPPOSITE and _NUMBER_AFTER.match(text, end):
-            negation = _negation_before(text, start, vocab)
-            spans.append((start if negation is None else negation, end))
+    """`text` with its less/more comparators of a number blanked, and the negation that turns
+    one round: the comparison check compares those ("nicht mehr als", "no beba más de"), the
+    negation check the rest (a dropped "no deje" beside "no beba más de" is still one)."""
+    spans = [
+        (start if negation is None else negation, end)
+        for start, end, name, negation in _comparison_phrases(text, vocab)
+        if name in _OPPOSITE and _NUMBER_AFTER.match(text, end)
+    ]
     if not spans:
         return text
     chars = list(text)
@@ -266,10 +260,26 @@ def without_comparators(text: str, vocab: Vocabulary) -> str:
     return "".join(chars)
 
 
-def _turned_round(text: str, start: int, end: int, vocab: Vocabulary) -> bool:
-    """Whether a negation just before the comparator `text[start:end]` turns it round; not
-    when the comparator holds the negation itself ("ne prenez pas plus de" is at most)."""
-    return _negation_before(text, start, vocab) is not None and not vocab.negated(text[start:end])
+@lru_cache(maxsize=4096)
+def _comparison_phrases(
+    text: str, vocab: Vocabulary
+) -> tuple[tuple[int, int, str, int | None], ...]:
+    """(start, end, class, where a negation just before it begins) of each comparison phrase;
+    the negation is looked for only before a less/more comparator of a number (the 不到 of
+    听不到, "cannot hear", compares nothing: its 不 stays a negation)."""
+    if not vocab.comparison:
+        return ()
+    return tuple(
+        (
+            start,
+            end,
+            name,
+            _negation_before(text, start, vocab)
+            if name in _OPPOSITE and _NUMBER_AFTER.match(text, end)
+            else None,
+        )
+        for start, end, name in vocab.tag(text, "comparison")
+    )
 
 
 def _negation_before(text: str, start: int, vocab: Vocabulary) -> int | None:
