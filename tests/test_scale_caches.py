@@ -170,19 +170,27 @@ def _library(rng: random.Random, slugs: list[str]) -> tuple[dict, list, dict]:
 def test_the_report_from_fragments_is_the_whole_render_after_adds_changes_and_removals() -> None:
     rng = random.Random(13)
     slugs = [f"article-{i:02d}" for i in range(12)]
+    published, held, titles = _library(rng, slugs)
     fragments = pages.ReportFragments()
     reused = 0
-    for step in range(8):
-        if step % 3 == 1:
-            slugs.append(f"new-{step}")  # a row (and a chart) added
-        elif step % 3 == 2:
-            slugs.remove(rng.choice(slugs))  # removed: the charts after it renumbered
-        published, held, titles = _library(rng, slugs)
+    for step in range(9):
+        locale = rng.choice(sorted(published))
+        if step % 3 == 1:  # a row (and a chart) added
+            slug = f"new-{step}"
+            published[locale].append(_record(slug, rng))
+            titles[slug] = f"New <{step}>"
+        elif step % 3 == 2:  # a row removed: the charts after it are numbered anew
+            published[locale].pop(rng.randrange(len(published[locale])))
+        else:  # a row changed
+            records = published[locale]
+            index = rng.randrange(len(records))
+            records[index] = _record(records[index]["slug"], rng)
         warnings = ["pt: no translation <of> the page text"] if step % 2 else []
         whole = pages.report_page(published, held, titles, warnings)
         spliced = pages.report_page(published, held, titles, warnings, fragments)
         assert spliced == whole
-        reused += len(fragments.used) - fragments.rendered
+        if step:
+            reused += len(fragments.used) - fragments.rendered
         fragments = pages.ReportFragments(fragments.used)  # what the build keeps
     assert reused > 0  # the spliced path was taken, not the whole render
     # and unchanged: every row and chart comes from the fragments
