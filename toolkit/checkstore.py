@@ -156,13 +156,19 @@ def _unreport(data: dict[str, Any]) -> PairReport:
 
 
 def _stored(
-    project: Project, state: StageState, locales: list[str], slugs: list[str], digests: _Digests
+    project: Project,
+    state: StageState,
+    locales: list[str],
+    slugs: list[str],
+    digests: _Digests,
+    files: dict[str, Path] | None = None,
 ) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[tuple[str, str], str]]:
     """(the stored summaries of pairs whose key still matches, every pair's key now).
 
     One row a pair (`pair:<locale>/<slug>`: key and summary, what `status` reads) and its
-    whole report in another (`report:<locale>/<slug>`, read by `check` only)."""
-    files = project.source_files()
+    whole report in another (`report:<locale>/<slug>`, read by `check` only). `files`:
+    `project.source_files()`, when the caller has them already."""
+    files = project.source_files() if files is None else files
     rows = state.rows("pair:")
     fresh: dict[tuple[str, str], dict[str, Any]] = {}
     keys: dict[tuple[str, str], str] = {}
@@ -297,14 +303,16 @@ def verdicts(project: Project) -> Any:
     return verdict
 
 
-def source_totals(project: Project, slugs: list[str]) -> dict[str, int]:
+def source_totals(
+    project: Project, slugs: list[str], files: dict[str, Path] | None = None
+) -> dict[str, int]:
     """slug -> the source's segment count: stored by `check` when the source is unchanged,
     counted now otherwise (`status` writes nothing)."""
     from .articles import read_article
 
     state = _state(project)
     digests = _Digests(project, state)
-    files = project.source_files()
+    files = project.source_files() if files is None else files
     rows = state.rows("source:")
     state.close()
     out = {}
@@ -334,14 +342,18 @@ def store(project: Project, run: CheckRun) -> None:
 
 
 def summaries(
-    project: Project, locales: list[str], slugs: list[str]
+    project: Project,
+    locales: list[str],
+    slugs: list[str],
+    files: dict[str, Path] | None = None,
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """(slug, locale) -> summary for every pair: stored ones read, the others checked now
-    (and not stored: this is `status`, which writes nothing)."""
+    (and not stored: this is `status`, which writes nothing). `files`: the project's
+    `source_files()`, when the caller has them (listing 1,000 sources is 50 ms)."""
     from . import checks
 
     state = _state(project)
-    fresh, _ = _stored(project, state, locales, slugs, _Digests(project, state))
+    fresh, _ = _stored(project, state, locales, slugs, _Digests(project, state), files)
     state.close()
     found = {pair: entry["summary"] for pair, entry in fresh.items()}
     stale = [(slug, locale) for slug in slugs for locale in locales if (slug, locale) not in fresh]
