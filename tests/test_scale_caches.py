@@ -239,10 +239,15 @@ def _fragment_file(root: Path) -> Path:
 def test_a_build_after_edits_and_a_damaged_cache_matches_a_clean_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import pyphen
     from test_scale_incremental import A, B, _build, _clean_twin, _edit_es
     from test_site_fixtures import copy_sample, install_fake_audio
 
     install_fake_audio(monkeypatch)
+    # as in a fresh process: no dictionary loaded yet (other tests load them in this one)
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    monkeypatch.setattr(readability, "_english", None)
+    readability._hyphenator.cache_clear()
     root = copy_sample(tmp_path / "proj", slugs=(A, B))
     _build(root)
     assert list((root / "build" / ".cache" / "dictionaries").glob("*.marshal"))
