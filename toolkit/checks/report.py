@@ -22,7 +22,7 @@ from ..glossary import Glossary, read_glossary
 from ..models import Article, Entry, Finding, ReadabilityScore, TextBlock
 from ..project import Project
 from .coverage import meaning_coverage
-from .entry import catalog_checker, entry_findings
+from .entry import catalog_checker
 from .shape import shape
 from .vocab import Vocabulary, load_vocabulary
 
