@@ -196,3 +196,21 @@ def test_one_checker_for_a_catalog_finds_what_entry_findings_finds() -> None:
     found = [checker.findings(e) for e in entries]
     assert found == [entry_findings(e, **kwargs) for e in entries]  # type: ignore[arg-type]
     assert {f.check for fs in found for f in fs} >= {"numbers", "negation", "urls", "comparison"}
+
+
+@pytest.mark.parametrize("same_language", [False, True])
+@pytest.mark.parametrize("kept", [False, True])
+def test_the_checks_run_are_the_ones_the_loop_skipped_to(same_language: bool, kept: bool) -> None:
+    from toolkit.checks import entry as entry_module
+
+    for absent in [frozenset(), frozenset({"sentences", "order"}), frozenset(entry_module.CHECKS)]:
+        old = [
+            name
+            for name, _ in entry_module._CHECKS
+            if not (same_language and name in entry_module._SAME_LANGUAGE_SKIPS)
+            and not ((kept and name in entry_module.KEEP_SILENCES) or name in absent)
+        ]
+        new = entry_module._checks_to_run(same_language, kept, absent)
+        assert [name for name, _ in new] == old
+        assert all(check is dict(entry_module._CHECKS)[name] for name, check in new)
+    assert "identical" not in [n for n, _ in entry_module._checks_to_run(True, False, frozenset())]

@@ -176,16 +176,10 @@ class CatalogChecker:
             self.vocab,
         )
         source_locale = self.source_locale
-        same_language = self.same_language
-        kept = KEEP_FLAG in entry.flags
         absent = meaning.absent_concepts(pair.source.text, source_locale, pair.source_vocab)
         findings = []
         file, line, msgid = self.file, entry.line, entry.msgid
-        for name, check in _CHECKS:
-            if same_language and name in _SAME_LANGUAGE_SKIPS:
-                continue  # en_GB from en: a copy is often right, the words are the same
-            if (kept and name in KEEP_SILENCES) or name in absent:
-                continue
+        for name, check in _checks_to_run(self.same_language, KEEP_FLAG in entry.flags, absent):
             for message in check(pair, source_locale):
                 severity, check_name = CHECKS[name], name
                 if isinstance(message, tuple):  # (check name, message): glossary-required
@@ -521,6 +515,22 @@ _CHECKS: list[tuple[str, Callable[[_Pair, str], list[Any]]]] = [
 ]
 #: checks that compare two languages' words: meaningless between en and en_GB
 _SAME_LANGUAGE_SKIPS = frozenset({"identical"})
+
+
+@lru_cache(maxsize=256)
+def _checks_to_run(
+    same_language: bool, kept: bool, absent: frozenset[str]
+) -> tuple[tuple[str, Callable[[_Pair, str], list[Any]]], ...]:
+    """The `_CHECKS` an entry is checked with, in their order: decided once for each of the
+    few combinations, not once per check of every entry."""
+    return tuple(
+        (name, check)
+        for name, check in _CHECKS
+        # en_GB from en: a copy is often right, the words are the same
+        if not (same_language and name in _SAME_LANGUAGE_SKIPS)
+        and not (kept and name in KEEP_SILENCES)
+        and name not in absent
+    )
 
 
 #: `locales.language`, asked twice for every entry with the same few locales
