@@ -8,6 +8,7 @@ involved, and random strings. No timing here: speed is in bench/.
 from __future__ import annotations
 
 import json
+import pickle
 import sys
 import unicodedata
 from collections import Counter
@@ -32,6 +33,7 @@ from toolkit.checks.shape import (
     parse_shape,
 )
 from toolkit.models import Entry
+from toolkit.readability.formulas import Counts, counts_of
 
 REPO = Path(__file__).resolve().parent.parent
 COMMONMARK = REPO / "tests" / "data" / "commonmark" / "spec-0.31.2.json"
@@ -214,3 +216,20 @@ def test_the_checks_run_are_the_ones_the_loop_skipped_to(same_language: bool, ke
         assert [name for name, _ in new] == old
         assert all(check is dict(entry_module._CHECKS)[name] for name, check in new)
     assert "identical" not in [n for n, _ in entry_module._checks_to_run(True, False, frozenset())]
+
+
+_COUNT_FIELDS = [f.name for f in __import__("dataclasses").fields(Counts)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 10_000), min_size=2, max_size=len(_COUNT_FIELDS)))
+def test_counts_of_is_the_counts_dataclass(values: list[int]) -> None:
+    given_values = dict(zip(_COUNT_FIELDS, values, strict=False))
+    fast, slow = counts_of(**given_values), Counts(**given_values)
+    assert fast == slow
+    assert repr(fast) == repr(slow)
+    assert hash(fast) == hash(slow)
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    assert fast + slow == slow + slow
+    with pytest.raises(__import__("dataclasses").FrozenInstanceError):
+        fast.words = 1  # type: ignore[misc]
