@@ -81,9 +81,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: one is made per entry, and a frozen __init__ is slower
 class _Pair:
-    """One entry's two sides with everything the checks need."""
+    """One entry's two sides with everything the checks need (read only)."""
 
     entry: Entry
     locale: str
