@@ -104,6 +104,11 @@ class _Pair:
         )
 
     @cached_property
+    def unit_changes(self) -> list[tuple[str, str]]:
+        """(unit, message) of each changed unit: the numbers and units checks both ask."""
+        return _compare_units(self)
+
+    @cached_property
     def words(self) -> tuple[list[Quantity], list[Quantity]]:
         return (
             numbers.word_quantities(self.source.text, self.source_vocab),
@@ -260,6 +265,10 @@ def check_units(pair: _Pair, _: str) -> list[str]:
 
 
 def _unit_changes(pair: _Pair) -> list[tuple[str, str]]:
+    return pair.unit_changes
+
+
+def _compare_units(pair: _Pair) -> list[tuple[str, str]]:
     src, tgt = pair.quantities
     if not numbers.unit_changes(src, tgt):
         return []
