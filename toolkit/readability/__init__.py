@@ -34,6 +34,7 @@ from .formulas import (
     UNSPACED_LANGUAGES,
     Counts,
     Formula,
+    counts_of,
     has_own_formula,
     targets_for,
 )
@@ -461,7 +462,7 @@ def _count(sentence: str, language: str) -> Counts:
 
         extra["phrases"] = phrases(sentence)
     lengths = list(map(len, bare))
-    return Counts(
+    return counts_of(
         sentences=sentences,
         words=len(words),
         syllables=syllables,
