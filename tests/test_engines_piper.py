@@ -189,7 +189,7 @@ def test_a_noise_draw_too_short_is_drawn_again_longer_with_the_same_start() -> N
     }
     inner = _Session(needed=500)
     out = SeededSession(inner, ["toolkit_noise_0", "toolkit_noise_1"]).run(None, feeds)
-    assert inner.lengths == [224, 896]  # 4 phonemes x 40 frames + 64, then 4 times that
+    assert inner.lengths == [96, 384, 1536]  # 4 ids x 8 frames + 64, then 4 times, 16 times
     first = SeededSession(_Session(needed=10), ["toolkit_noise_0", "toolkit_noise_1"])
     assert np.array_equal(first.run(None, feeds)[0][:, :, :10], out[0][:, :, :10])
     with pytest.raises(RuntimeError, match="something else"):
@@ -204,8 +204,15 @@ def test_a_noise_draw_too_short_is_drawn_again_longer_with_the_same_start() -> N
 class TestOneModelSeeded:
     pytestmark = needs_piper
 
-    def test_the_session_uses_every_core_and_no_random_draws(self, engine: PiperEngine) -> None:
-        from toolkit.audio.engines.piper import _load, seeded_model, usable_cores
+    def test_the_session_uses_every_core_and_no_random_draws(
+        self, engine: PiperEngine, tmp_path: Path
+    ) -> None:
+        from toolkit.audio.engines.piper import (
+            _load,
+            seeded_model,
+            usable_cores,
+            write_seeded_model,
+        )
 
         model = find_model(PACKAGE, Path("."))
         voice = _load(model.onnx, model.config)
@@ -213,6 +220,11 @@ class TestOneModelSeeded:
         assert options.intra_op_num_threads == usable_cores()
         data, names = seeded_model(model.onnx)
         import onnx
+
+        # what the session runs: the model rewritten on its protobuf bytes, as onnx would
+        assert voice.session.noise_inputs == names
+        write_seeded_model(model.onnx, tmp_path / "seeded.onnx")
+        assert (tmp_path / "seeded.onnx").read_bytes() == data
 
         ops = {node.op_type for node in onnx.load_from_string(data).graph.node}
         assert names == ["toolkit_noise_0", "toolkit_noise_1"] and "RandomNormalLike" not in ops
@@ -263,3 +275,62 @@ class TestOneModelSeeded:
         assert build() == cold
         cache.prune(0)
         assert build() == cold
+
+
+def _tiny_model(draws: int, path: Path) -> Path:
+    """A small ONNX model with `draws` RandomNormalLike nodes among other nodes."""
+    pytest.importorskip("onnx")
+    from onnx import TensorProto, helper
+
+    nodes, last = [], "x"
+    for index in range(draws):
+        nodes += [
+            helper.make_node("Relu", [last], [f"r{index}"], name=f"relu{index}"),
+            helper.make_node("RandomNormalLike", [f"r{index}"], [f"n{index}"], name=f"draw{index}"),
+            helper.make_node("Add", [f"r{index}", f"n{index}"], [f"a{index}"]),
+        ]
+        last = f"a{index}"
+    nodes.append(helper.make_node("Identity", [last], ["y"], doc_string="the end"))
+    graph = helper.make_graph(
+        nodes,
+        "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, "c", 7])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, "c", 7])],
+        [helper.make_tensor("w", TensorProto.FLOAT, [3], [0.5, 1.5, -2.0])],
+    )
+    model = helper.make_model(
+        graph, producer_name="test", opset_imports=[helper.make_opsetid("", 17)]
+    )
+    path.write_bytes(model.SerializeToString())
+    return path
+
+
+@pytest.mark.parametrize("draws", [0, 1, 2])
+def test_the_rewrite_on_protobuf_bytes_gives_the_bytes_onnx_gives(
+    tmp_path: Path, draws: int
+) -> None:
+    from toolkit.audio.engines.piper import seeded_model, write_seeded_model
+
+    model = _tiny_model(draws, tmp_path / "tiny.onnx")
+    expected, names = seeded_model(model)
+    assert write_seeded_model(model, tmp_path / "out.onnx") == names
+    assert names == [f"toolkit_noise_{i}" for i in range(draws)]
+    assert (tmp_path / "out.onnx").read_bytes() == expected
+
+
+def test_more_draws_than_noise_inputs_or_a_broken_model_is_one_clear_error(
+    tmp_path: Path,
+) -> None:
+    from toolkit.audio.engines.piper import _seeded_session, write_seeded_model
+
+    with pytest.raises(EngineError, match="3 random draws, expected 2"):
+        write_seeded_model(_tiny_model(3, tmp_path / "three.onnx"), tmp_path / "out.onnx")
+    whole = _tiny_model(1, tmp_path / "one.onnx").read_bytes()
+    broken = tmp_path / "broken.onnx"
+    for cut in (1, 5, len(whole) // 2):
+        broken.write_bytes(whole[:-cut])
+        with pytest.raises(EngineError, match="broken.onnx cannot be prepared: not an ONNX model"):
+            _seeded_session(broken)
+    broken.write_bytes(b"\x0f" * 64)  # wire type 7: no protobuf at all
+    with pytest.raises(EngineError, match="broken.onnx cannot be prepared: not an ONNX model"):
+        _seeded_session(broken)

