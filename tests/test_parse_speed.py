@@ -1,0 +1,156 @@
+"""The fast paths of `.po` parsing and rendering give what the code they stand in for gives.
+
+Each fast path is compared with the slower code it replaces (kept as its fallback) on the
+sample project's catalogs, on catalogs written by `toolkit init`, on the CommonMark spec
+examples and on random input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit import po
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _full(text: str) -> po.PoFile | str:
+    """What the line-by-line parser makes of `text` (or the error it finds)."""
+    lines = po._LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    try:
+        return po._Parser(lines).parse()
+    except po._Syntax as exc:
+        return f"error {exc.args}"
+
+
+def _agree(text: str) -> bool:
+    """The fast parser reads `text` as the full one does, or leaves it to the full one;
+    True when it read it itself."""
+    fast = po._fast_parse(text)
+    if fast is None:
+        return False
+    assert fast == _full(text)
+    return True
+
+
+def test_the_fast_parser_reads_the_sample_catalogs_as_the_full_one() -> None:
+    files = sorted((ROOT / "locales").rglob("*.po*"))
+    assert len(files) > 10
+    read = [_agree(path.read_bytes().decode("utf-8").removeprefix("\ufeff")) for path in files]
+    assert all(read)  # they are all in gettext's own shape
+
+
+def test_the_fast_parser_gives_the_same_messages_on_a_written_catalog() -> None:
+    message = po.Message(
+        'Say "hi"\n\tthen\\go',
+        msgstr="Dí «hola»\n" + "palabra " * 30,
+        msgctxt="ctx",
+        comments=["toolkit-keep", ""],
+        auto_comments=["type: paragraph"],
+        references=["a.md:3", "a.md:9"],
+        flags=["fuzzy", "python-format"],
+    )
+    header = po.Message("", msgstr="Language: es\nContent-Type: text/plain; charset=UTF-8\n")
+    text = po.po_bytes(po.PoFile(header, [message, po.Message("two", msgstr="dos")])).decode()
+    assert _agree(text)
+    parsed = po._fast_parse(text)
+    assert parsed is not None and parsed.messages[0].msgid == message.msgid
+    assert parsed.messages[0].msgstr == message.msgstr
+    assert [m.line for m in parsed.messages] == [
+        n for n, line in enumerate(text.split("\n"), 1) if line.startswith("msgid")
+    ][1:]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'msgid "a"\nmsgstr "b"\nmsgid "a"\nmsgstr "c"\n',  # duplicates: _validate's
+        'msgid ""\nmsgstr "x"\n\nmsgid ""\nmsgstr "y"\n',  # a second header
+        'msgid "a\\x04b"\nmsgstr "c"\n',  # a context separator
+        'msgid "a\\qb"\nmsgstr "c"\n',  # an invalid escape
+        'msgid "a\\0"\nmsgstr "c"\n',  # a NUL
+        'msgid "\\303"\nmsgstr "c"\n',  # invalid UTF-8 from an octal escape
+        'msgid "a"\n#. late\nmsgstr "b"\n',  # a comment inside an entry
+        'msgid "a"\n',  # no msgstr
+        '#~ msgid "a"\n#~ msgstr "b"\n',  # obsolete
+        '#| msgid "o"\nmsgid "a"\nmsgstr "b"\n',  # previous
+        'msgid "a"\r\nmsgstr "b"\r\n',  # CRLF
+        'msgid "a"\nmsgstr "b"',  # no final newline
+        'msgid "a"\nmsgstr "b"\n\n\n#. trailing comment\n',
+        '  msgid "a"\nmsgstr "b"\n',
+        'msgid "a"  \nmsgstr "b"\n',
+        'msgid "\\303\\251"\nmsgstr "\\x41"\n',
+    ],
+)
+def test_the_fast_parser_leaves_what_it_does_not_read_to_the_full_one(text: str) -> None:
+    _agree(text)
+
+
+_LINE = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "#. type: paragraph",
+            "#: a.md:3 a.md:3 b.md:1",
+            "#, fuzzy, fuzzy , c-format",
+            "# toolkit-keep",
+            "#",
+            "#x",
+            '#~ msgid "o"',
+            '#| msgid "p"',
+            'msgid ""',
+            'msgid "hello"',
+            'msgctxt "k"',
+            'msgstr ""',
+            'msgstr "hola"',
+            'msgid_plural "s"',
+            'msgstr[0] "a"',
+            '"more text"',
+            '"Language: es\\n"',
+            '"esc \\" \\\\ \\t \\n"',
+            '"oct \\101 \\x42"',
+            '"bad \\q"',
+            '"open',
+            " ",
+        ]
+    ),
+    st.builds(lambda s: f'"{s}"', st.text(alphabet='ab \\"n0x\u00e9\t', max_size=8)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINE, max_size=14), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_the_fast_parser_agrees_on_random_catalogs(
+    lines: list[str], newline: str, final: bool
+) -> None:
+    _agree(newline.join(lines) + (newline if final else ""))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=12), st.text(max_size=12), st.booleans()),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_the_fast_parser_reads_every_catalog_gettext_would_write(
+    pairs: list[tuple[str, str, bool]],
+) -> None:
+    messages = [
+        po.Message(f"m{i} {a}", msgstr=b, flags=["fuzzy"] if f else [])
+        for i, (a, b, f) in enumerate(pairs)
+    ]
+    text = po.po_bytes(po.PoFile(po.Message("", msgstr="Language: es\n"), messages)).decode()
+    fast = po._fast_parse(text)
+    full = _full(text)
+    if isinstance(full, str):  # a string gettext cannot hold (a NUL, \x04): both refuse
+        assert fast is None
+    elif "\r" not in text:
+        assert fast == full
