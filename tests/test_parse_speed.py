@@ -7,13 +7,17 @@ examples and on random input.
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import po
+from toolkit import assets, po, render
+from toolkit.articles import markdown_parser
+from toolkit.models import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -154,3 +158,91 @@ def test_the_fast_parser_reads_every_catalog_gettext_would_write(
         assert fast is None
     elif "\r" not in text:
         assert fast == full
+
+
+# --------------------------------------------------------------------------- rendering
+
+SPEC = json.loads((ROOT / "tests" / "data" / "commonmark" / "spec-0.31.2.json").read_text())
+
+
+def _markdown_inputs() -> list[str]:
+    """The CommonMark spec examples and bench corpus articles with their pseudo-translations."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    texts = [example["markdown"] for example in SPEC]
+    for index in range(4):
+        _, text = corpus.article(index)
+        texts += [text] + [corpus.pseudo_translate(text, code) for code in ("de", "fr")]
+    return texts
+
+
+def _both_agree(markdown: str, fallback: frozenset[int]) -> None:
+    spoken, linked = render.plain_blocks_both(markdown, fallback, "en")
+    assert spoken == render.plain_blocks(markdown, fallback_lines=fallback, fallback_lang="en")
+    assert linked == render.plain_blocks(markdown, urls=True)
+
+
+def test_one_walk_gives_both_renderings_on_commonmark_and_the_corpus() -> None:
+    for number, markdown in enumerate(_markdown_inputs()):
+        lines = markdown.count("\n") + 1
+        _both_agree(markdown, frozenset(range(number % 3, lines, 2)))
+        _both_agree(markdown, frozenset())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                ["# h", "- a", "1. b", "> q", "| a | b |", "|---|---|", "", "```", "    c"]
+            ),
+            st.text(alphabet="ab [](<>)*_`\\!|-#>1.:", max_size=20),
+        ),
+        max_size=10,
+    ),
+    st.frozensets(st.integers(0, 10)),
+)
+def test_one_walk_gives_both_renderings_on_random_markdown(
+    lines: list[str], fallback: frozenset[int]
+) -> None:
+    _both_agree("\n".join(lines), fallback)
+
+
+def _old_references(article: Article) -> list[tuple[str, int]]:
+    """`assets.references` as it was: the whole article parsed, inline included."""
+    offset = article.source.count("\n") - article.body.count("\n")
+    out: list[tuple[str, int]] = []
+    for token in markdown_parser().parse(article.body):
+        if token.type != "inline" or token.map is None:
+            continue
+        for child in token.children or []:
+            target = child.attrGet("src") if child.type == "image" else None
+            if child.type == "link_open":
+                target = child.attrGet("href")
+            if target:
+                out.append((str(target), offset + token.map[0] + 1))
+    return out
+
+
+def _article(body: str) -> Article:
+    source = f"# T\n\n{body}"
+    return Article("x", Path("x.md"), "md", "T", (), source=source, body=body)
+
+
+def test_references_found_from_the_blocks_equal_the_whole_parse() -> None:
+    found = 0
+    for markdown in _markdown_inputs():
+        article = _article(markdown)
+        assert assets.references(article) == _old_references(article)
+        found += bool(_old_references(article))
+    assert found > 100  # links, images, autolinks and reference links among them
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab [](<>)!:/\n\\`*h", max_size=40))
+def test_references_equal_the_whole_parse_on_random_markdown(body: str) -> None:
+    article = _article(body)
+    assert assets.references(article) == _old_references(article)

@@ -241,7 +241,10 @@ def _text_parser() -> Any:
     """Translated Markdown is untrusted: raw HTML is text, never markup (built once)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    # without `html` the inline HTML rule returns at once: not trying it changes nothing
+    parser.inline.ruler.disable("html_inline")
+    return parser
 
 
 @lru_cache(maxsize=1)
@@ -252,6 +255,8 @@ def _text_block_parser() -> Any:
 
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
     parser.core.ruler.disable(["inline", "text_join"])
+    # without `html` the HTML block rule returns at once: not trying it changes nothing
+    parser.block.ruler.disable("html_block")
     return parser
 
 
@@ -285,9 +290,7 @@ def plain_blocks_both(
     article.txt read the same body, and the parse is most of rendering a pair."""
     env: dict[str, Any] = {}
     tokens = _text_block_parser().parse(markdown, env)
-    spoken = _walk_blocks(tokens, env, False, fallback_lines, fallback_lang)
-    # the walk only adds each inline token's children (the same for both): walk it again
-    return spoken, _walk_blocks(tokens, env, True, frozenset(), None)
+    return _walk_both(tokens, env, fallback_lines, fallback_lang)
 
 
 def _walk_blocks(
@@ -365,6 +368,91 @@ def _walk_blocks(
         else:
             blocks.append(TextBlock("paragraph", text, lang=lang))
     return [b for b in blocks if b.text.strip()]
+
+
+def _walk_both(
+    tokens: list[Any],
+    env: dict[str, Any],
+    fallback_lines: frozenset[int],
+    fallback_lang: str | None,
+) -> tuple[list[TextBlock], list[TextBlock]]:
+    """(`_walk_blocks(tokens, env, False, fallback_lines, fallback_lang)`,
+    `_walk_blocks(tokens, env, True, frozenset(), None)`) in one walk: the blocks are the
+    same, only their text (with or without URLs) and their language differ."""
+    spoken: list[TextBlock] = []
+    linked: list[TextBlock] = []
+    stack: list[Any] = []
+    table_rows: list[list[str]] = []
+    table_linked: list[list[str]] = []
+    table_lang: str | None = None
+    counters: list[int] = []
+    for token in tokens:
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            counters.append(int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 0)
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            counters.pop()
+        elif kind == "table_open":
+            table_rows, table_linked = [], []
+            table_lang = _lang_of(token, fallback_lines, fallback_lang)
+        elif kind == "tr_open":
+            table_rows.append([])
+            table_linked.append([])
+            table_lang = table_lang or _lang_of(token, fallback_lines, fallback_lang)
+        elif kind == "table_close":
+            text = "\n".join(" | ".join(row) for row in table_rows)
+            spoken.append(TextBlock("table", text, lang=table_lang))
+            linked.append(TextBlock("table", "\n".join(" | ".join(r) for r in table_linked)))
+        if token.nesting == 1:
+            stack.append(token)
+        elif token.nesting == -1:
+            stack.pop()
+        if kind in ("fence", "code_block"):
+            code = TextBlock("code", token.content.rstrip("\n"))
+            spoken.append(code)
+            linked.append(code)
+            continue
+        if kind != "inline":
+            continue
+        if _INLINE_SPECIAL.search(token.content):
+            if token.meta.get("plain_parsed") is not True:
+                token.children = _text_parser().parseInline(token.content, env)[0].children
+                token.meta["plain_parsed"] = True
+            text, with_urls = _inline_text(token, False), _inline_text(token, True)
+        else:
+            text = with_urls = token.content.strip()
+        types = [t.type for t in stack]
+        if "th_open" in types or "td_open" in types:
+            table_rows[-1].append(text)
+            table_linked[-1].append(with_urls)
+            continue
+        opener = stack[-1]
+        lang = _lang_of(opener, fallback_lines, fallback_lang)
+        if opener.type == "heading_open":
+            level = int(opener.tag[1])
+            spoken.append(TextBlock("heading", text, level=level, lang=lang))
+            linked.append(TextBlock("heading", with_urls, level=level))
+        elif "list_item_open" in types:
+            item = next(t for t in reversed(stack) if t.type == "list_item_open")
+            depth = types.count("list_item_open")
+            marker = "-"
+            if counters and counters[-1]:
+                marker = f"{item.info or counters[-1]}."
+            if stack[-2] is not item:  # not the item's first paragraph
+                marker = ""
+            spoken.append(TextBlock("list item", text, level=depth, lang=lang, marker=marker))
+            linked.append(TextBlock("list item", with_urls, level=depth, marker=marker))
+        elif "blockquote_open" in types:
+            spoken.append(TextBlock("blockquote", text, lang=lang))
+            linked.append(TextBlock("blockquote", with_urls))
+        else:
+            spoken.append(TextBlock("paragraph", text, lang=lang))
+            linked.append(TextBlock("paragraph", with_urls))
+    return [b for b in spoken if b.text.strip()], [b for b in linked if b.text.strip()]
+
+
+def _lang_of(token: Any, fallback_lines: frozenset[int], fallback_lang: str | None) -> str | None:
+    return fallback_lang if token.map and token.map[0] in fallback_lines else None
 
 
 def _inline_text(token: Any, urls: bool) -> str:
