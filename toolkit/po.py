@@ -515,11 +515,15 @@ def _validate(po: PoFile, shown: str, lines: list[str]) -> None:
                 f"{len(message.msgstr_plural)} plural forms, but the header's Plural-Forms "
                 f"says nplurals={nplurals}",
             )
+        begins, ends = message.msgid.startswith("\n"), message.msgid.endswith("\n")
         for translation in message.translations:
             if not translation:
                 continue
-            for side, test in (("begin", str.startswith), ("end", str.endswith)):
-                if test(message.msgid, "\n") != test(translation, "\n"):
+            for side, same in (
+                ("begin", begins == translation.startswith("\n")),
+                ("end", ends == translation.endswith("\n")),
+            ):
+                if not same:
                     fail(
                         message.line,
                         f"msgid and msgstr do not both {side} with a newline (\\n): "
