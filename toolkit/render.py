@@ -168,6 +168,9 @@ def _neutral(text: str, line: str, begin: int) -> bool:
     not open the line's text with anything but a letter, ends in no space, holds no `|`."""
     if not text or _NOT_NEUTRAL.search(text) or text != text.strip():
         return False
+    opening = line[len(LINE_PREFIX.match(line).group(0)) :]  # type: ignore[union-attr]
+    if opening.startswith(("`", "~")):  # a fence's opening line: no backtick in its info
+        return False
     return text[0].isalpha() or bool(line[:begin].strip())
 
 
