@@ -317,3 +317,17 @@ def test_the_skeleton_renders_as_the_full_parse_on_random_translations(
         (s.text, s.context): texts[n % len(texts)] for n, s in enumerate(article.segments)
     }
     _blocks_agree(article, translations)
+
+
+def test_an_article_with_raw_html_is_parsed_in_full() -> None:
+    """The articles' parser sees an HTML comment where the text parser sees paragraphs: the
+    translated line then completes a reference definition's label, which its skeleton
+    marker would not, so the skeleton is not used."""
+    from toolkit.articles import parse_markdown
+
+    article = parse_markdown("a", Path("a.md"), "# T\n\n<!--\n\n[foo -->\nbar]: /url\n", "a.md")
+    translations = {(s.text, s.context): s.text.capitalize() for s in article.segments}
+    assert render._translate(article, translations)[4] is None
+    assert not _blocks_agree(article, translations)
+    texts = [b.text for b in render.translated_blocks(article, translations, "en")[4]]
+    assert texts == ["T", "<!--"]  # the definition is no paragraph

@@ -154,6 +154,11 @@ def _translate(
         else:
             out.append(lines[i])
             i += 1
+    if "<" in article.body:
+        # raw HTML: the articles' parser (html on) may have seen an HTML block where the
+        # text parser sees paragraphs, so a substituted line can sit where its text matters
+        # (a link reference definition's label); only the full parse is sure there
+        where = None
     return "\n".join(out), title, summary, frozenset(fallback_lines), where
 
 
