@@ -385,11 +385,12 @@ def plain_blocks_both(
 _MARKER = re.compile("x\ue000([0-9]+)\ue001")
 
 #: skeletons parsed, by their text: (compact tokens, env); the translations of an article
-#: into its locales mostly share one. About 35 KB each on the bench corpus, so 1,024 of
-#: them (the oldest dropped first) let `build`, which goes locale by locale, reuse each
-#: article's at 1,000 articles; `render` keeps one per article for its whole run
+#: into its locales mostly share one. About 35 KB each on the bench corpus: 64 of them
+#: (the oldest dropped first) serve `check`, which goes article by article, without
+#: holding memory in its workers; `render`, locale by locale, keeps one per article for
+#: its whole run and then drops them
 _SKELETONS: dict[str, tuple[list[Compact], dict[str, Any]]] = {}
-_SKELETON_LIMIT = [1024]
+_SKELETON_LIMIT = [64]
 
 
 def _skeleton(body: str, where: Spans) -> tuple[str, list[str]]:
