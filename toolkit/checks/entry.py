@@ -81,9 +81,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: one is made per entry, and a frozen __init__ is slower
 class _Pair:
-    """One entry's two sides with everything the checks need."""
+    """One entry's two sides with everything the checks need (read only)."""
 
     entry: Entry
     locale: str
@@ -102,6 +102,11 @@ class _Pair:
             numbers.quantities(self.source.text, self.source_locale, self.source_vocab),
             numbers.quantities(self.target.text, self.locale, self.vocab),
         )
+
+    @cached_property
+    def unit_changes(self) -> list[tuple[str, str]]:
+        """(unit, message) of each changed unit: the numbers and units checks both ask."""
+        return _compare_units(self)
 
     @cached_property
     def words(self) -> tuple[list[Quantity], list[Quantity]]:
@@ -129,37 +134,92 @@ def entry_findings(
     (the shipped one when not given; `qa_findings` passes the project's extension)."""
     if not entry.translated:
         return []
-    pair = _Pair(
-        entry,
+    return catalog_checker(
+        locale=locale,
+        file=file,
+        no_translate=no_translate,
+        glossary=glossary,
+        config=config,
+        source_locale=source_locale,
+        vocabulary=vocabulary,
+        source_vocabulary=source_vocabulary,
+        references=references,
+    ).findings(entry)
+
+
+@dataclass(frozen=True)
+class CatalogChecker:
+    """`entry_findings` for the entries of one catalog: what is the same for all of them
+    (vocabularies, glossary, configuration) is looked up once, not once per entry."""
+
+    locale: str
+    file: str
+    no_translate: tuple[str, ...]
+    glossary: Glossary
+    config: ChecksConfig
+    source_locale: str
+    source_vocab: Vocabulary
+    vocab: Vocabulary  #: the locale's, extended by the source language's
+    references: Mapping[str, Any] | None
+    same_language: bool
+
+    def findings(self, entry: Entry) -> list[Finding]:
+        """`entry_findings(entry, ...)` with this catalog's arguments."""
+        if not entry.translated:
+            return []
+        references = self.references
+        pair = _Pair(
+            entry,
+            self.locale,
+            shape_in(entry.msgid, references),
+            shape_in(entry.msgstr, references),
+            self.no_translate,
+            self.glossary,
+            self.config,
+            self.source_locale,
+            self.source_vocab,
+            self.vocab,
+        )
+        source_locale = self.source_locale
+        absent = meaning.absent_concepts(pair.source.text, source_locale, pair.source_vocab)
+        findings = []
+        file, line, msgid = self.file, entry.line, entry.msgid
+        for name, check in _checks_to_run(self.same_language, KEEP_FLAG in entry.flags, absent):
+            for message in check(pair, source_locale):
+                severity, check_name = CHECKS[name], name
+                if isinstance(message, tuple):  # (check name, message): glossary-required
+                    check_name, message = message
+                    severity = CHECKS[check_name]
+                findings.append(Finding(severity, check_name, file, line, msgid, message))
+        return findings
+
+
+def catalog_checker(
+    *,
+    locale: str,
+    file: str,
+    no_translate: Iterable[str] = (),
+    glossary: Glossary = EMPTY,
+    config: ChecksConfig | None = None,
+    source_locale: str = "en",
+    vocabulary: Vocabulary | None = None,
+    source_vocabulary: Vocabulary | None = None,
+    references: Mapping[str, Any] | None = None,
+) -> CatalogChecker:
+    """The checker of one catalog's entries; the arguments are `entry_findings`'s."""
+    source_vocab = source_vocabulary or load_vocabulary(source_locale)
+    return CatalogChecker(
         locale,
-        shape_in(entry.msgid, references),
-        shape_in(entry.msgstr, references),
+        file,
         tuple(t for t in no_translate if t),
         glossary,
         config or ChecksConfig(),
         source_locale,
-        source_vocabulary or load_vocabulary(source_locale),
-        extended(
-            vocabulary or load_vocabulary(locale),
-            source_vocabulary or load_vocabulary(source_locale),
-        ),
+        source_vocab,
+        extended(vocabulary or load_vocabulary(locale), source_vocab),
+        references,
+        _language(locale) == _language(source_locale),
     )
-    same_language = _language(locale) == _language(source_locale)
-    kept = KEEP_FLAG in entry.flags
-    absent = meaning.absent_concepts(pair.source.text, source_locale, pair.source_vocab)
-    findings = []
-    for name, check in _CHECKS:
-        if same_language and name in _SAME_LANGUAGE_SKIPS:
-            continue  # en_GB from en: a copy is often right, the words are the same
-        if (kept and name in KEEP_SILENCES) or name in absent:
-            continue
-        for message in check(pair, source_locale):
-            severity, check_name = CHECKS[name], name
-            if isinstance(message, tuple):  # (check name, message): glossary-required
-                check_name, message = message
-                severity = CHECKS[check_name]
-            findings.append(Finding(severity, check_name, file, entry.line, entry.msgid, message))
-    return findings
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -205,6 +265,10 @@ def check_units(pair: _Pair, _: str) -> list[str]:
 
 
 def _unit_changes(pair: _Pair) -> list[tuple[str, str]]:
+    return pair.unit_changes
+
+
+def _compare_units(pair: _Pair) -> list[tuple[str, str]]:
     src, tgt = pair.quantities
     if not numbers.unit_changes(src, tgt):
         return []
@@ -460,6 +524,22 @@ _CHECKS: list[tuple[str, Callable[[_Pair, str], list[Any]]]] = [
 ]
 #: checks that compare two languages' words: meaningless between en and en_GB
 _SAME_LANGUAGE_SKIPS = frozenset({"identical"})
+
+
+@lru_cache(maxsize=256)
+def _checks_to_run(
+    same_language: bool, kept: bool, absent: frozenset[str]
+) -> tuple[tuple[str, Callable[[_Pair, str], list[Any]]], ...]:
+    """The `_CHECKS` an entry is checked with, in their order: decided once for each of the
+    few combinations, not once per check of every entry."""
+    return tuple(
+        (name, check)
+        for name, check in _CHECKS
+        # en_GB from en: a copy is often right, the words are the same
+        if not (same_language and name in _SAME_LANGUAGE_SKIPS)
+        and not (kept and name in KEEP_SILENCES)
+        and name not in absent
+    )
 
 
 #: `locales.language`, asked twice for every entry with the same few locales

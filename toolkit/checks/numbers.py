@@ -177,8 +177,20 @@ def quantities(text: str, locale: str, vocab: Vocabulary | None = None) -> list[
     return list(_quantities(text, locale, vocab))
 
 
+#: every character that is a digit or holds one in its compatibility decomposition
+#: (² ½ ① ㎟ 🄁 ...: NFKC, in `normalized`, makes digits of them); a text without any holds
+#: no number (tests/test_qa_speed.py checks the list against every code point)
+_MAY_HOLD_DIGIT = re.compile(
+    "[\\d\u00b2\u00b3\u00b9\u00bc-\u00be\u2070\u2074-\u2079\u2080-\u2089\u2150-\u215f"
+    "\u2189\u2460-\u249b\u24ea\u3251-\u325f\u32b1-\u32cb\u3358-\u3370\u3378\u3379"
+    "\u339f-\u33a6\u33a8\u33af\u33e0-\u33fe\U0001f100-\U0001f10a]"
+)
+
+
 @lru_cache(maxsize=4096)
 def _quantities(text: str, locale: str, vocab: Vocabulary | None) -> tuple[Quantity, ...]:
+    if not _MAY_HOLD_DIGIT.search(text):
+        return ()  # most strings: no digit, so no number to find (nor normalize for)
     text = normalized(text)
     if vocab is not None and vocab.not_numbers is not None:  # Japanese only
         text = vocab.not_numbers.sub(lambda m: " " * len(m.group()), text)

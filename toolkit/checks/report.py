@@ -22,7 +22,7 @@ from ..glossary import Glossary, read_glossary
 from ..models import Article, Entry, Finding, ReadabilityScore, TextBlock
 from ..project import Project
 from .coverage import meaning_coverage
-from .entry import entry_findings
+from .entry import catalog_checker
 from .shape import shape
 from .vocab import Vocabulary, load_vocabulary
 
@@ -41,20 +41,21 @@ def qa_findings(
     glossary = _glossary(project, locale)
     vocabulary = _vocabulary(project, locale)
     source_vocabulary = _vocabulary(project, project.source_locale)
+    # `entry_findings` of each entry, with what is the same for all of them looked up once
+    checker = catalog_checker(
+        locale=locale,
+        file=file,
+        no_translate=article.no_translate,
+        glossary=glossary,
+        config=project.config.checks,
+        source_locale=project.source_locale,
+        vocabulary=vocabulary,
+        source_vocabulary=source_vocabulary,
+        references=article.references,
+    )
     findings: list[Finding] = []
     for entry in entries:
-        findings += entry_findings(
-            entry,
-            locale=locale,
-            file=file,
-            no_translate=article.no_translate,
-            glossary=glossary,
-            config=project.config.checks,
-            source_locale=project.source_locale,
-            vocabulary=vocabulary,
-            source_vocabulary=source_vocabulary,
-            references=article.references,
-        )
+        findings += checker.findings(entry)
     return findings
 
 

@@ -74,10 +74,35 @@ _PARAGRAPH = ("paragraph_open", "paragraph_close")
 @lru_cache(maxsize=16384)
 def shape(source: str) -> Shape:
     if _PROSE.fullmatch(source):
-        plain = " ".join(source.split())
-        text = " ".join(_addresses(source).sub(" ", source).split())
-        return Shape(text, _PARAGRAPH, Counter(), Counter(), Counter(bare_urls(source)), (), plain)
+        return _prose_shape(source)
     return parse_shape(source)
+
+
+def _prose_shape(source: str) -> Shape:
+    """`parse_shape` of a string `_PROSE` matches: one paragraph of text, no markup. The
+    addresses are looked for once (they were twice: for `text` and for `urls`), and not at
+    all in the usual string, which cannot hold one (see `_may_hold_address`)."""
+    plain = " ".join(source.split())
+    if not _may_hold_address(source):
+        return Shape(plain, _PARAGRAPH, _counter(), _counter(), _counter(), (), plain)
+    addresses = _addresses(source)
+    urls = Counter(m.group().rstrip(_TRAILING) for m in addresses.finditer(source))
+    text = " ".join(addresses.sub(" ", source).split()) if urls else plain
+    return Shape(text, _PARAGRAPH, _counter(), _counter(), urls, (), plain)
+
+
+def _may_hold_address(text: str) -> bool:
+    """False only when neither `_URL_ONLY` nor `_BARE_URL` can match in `text`: a URL starts
+    with "://"'s scheme or "www." (any case: only W is w then), an e-mail address has an
+    "@", a domain ends in one of `_TLD`'s endings, which `_MAYBE_ADDRESS` looks for."""
+    if "://" in text or "ww" in text.replace("W", "w"):
+        return True
+    return _MAYBE_ADDRESS.search(text) is not None
+
+
+def _counter() -> Counter[str]:
+    # an empty Counter without running Counter.__init__ (Python code): the same object
+    return Counter.__new__(Counter)
 
 
 def shape_in(source: str, references: Mapping[str, Any] | None = None) -> Shape:

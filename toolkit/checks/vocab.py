@@ -271,7 +271,7 @@ class Vocabulary:
         )
 
     def implies_negation(self, text: str) -> bool:
-        return bool(self.implied_negation.find(text))
+        return bool(_find(self.implied_negation, text))
 
     @cached_property
     def _ignore(self) -> Matcher:
@@ -315,11 +315,11 @@ class Vocabulary:
 
     def mentions_times(self, text: str) -> bool:
         """Any word for "times" or a word such as "twice"."""
-        return bool(self._times_any.find(text))
+        return bool(_find(self._times_any, text))
 
     def mentions_frequency(self, text: str) -> bool:
         """Any count or period word at all: most texts have none, and need no more work."""
-        return bool(self._frequency_any.find(text))
+        return bool(_find(self._frequency_any, text))
 
     # --- numbers in words ----------------------------------------------------------------
 
@@ -453,8 +453,8 @@ def _token_set(text: str) -> frozenset[str]:
 def _token_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     folded = text.casefold()
     if len(folded) != len(text):  # casefold changed lengths (ß -> ss): fold word by word
-        return tuple((m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(text))
-    return tuple((m.start(), m.end(), m.group()) for m in _TOKEN.finditer(folded))
+        return tuple([(m.start(), m.end(), m.group().casefold()) for m in _TOKEN.finditer(text)])
+    return tuple([(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(folded)])
 
 
 class Matcher:

@@ -32,6 +32,7 @@ from .formulas import (
     UNSPACED_LANGUAGES,
     Counts,
     Formula,
+    counts_of,
     has_own_formula,
     targets_for,
 )
@@ -350,7 +351,7 @@ def _count(sentence: str, language: str) -> Counts:
 
         extra["phrases"] = phrases(sentence)
     lengths = list(map(len, bare))
-    return Counts(
+    return counts_of(
         sentences=sentences,
         words=len(words),
         syllables=syllables,

@@ -62,6 +62,21 @@ def total(counts: Iterable[Counts]) -> Counts:
 
 
 _values = operator.attrgetter(*(f.name for f in dataclasses.fields(Counts)))
+#: every field of `Counts` with its default (sentences and words have none: always given)
+_DEFAULTS = {
+    f.name: f.default for f in dataclasses.fields(Counts) if f.default is not dataclasses.MISSING
+}
+
+
+def counts_of(**values: int) -> Counts:
+    """`Counts(**values)`, for the one built per sentence: the frozen dataclass's `__init__`
+    sets each of its 24 fields through `object.__setattr__`, a third of a sentence's count;
+    this fills the instance's dict at once (the same object: equal, same repr and hash)."""
+    counts = object.__new__(Counts)
+    state = counts.__dict__
+    state.update(_DEFAULTS)
+    state.update(values)
+    return counts
 
 
 # --- the formulas, as published -----------------------------------------------------------
