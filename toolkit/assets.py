@@ -14,6 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote
 
 from .errors import ArticleError
@@ -51,14 +52,20 @@ def references(article: Article) -> list[tuple[str, int]]:
     """(target, line) of every image and link of a Markdown article, in source order."""
     if article.format != "md":
         return []
-    from .articles import markdown_parser
+    from .articles import block_parser, markdown_parser
 
     offset = article.source.count("\n") - article.body.count("\n")
     out: list[tuple[str, int]] = []
-    for token in markdown_parser().parse(article.body):
+    env: dict[str, Any] = {}
+    for token in block_parser().parse(article.body, env):
         if token.type != "inline" or token.map is None:
             continue
-        for child in token.children or []:
+        # a link or image starts at `[` (`![`) or `<` (an autolink): content without either
+        # holds none, and the rest is parsed as `parse` would (the same dialect and env)
+        if "[" not in token.content and "<" not in token.content:
+            continue
+        children = markdown_parser().parseInline(token.content, env)[0].children
+        for child in children or []:
             target = child.attrGet("src") if child.type == "image" else None
             if child.type == "link_open":
                 target = child.attrGet("href")

@@ -330,19 +330,25 @@ def read_entries(path: Path, locale: str, shown: str | None = None) -> list[Entr
     for message in po.messages:
         if message.obsolete:
             continue
-        kind = next((c[6:] for c in message.auto_comments if c.startswith("type: ")), "")
+        # what `Message.fuzzy`, `.translations` and `_marks` give, without their calls:
+        # a pair's catalog has dozens of entries and render reads one a pair
+        auto = message.auto_comments
+        kind = next((c[6:] for c in auto if c.startswith("type: ")), "")
         source_line = message.references[0].rpartition(":")[2] if message.references else ""
+        flags = message.flags
+        fuzzy = "fuzzy" in flags
+        plural = message.msgid_plural is not None
         out.append(
             Entry(
-                msgid=message.msgid,
-                msgstr=message.translations[0],
-                context=message.msgctxt,
-                fuzzy=message.fuzzy,
-                line=message.line,
-                kind=kind,
-                source_line=int(source_line) if source_line.isdigit() else 0,
-                suggested=message.fuzzy and is_suggestion(message.auto_comments),
-                flags=_marks(message),
+                message.msgid,
+                message.msgstr_plural[0] if plural else message.msgstr,
+                message.msgctxt,
+                fuzzy,
+                message.line,
+                kind,
+                int(source_line) if source_line.isdigit() else 0,
+                _marks(message) if flags or message.comments else (),
+                fuzzy and is_suggestion(auto),
             )
         )
     return out

@@ -9,7 +9,7 @@ default), so a file saved by gettext, Poedit or Weblate reads back and writes ou
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import CatalogError
@@ -103,7 +103,7 @@ def parse_po(data: bytes, shown: str) -> PoFile:
     if lines and lines[-1] == "":
         lines.pop()
     try:
-        po = _Parser(lines).parse()
+        po = _fast_parse(text) or _Parser(lines).parse()
     except _Syntax as exc:
         line, message = exc.args
         raise CatalogError(
@@ -295,6 +295,112 @@ class _Parser:
         self.field = ""
 
 
+#: one quoted string on a line of its own, as gettext writes it
+_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"\n'
+#: an entry as gettext writes it: blank lines, comments (no #~ or #|), msgctxt, msgid and
+#: msgstr at the start of their lines, each string continued on lines of their own
+_FAST_ENTRY = re.compile(
+    r"\n*((?:#(?![~|])[^\n]*\n)*)"
+    rf"(?:msgctxt ({_QUOTED}(?:{_QUOTED})*))?"
+    rf"msgid ({_QUOTED}(?:{_QUOTED})*)"
+    rf"msgstr ({_QUOTED}(?:{_QUOTED})*)"
+)
+_FAST_STRING = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"\n')
+
+
+def _fast_parse(text: str) -> PoFile | None:
+    """`_Parser(lines).parse()` for a catalog in the shape gettext writes (most are), or
+    None: then the full parser reads it and finds whatever is wrong. Entry by entry with one
+    regular expression instead of line by line; the same messages, comments and lines."""
+    if "\r" in text:
+        return None
+    if text and not text.endswith("\n"):
+        text += "\n"
+    match = _FAST_ENTRY.match
+    strings = _FAST_STRING.findall
+    messages: list[Message] = []
+    header: Message | None = None
+    pos, line, end = 0, 1, len(text)
+    try:
+        while True:
+            found = match(text, pos)
+            if found is None:
+                break
+            block, ctxt, msgid, msgstr = found.groups()
+            # the msgid's line: after the blank lines, the comments and the msgctxt
+            line += text.count("\n", pos, found.start(1)) + block.count("\n")
+            if ctxt is not None:
+                line += ctxt.count("\n")
+            comments: list[str] = []
+            auto: list[str] = []
+            references: list[str] = []
+            flags: list[str] = []
+            for comment in block.split("\n")[:-1] if block else ():  # as `_Parser._comment`
+                kind, body = comment[1:2], comment[2:]
+                if kind == ".":
+                    auto.append(body[1:] if body.startswith(" ") else body)
+                elif kind == ":":
+                    for token in body.split():
+                        if token not in references:
+                            references.append(token)
+                elif kind == ",":
+                    for flag in body.split(","):
+                        flag = flag.strip()
+                        if flag and flag not in flags:
+                            flags.append(flag)
+                else:
+                    body = comment[1:]
+                    comments.append(body[1:] if body.startswith(" ") else body)
+            context = None if ctxt is None else _fast_value(ctxt, strings, line)
+            message = Message(
+                _fast_value(msgid, strings, line),
+                _fast_value(msgstr, strings, line),
+                context,
+                comments=comments,
+                auto_comments=auto,
+                references=references,
+                flags=flags,
+                line=line,
+            )
+            line += msgid.count("\n") + msgstr.count("\n")
+            pos = found.end()
+            if message.msgid == "" and message.msgctxt is None:
+                if header is not None:
+                    return None  # a second header: the full parser says where
+                header = message
+            else:
+                messages.append(message)
+    except _Syntax:
+        return None  # an escape the full parser reports
+    if text.count("\n", pos) != end - pos:  # anything but blank lines left: not this shape
+        return None
+    return PoFile(header, messages)
+
+
+#: an escape other than the one-letter ones of _UNESCAPES (octal, hex: they give bytes)
+_RARE_ESCAPE = re.compile(r'\\[^abfnrtv\\"]')
+_SIMPLE_ESCAPE = re.compile(r"\\(.)")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return _UNESCAPES[match.group(1)]
+
+
+def _fast_value(raw: str, strings: Callable[[str], list[str]], line: int) -> str:
+    """A field's text from its quoted strings, escapes resolved as `_string` does."""
+    if "\\" in raw:
+        if _RARE_ESCAPE.search(raw) is None:  # only \n, \t, \" and the like: no bytes
+            value = _SIMPLE_ESCAPE.sub(_unescape, "".join(strings(raw)))
+        else:
+            chunks = strings(raw)
+            value = _decode(b"".join(_string(f'"{chunk}"', line) for chunk in chunks), line)
+    else:
+        value = "".join(strings(raw))
+    if "\x04" in value:
+        raise _Syntax(line, "a \\x04 (context separator) in the string")
+    return value
+
+
 _PLAIN_STRING = re.compile(r'\s*"([^"\\]*)"\s*$')
 
 
@@ -409,11 +515,15 @@ def _validate(po: PoFile, shown: str, lines: list[str]) -> None:
                 f"{len(message.msgstr_plural)} plural forms, but the header's Plural-Forms "
                 f"says nplurals={nplurals}",
             )
+        begins, ends = message.msgid.startswith("\n"), message.msgid.endswith("\n")
         for translation in message.translations:
             if not translation:
                 continue
-            for side, test in (("begin", str.startswith), ("end", str.endswith)):
-                if test(message.msgid, "\n") != test(translation, "\n"):
+            for side, same in (
+                ("begin", begins == translation.startswith("\n")),
+                ("end", ends == translation.endswith("\n")),
+            ):
+                if not same:
                     fail(
                         message.line,
                         f"msgid and msgstr do not both {side} with a newline (\\n): "

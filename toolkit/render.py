@@ -69,6 +69,18 @@ def translated_markdown(
     A segment with no translation keeps its source text and its lines are reported as
     fallback lines, so pages can mark them with the source language.
     """
+    return _translate(article, translations)[:4]  # type: ignore[return-value]
+
+
+#: where a translated line holds substituted text: (line of the body, begin, end) each
+Spans = list[tuple[int, int, int]]
+
+
+def _translate(
+    article: Article, translations: Translations
+) -> tuple[str, str, str, frozenset[int], Spans | None]:
+    """`translated_markdown`, and where the substituted text sits in the body when every
+    piece of it is block-neutral (`_neutral`), else None."""
 
     def pick(text: str, context: str | None) -> tuple[str, bool]:
         value = translations.get((text, context))
@@ -78,9 +90,10 @@ def translated_markdown(
     title = pick(seg["title"].text, seg["title"].context)[0] if "title" in seg else article.title
     summary = pick(seg["summary"].text, seg["summary"].context)[0] if "summary" in seg else ""
     if article.format == "txt":
-        return _txt_markdown(article, pick, title, summary)
+        return (*_txt_markdown(article, pick, title, summary), None)
     lines = article.body.split("\n")
-    replacements: dict[int, tuple[int, list[str], bool]] = {}
+    # each replacement: (end, its lines, fallback, where its text sits in them or None)
+    replacements: dict[int, tuple[int, list[str], bool, Spans | None]] = {}
     rows: dict[int, list[Segment]] = {}
     for segment in article.segments:
         if segment.span is None:
@@ -93,13 +106,19 @@ def translated_markdown(
         if segment.kind == "image alt":
             alt = text if fallback else re.sub(r"(?<!\\)([\[\]])", r"\\\1", text)
             new = lines[start].replace(f"![{segment.text}](", f"![{alt}](", 1)
-            replacements[start] = (end, [new], fallback)
+            at = lines[start].find(f"![{segment.text}](") + 2
+            spans: Spans | None = [(0, at, at + len(alt))] if at >= 2 else []
+            if not _neutral(alt, new, at):
+                spans = None
+            replacements[start] = (end, [new], fallback, spans)
         else:
-            replacements[start] = (end, _substitute(lines[start:end], text), fallback)
+            new_lines = _substitute(lines[start:end], text)
+            replacements[start] = (end, new_lines, fallback, _substituted(lines[start], new_lines))
     for row, cells in rows.items():
         line = lines[row]
         spans = cell_spans(line)
         any_fallback = False
+        placed: list[tuple[int, int, int]] = []  # (begin, end, length of the text it replaced)
         # right to left, so the spans of the cells still to replace stay where they are
         for segment in sorted(cells, key=lambda s: -s.span[2]):  # type: ignore[index]
             text, fallback = pick(segment.text, segment.context)
@@ -108,21 +127,90 @@ def translated_markdown(
             if not fallback:
                 text = re.sub(r"(?<!\\)\|", r"\\|", " ".join(text.split("\n")).strip(" \t"))
             line = line[:begin] + text + line[stop:]
-        replacements[row] = (row + 1, [line], any_fallback)
+            placed.append((begin, begin + len(text), stop - begin))
+        cell_texts: Spans | None = []
+        shift = 0
+        for begin, stop, was in sorted(placed):  # left to right: where each text ended up
+            cell_texts.append((0, begin + shift, stop + shift))  # type: ignore[union-attr]
+            shift += stop - begin - was
+        if not all(_neutral_cell(line, begin, stop) for _, begin, stop in cell_texts):
+            cell_texts = None
+        replacements[row] = (row + 1, [line], any_fallback, cell_texts)
     out: list[str] = []
     fallback_lines: set[int] = set()
+    where: Spans | None = []
     i = 0
     while i < len(lines):
         if i in replacements:
-            end, new_lines, fallback = replacements[i]
+            end, new_lines, fallback, spans = replacements[i]
             if fallback:
                 fallback_lines.update(range(len(out), len(out) + len(new_lines)))
+            if spans is None or where is None:
+                where = None
+            else:
+                where += [(len(out) + n, begin, stop) for n, begin, stop in spans]
             out.extend(new_lines)
             i = end
         else:
             out.append(lines[i])
             i += 1
-    return "\n".join(out), title, summary, frozenset(fallback_lines)
+    if "<" in article.body:
+        # raw HTML: the articles' parser (html on) may have seen an HTML block where the
+        # text parser sees paragraphs, so a substituted line can sit where its text matters
+        # (a link reference definition's label); only the full parse is sure there
+        where = None
+    return "\n".join(out), title, summary, frozenset(fallback_lines), where
+
+
+#: the characters that can make a line of text open, end or split a block (a table's cell
+#: separator anywhere; a NUL or CR, which the parser rewrites), or that mark a skeleton
+_NOT_NEUTRAL = re.compile(r"[|\x00\r\n\ue000\ue001]")
+
+
+def _neutral(text: str, line: str, begin: int) -> bool:
+    """Whether `text` at `begin` of `line` is block-neutral: the block parser treats the line
+    as it treats the same line with a skeleton marker (`_MARKER`) in its place. So: it does
+    not open the line's text with anything but a letter, ends in no space, holds no `|`."""
+    if not text or _NOT_NEUTRAL.search(text) or text != text.strip():
+        return False
+    opening = line[len(LINE_PREFIX.match(line).group(0)) :]  # type: ignore[union-attr]
+    if opening.startswith(("`", "~")):  # a fence's opening line: no backtick in its info
+        return False
+    return text[0].isalpha() or bool(line[:begin].strip())
+
+
+def _substituted(first: str, new_lines: list[str]) -> Spans | None:
+    """Where `_substitute`'s text sits in its lines (after the prefix or its continuation,
+    which have the same length), or None when some of it is not block-neutral."""
+    atx = ATX_PREFIX.match(first)
+    if atx:  # one line: prefix, text, closing sequence
+        line = new_lines[0]
+        begin = len(atx.group(0))
+        closing = _CLOSING_HASHES.search(line[begin:])
+        stop = begin + closing.start() if closing and closing.group(0).strip() else len(line)
+        text = line[begin:stop]
+        # a heading's text: the line is a heading whatever it holds, but a text ending in
+        # `#` or a space would change where the parser cuts the closing sequence
+        if not text or _NOT_NEUTRAL.search(text) or text != text.strip() or text[-1] == "#":
+            return None
+        return [(0, begin, stop)]
+    begin = len(LINE_PREFIX.match(first).group(0))  # type: ignore[union-attr]
+    spans: Spans = []
+    for number, line in enumerate(new_lines):
+        text = line[begin:]
+        if not text or _NOT_NEUTRAL.search(text) or not text[0].isalpha():
+            return None
+        spans.append((number, begin, len(line)))
+    if new_lines[-1] != new_lines[-1].rstrip():  # the paragraph's end: the parser strips it
+        return None
+    return spans
+
+
+def _neutral_cell(line: str, begin: int, stop: int) -> bool:
+    """A table cell's text is neutral without `|` or `\\` (they would move the cell
+    boundaries) and, first on its line, when a letter opens it."""
+    text = line[begin:stop]
+    return "\\" not in text and _neutral(text, line, begin)
 
 
 def _substitute(block_lines: list[str], text: str, guard: bool = True) -> list[str]:
@@ -241,7 +329,10 @@ def _text_parser() -> Any:
     """Translated Markdown is untrusted: raw HTML is text, never markup (built once)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    # without `html` the inline HTML rule returns at once: not trying it changes nothing
+    parser.inline.ruler.disable("html_inline")
+    return parser
 
 
 @lru_cache(maxsize=1)
@@ -252,6 +343,8 @@ def _text_block_parser() -> Any:
 
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
     parser.core.ruler.disable(["inline", "text_join"])
+    # without `html` the HTML block rule returns at once: not trying it changes nothing
+    parser.block.ruler.disable("html_block")
     return parser
 
 
@@ -285,9 +378,81 @@ def plain_blocks_both(
     article.txt read the same body, and the parse is most of rendering a pair."""
     env: dict[str, Any] = {}
     tokens = _text_block_parser().parse(markdown, env)
-    spoken = _walk_blocks(tokens, env, False, fallback_lines, fallback_lang)
-    # the walk only adds each inline token's children (the same for both): walk it again
-    return spoken, _walk_blocks(tokens, env, True, frozenset(), None)
+    return _walk_both(_compact(tokens), env, fallback_lines, fallback_lang)
+
+
+#: a marker standing for one piece of substituted text in a skeleton (`_skeleton`)
+_MARKER = re.compile("x\ue000([0-9]+)\ue001")
+
+#: skeletons parsed, by their text: (compact tokens, env); the translations of an article
+#: into its locales mostly share one. About 35 KB each on the bench corpus: 64 of them
+#: (the oldest dropped first) serve `check`, which goes article by article, without
+#: holding memory in its workers; `render`, locale by locale, keeps one per article for
+#: its whole run and then drops them
+_SKELETONS: dict[str, tuple[list[Compact], dict[str, Any]]] = {}
+_SKELETON_LIMIT = [64]
+
+
+def _skeleton(body: str, where: Spans) -> tuple[str, list[str]]:
+    """The body with each piece of substituted text replaced by a numbered marker, and the
+    pieces in marker order."""
+    lines = body.split("\n")
+    pieces: list[str] = []
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    for number, begin, stop in where:
+        by_line.setdefault(number, []).append((begin, stop))
+    for number in sorted(by_line):
+        line, out, at = lines[number], [], 0
+        for begin, stop in sorted(by_line[number]):
+            out += [line[at:begin], f"x\ue000{len(pieces)}\ue001"]
+            pieces.append(line[begin:stop])
+            at = stop
+        lines[number] = "".join(out) + line[at:]
+    return "\n".join(lines), pieces
+
+
+def _parsed_skeleton(skeleton: str) -> tuple[list[Compact], dict[str, Any]]:
+    found = _SKELETONS.get(skeleton)
+    if found is None:
+        env: dict[str, Any] = {}
+        found = _compact(_text_block_parser().parse(skeleton, env)), env
+        if len(_SKELETONS) >= _SKELETON_LIMIT[0]:
+            _SKELETONS.pop(next(iter(_SKELETONS)))
+        _SKELETONS[skeleton] = found
+    return found
+
+
+def _body_tokens(body: str, where: Spans | None) -> tuple[list[Compact], dict[str, Any]]:
+    """The compact block tokens of a translated body and their env: from the parse of its
+    skeleton, shared by the article's translations, when every substituted piece is
+    block-neutral (the body then parses as its skeleton does, each marker's piece in its
+    place), else from parsing the body itself."""
+    if where is None or "\ue000" in body:
+        env: dict[str, Any] = {}
+        return _compact(_text_block_parser().parse(body, env)), env
+    skeleton, pieces = _skeleton(body, where)
+    tokens, env = _parsed_skeleton(skeleton)
+
+    def piece(match: re.Match[str]) -> str:
+        return pieces[int(match.group(1))]
+
+    return [
+        (*token[:6], _MARKER.sub(piece, token[6])) if "\ue000" in token[6] else token
+        for token in tokens
+    ], env  # type: ignore[return-value]
+
+
+def translated_blocks(
+    article: Article, translations: Translations, source_lang: str, linked_too: bool = True
+) -> tuple[str, str, str, frozenset[int], list[TextBlock], list[TextBlock]]:
+    """(body, title, summary, fallback lines, spoken blocks, linked blocks) of the
+    translated body: `translated_markdown` and `plain_blocks_both` of its result, the
+    body's parse shared with the article's other translations where it can be
+    (`_body_tokens`). Without `linked_too` the linked blocks are not made (empty)."""
+    body, title, summary, fallback, where = _translate(article, translations)
+    tokens, env = _body_tokens(body, where)
+    spoken, linked = _walk_both(tokens, env, fallback, source_lang, linked_too)
+    return body, title, summary, fallback, spoken, linked
 
 
 def _walk_blocks(
@@ -367,10 +532,124 @@ def _walk_blocks(
     return [b for b in blocks if b.text.strip()]
 
 
+#: a block token as the walk reads it: (type, nesting, first line or None, `start` of an
+#: ordered list, tag, info, content); tuples, so that skeletons kept for reuse stay small
+Compact = tuple[str, int, "int | None", "str | None", str, str, str]
+
+
+def _compact(tokens: list[Any]) -> list[Compact]:
+    return [
+        (
+            t.type,
+            t.nesting,
+            t.map[0] if t.map else None,
+            t.attrGet("start") if t.type == "ordered_list_open" else None,
+            t.tag,
+            t.info,
+            t.content,
+        )
+        for t in tokens
+    ]
+
+
+def _walk_both(
+    tokens: list[Compact],
+    env: dict[str, Any],
+    fallback_lines: frozenset[int],
+    fallback_lang: str | None,
+    linked_too: bool = True,
+) -> tuple[list[TextBlock], list[TextBlock]]:
+    """(`_walk_blocks(tokens, env, False, fallback_lines, fallback_lang)`,
+    `_walk_blocks(tokens, env, True, frozenset(), None)`) in one walk of compact tokens:
+    the blocks are the same, only their text (with or without URLs) and their language
+    differ. Without `linked_too` the second list is empty."""
+    spoken: list[TextBlock] = []
+    linked: list[TextBlock] = []
+    stack: list[Compact] = []
+    table_rows: list[list[str]] = []
+    table_linked: list[list[str]] = []
+    table_lang: str | None = None
+    counters: list[int] = []
+    for token in tokens:
+        kind, nesting, line, start, tag, info, content = token
+        lang = fallback_lang if line is not None and line in fallback_lines else None
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            counters.append(int(start or 1) if kind == "ordered_list_open" else 0)
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            counters.pop()
+        elif kind == "table_open":
+            table_rows, table_linked, table_lang = [], [], lang
+        elif kind == "tr_open":
+            table_rows.append([])
+            table_linked.append([])
+            table_lang = table_lang or lang
+        elif kind == "table_close":
+            text = "\n".join(" | ".join(row) for row in table_rows)
+            spoken.append(TextBlock("table", text, lang=table_lang))
+            if linked_too:
+                linked.append(TextBlock("table", "\n".join(" | ".join(r) for r in table_linked)))
+        if nesting == 1:
+            stack.append(token)
+        elif nesting == -1:
+            stack.pop()
+        if kind in ("fence", "code_block"):
+            code = TextBlock("code", content.rstrip("\n"))
+            spoken.append(code)
+            linked.append(code)
+            continue
+        if kind != "inline":
+            continue
+        if _INLINE_SPECIAL.search(content):
+            # what `parse` does for each inline token: the same parser, content and env
+            children = _text_parser().parseInline(content, env)[0].children
+            text = _children_text(children, False)
+            with_urls = _children_text(children, True) if linked_too else ""
+        else:  # no character any inline rule starts at: the text is the content
+            text = with_urls = content.strip()
+        types = [t[0] for t in stack]
+        if "th_open" in types or "td_open" in types:
+            table_rows[-1].append(text)
+            table_linked[-1].append(with_urls)
+            continue
+        opener = stack[-1]
+        lang = fallback_lang if opener[2] is not None and opener[2] in fallback_lines else None
+        if opener[0] == "heading_open":
+            level = int(opener[4][1])
+            spoken.append(TextBlock("heading", text, level=level, lang=lang))
+            linked.append(TextBlock("heading", with_urls, level=level))
+        elif "list_item_open" in types:
+            item = next(t for t in reversed(stack) if t[0] == "list_item_open")
+            depth = types.count("list_item_open")
+            marker = "-"
+            if counters and counters[-1]:
+                marker = f"{item[5] or counters[-1]}."
+            if stack[-2] is not item:  # not the item's first paragraph
+                marker = ""
+            spoken.append(TextBlock("list item", text, level=depth, lang=lang, marker=marker))
+            linked.append(TextBlock("list item", with_urls, level=depth, marker=marker))
+        elif "blockquote_open" in types:
+            spoken.append(TextBlock("blockquote", text, lang=lang))
+            linked.append(TextBlock("blockquote", with_urls))
+        else:
+            spoken.append(TextBlock("paragraph", text, lang=lang))
+            linked.append(TextBlock("paragraph", with_urls))
+    if not linked_too:
+        return [b for b in spoken if b.text.strip()], []
+    return [b for b in spoken if b.text.strip()], [b for b in linked if b.text.strip()]
+
+
+def _lang_of(token: Any, fallback_lines: frozenset[int], fallback_lang: str | None) -> str | None:
+    return fallback_lang if token.map and token.map[0] in fallback_lines else None
+
+
 def _inline_text(token: Any, urls: bool) -> str:
+    return _children_text(token.children, urls)
+
+
+def _children_text(children: list[Any] | None, urls: bool) -> str:
     parts: list[str] = []
     hrefs: list[str] = []
-    for child in token.children or []:
+    for child in children or []:
         if child.type in ("text", "code_inline", "html_inline"):
             parts.append(child.content)
         elif child.type == "softbreak":
@@ -446,12 +725,13 @@ def render_article(
     source_lang: str,
     catalog_hash: str = "",
 ) -> RenderedPair:
-    body, title, summary, fallback = translated_markdown(article, translations)
+    body, title, summary, fallback, spoken, linked = translated_blocks(
+        article, translations, source_lang
+    )
     blocks = [TextBlock("title", title)]
     if summary:
         blocks.append(TextBlock("paragraph", summary))
     head = list(blocks)
-    spoken, linked = plain_blocks_both(body, fallback, source_lang)
     blocks += spoken
     with_urls = head + linked
     return RenderedPair(
@@ -498,9 +778,7 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
     """
     import dataclasses
     import json
-    from pathlib import Path
 
-    from . import outputs
     from .state import StageState, StampedDigests
 
     paths = project.paths
@@ -511,11 +789,42 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
     files = project.source_files()
     qa = project.root / project.config.checks.qa_dir
     rows = state.rows("pair:")
-    parsed: dict[str, Any] = {}  # each source parsed once, for all its locales
-    linked: dict[str, Any] = {}  # and its linked files found once (a whole inline parse)
     from .checkstore import verdicts
 
     verdict = verdicts(project)  # what the last `check` found, where still true
+    # one parsed skeleton an article for the whole run: the loop goes locale by locale
+    limit, _SKELETON_LIMIT[0] = _SKELETON_LIMIT[0], max(_SKELETON_LIMIT[0], len(files) + 1)
+    try:
+        _render_all(project, locales, files, state, digests, paths, qa, rows, verdict, result)
+    finally:
+        _SKELETON_LIMIT[0] = limit
+        _SKELETONS.clear()
+    state.set_file_stamps({**state.file_stamps(), **digests.used})
+    state.save()
+    state.close()
+    return result
+
+
+def _render_all(
+    project: Project,
+    locales: list[str] | None,
+    files: Any,
+    state: Any,
+    digests: Any,
+    paths: Any,
+    qa: Any,
+    rows: Any,
+    verdict: Any,
+    result: StageResult,
+) -> None:
+    """`render`'s loop over the pairs."""
+    from pathlib import Path
+
+    from . import outputs
+    from .state import digest
+
+    parsed: dict[str, Any] = {}  # each source parsed once, for all its locales
+    linked: dict[str, Any] = {}  # and its linked files found once (a whole inline parse)
     for locale in project.select_locales(locales):
         for slug, source in files.items():
             name = f"{locale}/{slug}"
@@ -543,10 +852,6 @@ def render(project: Project, locales: list[str] | None = None) -> StageResult:
             _render_pair(
                 project, state, digests, locale, parsed[slug], linked[slug], inputs, result, found
             )
-    state.set_file_stamps({**state.file_stamps(), **digests.used})
-    state.save()
-    state.close()
-    return result
 
 
 def _render_pair(

@@ -588,11 +588,15 @@ def _blocks(article: Article, translations: Any, source_locale: str) -> list[Tex
 
 
 def _render_blocks(article: Article, translations: Any, source_locale: str) -> list[TextBlock]:
-    from ..render import plain_blocks, translated_markdown
+    from ..render import translated_blocks
 
-    body, title, summary, fallback = translated_markdown(article, translations)
+    # `translated_markdown` then `plain_blocks` of its body, the body's parse shared with
+    # the article's other locales where the translations cannot change its blocks
+    _, title, summary, _, spoken, _ = translated_blocks(
+        article, translations, source_locale, linked_too=False
+    )
     blocks = [TextBlock("title", title)] + ([TextBlock("paragraph", summary)] if summary else [])
-    return blocks + plain_blocks(body, fallback_lines=fallback, fallback_lang=source_locale)
+    return blocks + spoken
 
 
 def _sentence_findings(
