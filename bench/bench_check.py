@@ -9,7 +9,6 @@ segmenting, scoring, JSON) against bare textstat arithmetic on text that is alre
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -19,8 +18,11 @@ from pathlib import Path
 import corpus
 from common import (
     BENCH,
+    REPO,
     SCRATCH,
     Run,
+    checkout_env,
+    compile_checkout,
     fresh_dir,
     load,
     measure,
@@ -116,6 +118,9 @@ def run(articles: int = 200, repeat: int = 3, before: Path | None = None) -> dic
     """With `before` (a checkout, e.g. a worktree of b52f025), its `check` is timed too, in
     the same rounds as ours and raw textstat (before, ours, raw; then again), so the figures
     compared were measured under the same load."""
+    for checkout in (REPO, before):
+        if checkout is not None:
+            compile_checkout(checkout)
     root = setup(articles)
     texts = scored_texts(root)
     words = sum(len(text.split()) for text, _ in texts)
@@ -126,12 +131,12 @@ def run(articles: int = 200, repeat: int = 3, before: Path | None = None) -> dic
         # each run from no stored state: the two checkouts may keep it differently
         shutil.rmtree(root / "build", ignore_errors=True)
         if before is not None:
-            env = {**os.environ, "PYTHONPATH": str(before)}
+            env = checkout_env(before)
             # the other checkout's code first on the path: `python -m toolkit` runs it
             command = [sys.executable, "-m", "toolkit", "check", "--format", "json"]
             before_runs.append(measure(command, root, env))
             shutil.rmtree(root / "build", ignore_errors=True)
-        runs.append(measure(toolkit("check", "--format", "json"), root))
+        runs.append(measure(toolkit("check", "--format", "json"), root, checkout_env(REPO)))
         raw_runs.append(raw_textstat_process(texts))
     ours = median_run(runs)
     raw_cold = median_run(raw_runs)

@@ -32,14 +32,25 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import re
 import shutil
 import sys
 from pathlib import Path
 
 import corpus
-from common import BENCH, SCRATCH, WORK, Run, load, measure, table, toolkit, verdict
+from common import (
+    BENCH,
+    SCRATCH,
+    WORK,
+    Run,
+    checkout_env,
+    compile_checkout,
+    load,
+    measure,
+    table,
+    toolkit,
+    verdict,
+)
 
 # letter tables for pseudo-languages beside corpus.py's de/es/fr (added here, not in corpus.py)
 EXTRA_PSEUDO = {
@@ -130,29 +141,7 @@ def cached_corpus(articles: int, locales: list[str], checkout: Path) -> Path:
 
 
 def _env(checkout: Path) -> dict[str, str]:
-    """The commands' environment: the checkout first on the path, bytecode written.
-
-    With PYTHONDONTWRITEBYTECODE set (this machine's shells set it) and a checkout whose
-    `__pycache__` is missing or older than its sources, every timed command compiled the
-    toolkit modules it imports again (`status`: 30 modules, about 0.1 CPU s; `build`: more),
-    which an installed toolkit never does: part of why the bench's `status` took 1.16 s
-    where the same command by hand took 0.6 s. `_compile` writes them once before timing."""
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
-def _compile(checkout: Path) -> None:
-    """The checkout's bytecode, written (git-ignored `__pycache__`) before any step is timed,
-    as `pip install` does for an installed toolkit."""
-    import subprocess
-
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(checkout / "toolkit")],
-        env=_env(checkout),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    return checkout_env(checkout)
 
 
 def _edit_one_po(root: Path) -> None:
@@ -180,7 +169,7 @@ def run_size(
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(source, root, ignore=shutil.ignore_patterns(".complete", "build"))
     env = _env(checkout)
-    _compile(checkout)
+    compile_checkout(checkout)
     fake = [sys.executable, str(FAKE)]
     steps: list[tuple[str, list[str], object]] = [
         ("check", toolkit("check", "--format", "json"), None),

@@ -27,7 +27,17 @@ import textwrap
 import threading
 from pathlib import Path
 
-from common import SCRATCH, Run, fresh_dir, load, measure, table, verdict
+from common import (
+    SCRATCH,
+    Run,
+    checkout_env,
+    compile_checkout,
+    fresh_dir,
+    load,
+    measure,
+    table,
+    verdict,
+)
 from corpus import write_corpus
 
 BENCH = Path(__file__).resolve().parent
@@ -68,7 +78,7 @@ def _project(root: Path, articles: int) -> Path:
 
 
 def _env(checkout: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(checkout)}
+    return checkout_env(checkout)
 
 
 def memory(sizes: list[int], checkout: Path) -> list[tuple[int, float, Run]]:
@@ -441,6 +451,7 @@ def main() -> None:
     try:
         sizes = [int(n) for n in args.sizes.split(",") if n]
         parts = {p for p in args.parts.split(",") if p}
+        compile_checkout(args.toolkit.resolve())
         run(sizes, args.articles, args.toolkit.resolve(), parts)
     finally:
         import shutil
