@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import textwrap
 from pathlib import Path
 
@@ -52,6 +53,22 @@ def is_alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def bench_corpus_texts(articles: int, locales: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(Markdown, locale) of the first `articles` bench corpus articles ("en"), each followed
+    by its pseudo-translations into `locales`: input nobody wrote for the tests."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import corpus
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    texts = []
+    for index in range(articles):
+        _, text = corpus.article(index)
+        texts.append((text, "en"))
+        texts += [(corpus.pseudo_translate(text, code), code) for code in locales]
+    return texts
 
 
 def seed_article() -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -74,17 +73,9 @@ def _reference_count(sentence: str, language: str) -> Counts:
 
 def _corpus_texts() -> list[tuple[str, str]]:
     """(Markdown, locale): bench corpus articles and their de, es, fr pseudo-translations."""
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import corpus
-    finally:
-        sys.path.remove(str(REPO / "bench"))
-    texts = []
-    for index in range(6):
-        _, text = corpus.article(index)
-        texts.append((text, "en"))
-        texts += [(corpus.pseudo_translate(text, code), code) for code in ("de", "es", "fr")]
-    return texts
+    from conftest import bench_corpus_texts
+
+    return bench_corpus_texts(6, ("de", "es", "fr"))
 
 
 def _sentences(text: str, locale: str) -> list[str]:

@@ -42,16 +42,9 @@ COMMONMARK = REPO / "tests" / "data" / "commonmark" / "spec-0.31.2.json"
 def _corpus_strings() -> list[str]:
     """Lines and paragraphs of bench corpus articles and their pseudo-translations, and the
     CommonMark examples' lines: what catalogs hold."""
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import corpus
-    finally:
-        sys.path.remove(str(REPO / "bench"))
-    texts = []
-    for index in range(6):
-        _, text = corpus.article(index)
-        texts.append(text)
-        texts += [corpus.pseudo_translate(text, code) for code in ("de", "es", "fr")]
+    from conftest import bench_corpus_texts
+
+    texts = [text for text, _ in bench_corpus_texts(6, ("de", "es", "fr"))]
     texts += [example["markdown"] for example in json.loads(COMMONMARK.read_text("utf-8"))]
     strings = set()
     for text in texts:

@@ -227,7 +227,7 @@ def check(project: Project, locales: list[str], slugs: list[str]) -> CheckRun:
         from .readability import dictionary_cache
 
         # syllable dictionaries kept built in the build cache (German's parse was 0.7 s)
-        with dictionary_cache(project.paths.build_dir / ".cache" / "dictionaries"):
+        with dictionary_cache(project.paths.dictionary_cache_dir):
             checked = checks.run_checks(project, stale_locales, stale_slugs, on_report=remember)
         segments = checked.source_segments
         for report in checked.reports:

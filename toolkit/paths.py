@@ -92,6 +92,16 @@ class ProjectPaths:
         """Synthesized PCM per sentence, keyed by hash."""
         return self.build_dir / ".cache" / "audio"
 
+    @property
+    def dictionary_cache_dir(self) -> Path:
+        """Syllable dictionaries kept built (`dictcache`), by what they were built from."""
+        return self.build_dir / ".cache" / "dictionaries"
+
+    @property
+    def report_cache_dir(self) -> Path:
+        """The report page's rendered rows and charts, kept for the next build."""
+        return self.build_dir / ".cache" / "report"
+
     def audio_state(self, locale: str, slug: str) -> Path:
         """What the audio of one pair was made from (so an unchanged pair is not re-encoded)."""
         return self.state_dir / "audio" / normalize_locale(locale) / f"{check_slug(slug)}.json"

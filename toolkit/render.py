@@ -337,8 +337,8 @@ def _text_parser() -> Any:
 
 @lru_cache(maxsize=1)
 def _text_block_parser() -> Any:
-    """`_text_parser` without its inline pass: `plain_blocks` parses inline only the
-    content that has Markdown in it (most list items and cells are plain words)."""
+    """`_text_parser` without its inline pass: the walk (`_walk_both`) parses inline only
+    the content that has Markdown in it (most list items and cells are plain words)."""
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -353,29 +353,12 @@ def _text_block_parser() -> Any:
 _INLINE_SPECIAL = re.compile(r"[\n\r\\`*_&<>\[\]!~]")
 
 
-def plain_blocks(
-    markdown: str,
-    *,
-    urls: bool = False,
-    fallback_lines: frozenset[int] = frozenset(),
-    fallback_lang: str | None = None,
-) -> list[TextBlock]:
-    """The text of a Markdown body as blocks of plain text: no Markdown syntax left.
-
-    With `urls`, a link is written `text (url)` (for article.txt); without, only its text
-    (for readability and speech).
-    """
-    env: dict[str, Any] = {}
-    tokens = _text_block_parser().parse(markdown, env)
-    return _walk_blocks(tokens, env, urls, fallback_lines, fallback_lang)
-
-
 def plain_blocks_both(
     markdown: str, fallback_lines: frozenset[int], fallback_lang: str | None
 ) -> tuple[list[TextBlock], list[TextBlock]]:
-    """(`plain_blocks(markdown, fallback_lines=…, fallback_lang=…)`,
-    `plain_blocks(markdown, urls=True)`) from one parse: a pair's speech and its
-    article.txt read the same body, and the parse is most of rendering a pair."""
+    """The text of a Markdown body as blocks of plain text, no Markdown syntax left, from
+    one parse: (for speech and readability: a link as its text, the `fallback_lines` marked
+    `fallback_lang`; for article.txt: a link as `text (url)`)."""
     env: dict[str, Any] = {}
     tokens = _text_block_parser().parse(markdown, env)
     return _walk_both(_compact(tokens), env, fallback_lines, fallback_lang)
@@ -455,83 +438,6 @@ def translated_blocks(
     return body, title, summary, fallback, spoken, linked
 
 
-def _walk_blocks(
-    tokens: list[Any],
-    env: dict[str, Any],
-    urls: bool,
-    fallback_lines: frozenset[int],
-    fallback_lang: str | None,
-) -> list[TextBlock]:
-    blocks: list[TextBlock] = []
-    stack: list[Any] = []
-    table_rows: list[list[str]] = []
-    table_lang: str | None = None
-    counters: list[int] = []
-    for token in tokens:
-        lang = fallback_lang if token.map and token.map[0] in fallback_lines else None
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            counters.append(
-                int(token.attrGet("start") or 1) if token.type == "ordered_list_open" else 0
-            )
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            counters.pop()
-        if token.type == "table_open":
-            table_rows, table_lang = [], lang
-        elif token.type == "tr_open":
-            table_rows.append([])
-            table_lang = table_lang or lang
-        elif token.type == "table_close":
-            text = "\n".join(" | ".join(row) for row in table_rows)
-            blocks.append(TextBlock("table", text, lang=table_lang))
-        if token.nesting == 1:
-            stack.append(token)
-        elif token.nesting == -1:
-            stack.pop()
-        if token.type in ("fence", "code_block"):
-            blocks.append(TextBlock("code", token.content.rstrip("\n")))
-            continue
-        if token.type != "inline":
-            continue
-        if _INLINE_SPECIAL.search(token.content):
-            # what `parse` does for each inline token: the same parser, content and env
-            # (once: a second walk of the same tokens finds them parsed)
-            if token.meta.get("plain_parsed") is not True:
-                token.children = _text_parser().parseInline(token.content, env)[0].children
-                token.meta["plain_parsed"] = True
-            text = _inline_text(token, urls)
-        else:  # no character any inline rule starts at: the text is the content
-            text = token.content.strip()
-        types = [t.type for t in stack]
-        if "th_open" in types or "td_open" in types:
-            table_rows[-1].append(text)
-            continue
-        opener = stack[-1]
-        lang = fallback_lang if opener.map and opener.map[0] in fallback_lines else None
-        if opener.type == "heading_open":
-            blocks.append(TextBlock("heading", text, level=int(opener.tag[1]), lang=lang))
-        elif "list_item_open" in types:
-            item = next(t for t in reversed(stack) if t.type == "list_item_open")
-            depth = types.count("list_item_open")
-            marker = "-"
-            if counters and counters[-1]:
-                marker = f"{item.info or counters[-1]}."
-            first_paragraph = stack[-2] is item
-            blocks.append(
-                TextBlock(
-                    "list item",
-                    text,
-                    level=depth,
-                    lang=lang,
-                    marker=marker if first_paragraph else "",
-                )
-            )
-        elif "blockquote_open" in types:
-            blocks.append(TextBlock("blockquote", text, lang=lang))
-        else:
-            blocks.append(TextBlock("paragraph", text, lang=lang))
-    return [b for b in blocks if b.text.strip()]
-
-
 #: a block token as the walk reads it: (type, nesting, first line or None, `start` of an
 #: ordered list, tag, info, content); tuples, so that skeletons kept for reuse stay small
 Compact = tuple[str, int, "int | None", "str | None", str, str, str]
@@ -559,10 +465,9 @@ def _walk_both(
     fallback_lang: str | None,
     linked_too: bool = True,
 ) -> tuple[list[TextBlock], list[TextBlock]]:
-    """(`_walk_blocks(tokens, env, False, fallback_lines, fallback_lang)`,
-    `_walk_blocks(tokens, env, True, frozenset(), None)`) in one walk of compact tokens:
-    the blocks are the same, only their text (with or without URLs) and their language
-    differ. Without `linked_too` the second list is empty."""
+    """(spoken blocks, linked blocks) in one walk of compact tokens: the blocks are the same,
+    only their text (with or without URLs) and their language differ (`plain_blocks_both`).
+    Without `linked_too` the second list is empty."""
     spoken: list[TextBlock] = []
     linked: list[TextBlock] = []
     stack: list[Compact] = []
@@ -636,14 +541,6 @@ def _walk_both(
     if not linked_too:
         return [b for b in spoken if b.text.strip()], []
     return [b for b in spoken if b.text.strip()], [b for b in linked if b.text.strip()]
-
-
-def _lang_of(token: Any, fallback_lines: frozenset[int], fallback_lang: str | None) -> str | None:
-    return fallback_lang if token.map and token.map[0] in fallback_lines else None
-
-
-def _inline_text(token: Any, urls: bool) -> str:
-    return _children_text(token.children, urls)
 
 
 def _children_text(children: list[Any] | None, urls: bool) -> str:

@@ -198,7 +198,7 @@ def build(
         with (
             outputs.run_in(project.paths.build_dir),
             # the syllable dictionaries kept built (one pair's German score parsed 1.1 MB)
-            dictionary_cache(project.paths.build_dir / ".cache" / "dictionaries"),
+            dictionary_cache(project.paths.dictionary_cache_dir),
         ):
             files = project.source_files()  # listed once (1,000 sources: 50 ms a listing)
             result = _build(
@@ -760,7 +760,7 @@ def _report_from_fragments(
     written atomically): one lost, damaged or cut short by a kill is rendered again."""
     from . import dictcache
 
-    folder = project.paths.build_dir / ".cache" / "report"
+    folder = project.paths.report_cache_dir
     target = dictcache.cache_file(folder, "fragments", dictcache.cache_key(pages.templates_hash()))
     known = dictcache.read(target)
     if not isinstance(known, dict) or not all(isinstance(v, str) for v in known.values()):

@@ -590,7 +590,7 @@ def _blocks(article: Article, translations: Any, source_locale: str) -> list[Tex
 def _render_blocks(article: Article, translations: Any, source_locale: str) -> list[TextBlock]:
     from ..render import translated_blocks
 
-    # `translated_markdown` then `plain_blocks` of its body, the body's parse shared with
+    # `translated_markdown` then the spoken blocks of its body, the body's parse shared with
     # the article's other locales where the translations cannot change its blocks
     _, title, summary, _, spoken, _ = translated_blocks(
         article, translations, source_locale, linked_too=False
