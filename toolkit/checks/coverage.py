@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from .numbers import ELIDED_UNITS
 from .vocab import SHIPPED_LOCALES, Vocabulary
 
 if TYPE_CHECKING:
@@ -91,13 +92,21 @@ def meaning_coverage(project: Project, locales: Iterable[str]) -> list[LocaleFin
     if len(source_missing) == len(_CONCEPTS):
         findings.append(_finding(source, qa_dir, source_missing, source=True))
     for locale in sorted(set(locales) - {source}):
-        missing = missing_tables(_vocabulary(project, locale))
+        vocab = _vocabulary(project, locale)
+        missing = missing_tables(vocab)
         if missing:
-            findings.append(_finding(locale, qa_dir, missing))
+            unnamed = [unit for unit in sorted(ELIDED_UNITS) if unit not in vocab.named_units]
+            findings.append(_finding(locale, qa_dir, missing, unnamed=unnamed))
     return findings
 
 
-def _finding(locale: str, qa_dir: str, missing: list[str], source: bool = False) -> LocaleFinding:
+def _finding(
+    locale: str,
+    qa_dir: str,
+    missing: list[str],
+    source: bool = False,
+    unnamed: Iterable[str] = (),
+) -> LocaleFinding:
     file = f"{qa_dir}/{locale}.toml"
     lost = "; ".join(_CONCEPTS[name] for name in missing)
     todo = (
@@ -121,5 +130,10 @@ def _finding(locale: str, qa_dir: str, missing: list[str], source: bool = False)
             f"the {locale} meaning-check vocabulary has no {' or '.join(missing)} table: "
             f"in {locale} translations {lost} will not be caught"
         )
-    message = f"{what}. Numbers, units, links and markup are still checked. To fix: {todo}"
+    kept = "Numbers, units, links and markup are still checked"
+    if unnamed:
+        # `numbers.unit_changes`'s `unnamed`: no words of the locale for these are known
+        forms = ", ".join(f"{unit}s" for unit in unnamed)
+        kept += f", but not whether a number keeps its {forms} (no {locale} words for them)"
+    message = f"{what}. {kept}. To fix: {todo}"
     return LocaleFinding(LOCALE_CHECKS[MEANING_UNCHECKED], MEANING_UNCHECKED, locale, file, message)

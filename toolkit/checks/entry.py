@@ -270,9 +270,11 @@ def _unit_changes(pair: _Pair) -> list[tuple[str, str]]:
 
 def _compare_units(pair: _Pair) -> list[tuple[str, str]]:
     src, tgt = pair.quantities
-    if not numbers.unit_changes(src, tgt):
+    unnamed = WORD_UNITS - pair.vocab.named_units
+    if not numbers.unit_changes(src, tgt, unnamed=unnamed):
         return []
-    return numbers.unit_changes(src, tgt + pair.words[1], pair.words[0], with_units=True)
+    words = pair.words
+    return numbers.unit_changes(src, tgt + words[1], words[0], with_units=True, unnamed=unnamed)
 
 
 def _concept_check(

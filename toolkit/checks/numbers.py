@@ -363,9 +363,12 @@ def unit_changes(
     target: list[Quantity],
     source_words: list[Quantity] = (),  # type: ignore[assignment]
     with_units: bool = False,
+    unnamed: frozenset[str] = frozenset(),
 ) -> list[Any]:
     """Units of the source's numbers that the translation lost or changed: "5 minutes" became
-    "5 horas" (a unit the translation adds to a bare number is no error)."""
+    "5 horas" (a unit the translation adds to a bare number is no error). `unnamed`: units
+    the translation's language has no known names for (no data file lists its word for
+    "tablet"): a number there without a unit we can read has not lost it."""
     if not source_words and all(not q.unit for q in source):
         return []
     available = Counter((q.value, q.unit) for q in target)
@@ -381,6 +384,8 @@ def unit_changes(
         if other and other[0].unit and other[0].unit != TIMES:
             change = f'"{q.label()}" became "{other[0].label()}"'
         elif other and q.digits:
+            if q.unit in unnamed:
+                continue  # "1 таблетку": named in words no table here knows
             if q.unit in ELIDED_UNITS and any(t.unit == q.unit for t in target):
                 continue  # "2 tablets in the morning and 1 [tablet] at night"
             change = f'"{q.label()}" lost its unit {q.unit}'

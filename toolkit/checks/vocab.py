@@ -393,6 +393,12 @@ class Vocabulary:
         return names
 
     @cached_property
+    def named_units(self) -> frozenset[str]:
+        """The units the locale's own words name (CLDR's and its data file's, not the source
+        language's words that `extended` adds)."""
+        return frozenset((self.own or self).unit_names.values())
+
+    @cached_property
     def _unit_first_words(self) -> frozenset[str]:
         return frozenset(w[0] for name in self.unit_names if (w := _TOKEN.findall(name)))
 
