@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from toolkit import assets, po, render
 from toolkit.articles import markdown_parser
+from toolkit.errors import CatalogError
 from toolkit.models import Article, TextBlock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,6 +145,9 @@ def test_the_fast_parser_agrees_on_random_catalogs(
         max_size=5,
     )
 )
+# found by a random run: a NUL after a simple escape was read by the fast parser only
+@example([("", "\r\x00", False)])
+@example([("", "\x00", False)])
 def test_the_fast_parser_reads_every_catalog_gettext_would_write(
     pairs: list[tuple[str, str, bool]],
 ) -> None:
@@ -401,3 +405,15 @@ def test_an_article_with_raw_html_is_parsed_in_full() -> None:
     assert not _blocks_agree(article, translations)
     texts = [b.text for b in render.translated_blocks(article, translations, "en")[4]]
     assert texts == ["T", "<!--"]  # the definition is no paragraph
+
+
+@pytest.mark.parametrize("msgstr", ['"b\x00c"', '"\\r\x00"', '"a\\0"', '"x" "\x00"'])
+def test_a_nul_in_a_string_is_one_error_at_its_line(msgstr: str) -> None:
+    """A NUL, written as `\\0` or as the character itself, would end the string in the .mo
+    (msgfmt --check lets a raw one through): refused at its line by both parsers."""
+    text = f'msgid ""\nmsgstr "Language: uk\\n"\n\nmsgid "a"\nmsgstr {msgstr}\n'
+    assert po._fast_parse(text) is None
+    with pytest.raises(CatalogError) as raised:
+        po.parse_po(text.encode(), "uk.po")
+    assert str(raised.value).startswith("uk.po:5: ")
+    assert "NUL" in str(raised.value)

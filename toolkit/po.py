@@ -85,7 +85,7 @@ def header_fields(text: str) -> dict[str, str]:
 
 
 class _Syntax(Exception):
-    pass
+    """(line, message[, False when msgfmt --check lets it through])."""
 
 
 def parse_po(data: bytes, shown: str) -> PoFile:
@@ -105,10 +105,9 @@ def parse_po(data: bytes, shown: str) -> PoFile:
     try:
         po = _fast_parse(text) or _Parser(lines).parse()
     except _Syntax as exc:
-        line, message = exc.args
-        raise CatalogError(
-            f"{shown}:{line}: {message}: fix the entry (msgfmt --check shows the same)"
-        ) from None
+        line, message, *msgfmt_sees = exc.args
+        also = " (msgfmt --check shows the same)" if all(msgfmt_sees) else ""
+        raise CatalogError(f"{shown}:{line}: {message}: fix the entry{also}") from None
     _validate(po, shown, lines)
     return po
 
@@ -398,6 +397,8 @@ def _fast_value(raw: str, strings: Callable[[str], list[str]], line: int) -> str
         value = "".join(strings(raw))
     if "\x04" in value:
         raise _Syntax(line, "a \\x04 (context separator) in the string")
+    if "\x00" in value:  # as `_string`: a NUL written as itself, or after a simple escape
+        raise _Syntax(line, "a NUL (\\0) in the string (it would cut the string short)", False)
     return value
 
 
@@ -407,7 +408,7 @@ _PLAIN_STRING = re.compile(r'\s*"([^"\\]*)"\s*$')
 def _string(text: str, number: int) -> bytes:
     """The bytes of one or more quoted strings on a line, escapes resolved as gettext does."""
     plain = _PLAIN_STRING.match(text)
-    if plain:  # the common case: one string without escapes
+    if plain and "\x00" not in plain.group(1):  # the common case: one string, no escapes
         return plain.group(1).encode("utf-8")
     out = bytearray()
     i, end = 0, len(text)
@@ -447,7 +448,8 @@ def _string(text: str, number: int) -> bytes:
             else:
                 raise _Syntax(number, f"invalid escape sequence \\{char}")
     if 0 in out:
-        raise _Syntax(number, "a \\0 escape (it would cut the string short)")
+        # written `\\0` or as the character itself: gettext's .mo would end the string there
+        raise _Syntax(number, "a NUL (\\0) in the string (it would cut the string short)", False)
     return bytes(out)
 
 
