@@ -173,3 +173,57 @@ def test_pickles_into_a_fresh_worker_process(engine: EspeakEngine) -> None:
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
         remote = pool.submit(_speak, engine).result(timeout=60)
     assert same_voice(remote, _speak(engine))
+
+
+#: voices from every family the data folders hold: lower- and mixed-case files (`gmw/en-US`),
+#: a variant, a large dictionary (ru), tone languages
+LINKED_VOICES = ["en-us", "en-us+f3", "es-419", "es", "fr", "de", "pt-br", "vi", "ar", "cmn"]
+LINKED_VOICES += ["yue", "ru", "sw"]
+
+
+@pytest.mark.parametrize("voice", LINKED_VOICES)
+def test_a_voice_read_through_its_link_speaks_the_same_samples(voice: str) -> None:
+    """The fresh copy finds its voice through a link in its own data folder instead of
+    listing every voice: the samples must be the bytes the lookup by name gives."""
+    from toolkit.audio.engines import espeak
+
+    library = espeak._lib()
+    with library.lock:
+        library.select(voice)
+        identifier = library._identifier
+    linked = espeak._FreshSynth(library.data_path)
+    by_name = espeak._FreshSynth(library.data_path)
+    by_name.linked_data = None  # as on a system without links: every voice listed
+    assert linked.linked_data is not None and "/" in identifier
+    sentence = "Take 2 tablets at 8:30, not more than 4 in 24 hours."
+    through_link, status = linked.speak(sentence, voice, 150, identifier)
+    listed, listed_status = by_name.speak(sentence, voice, 150, identifier)
+    assert status == listed_status == 0
+    assert len(through_link) > 20_000
+    assert through_link == listed
+    link = Path(linked.linked_data, "voices", voice.partition("+")[0])
+    voice_file = espeak._voice_file(library.data_path, identifier)
+    assert voice_file is not None
+    assert link.is_symlink() and link.resolve() == Path(voice_file).resolve()
+
+
+def test_a_voice_name_taken_in_the_data_is_looked_up_by_name() -> None:
+    """Where `voices/<name>` already names another file, the link is not trusted: the voice
+    is looked up among all voices, as without links, and speaks the same."""
+    from toolkit.audio.engines import espeak
+
+    library = espeak._lib()
+    with library.lock:
+        library.select("es-419")
+        identifier = library._identifier
+    fresh = espeak._FreshSynth(library.data_path)
+    assert fresh.linked_data is not None
+    taken = Path(fresh.linked_data, "voices", "es-419")
+    taken.symlink_to(Path(library.data_path, "lang", "roa", "es"))  # another voice's file
+    assert not fresh._voice_link("es-419", identifier)
+    by_name = espeak._FreshSynth(library.data_path)
+    by_name.linked_data = None
+    sentence = "Tome 2 tabletas al día."
+    assert fresh.speak(sentence, "es-419", 150, identifier) == by_name.speak(
+        sentence, "es-419", 150, identifier
+    )

@@ -194,6 +194,7 @@ class _Library:
         self._callback = _SYNTH_CALLBACK(self._on_audio)
         lib.espeak_SetSynthCallback(self._callback)
         self._current: str | None = None
+        self._identifier = ""  # the current voice's file in the data: `gmw/en-US`
         self._fresh: _FreshSynth | None = None
 
     def _list_voices(self) -> tuple[VoiceInfo, ...]:
@@ -235,6 +236,7 @@ class _Library:
             self._current = None  # whatever is loaded now is not what anyone asked for
             raise EngineError(_unknown_voice(voice, self))
         self._current = voice
+        self._identifier = chosen
 
     def speak(self, sentence: str, voice: str, wpm: int) -> np.ndarray:
         """One sentence from a fresh copy of the library: the same text always gives the
@@ -243,7 +245,7 @@ class _Library:
             self.select(voice)  # checked on the long-lived copy: an unknown voice fails here
             if self._fresh is None:
                 self._fresh = _FreshSynth(self.data_path)
-            data, status = self._fresh.speak(sentence, voice, wpm)
+            data, status = self._fresh.speak(sentence, voice, wpm, self._identifier)
         if status != _EE_OK:
             raise EngineError(f"espeak-ng failed (status {status}) on: {sentence[:60]!r}")
         return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
@@ -262,6 +264,13 @@ class _FreshSynth:
     once per process to a private temporary folder and that copy is opened and closed
     around each sentence (about 2 ms: measured 4.3 ms for a 1.7 s sentence, synthesis
     included, against 1.7 ms with the long-lived copy).
+
+    A fresh copy knows no voices: `espeak_SetVoiceByName("en-us")` finds no file of that name
+    and reads every voice file in the data to list them (about 1.5 to 3.7 ms a sentence, as
+    much as speaking it). So the copy is given its own data folder beside it, made of links to
+    espeak's (`_data_folder`), in which `voices/<name>` links to the voice's own file: the
+    name is found at once, and the voice is read from the same file, so the samples are the
+    same (checked for 13 voices in `tests/test_engines_espeak.py`).
     """
 
     def __init__(self, data_path: str) -> None:
@@ -280,6 +289,28 @@ class _FreshSynth:
             self.folder, "libespeak-ng-fresh" + Path(espeakng_loader.get_library_path()).suffix
         )
         shutil.copyfile(espeakng_loader.get_library_path(), self.path)
+        self.linked_data = _data_folder(self.data_path.decode(), self.folder)
+
+    def _voice_link(self, voice: str, identifier: str) -> bool:
+        """Make `voices/<voice>` in the private data folder name the voice's file; False
+        where it cannot (no private folder, or the name is taken by one of espeak's)."""
+        if self.linked_data is None or not identifier:
+            return False
+        base = voice.partition("+")[0]
+        link = os.path.join(self.linked_data, "voices", base)
+        target = _voice_file(self.data_path.decode(), identifier)
+        if target is None:
+            return False
+        try:
+            os.symlink(target, link)
+        except FileExistsError:
+            pass  # made before, by this process or by a worker forked from it
+        except OSError:
+            return False
+        try:
+            return os.path.realpath(link) == os.path.realpath(target)
+        except OSError:
+            return False
 
     def _remove(self) -> None:
         if os.getpid() == self.owner:  # a forked worker leaves its parent's copy alone
@@ -290,14 +321,21 @@ class _FreshSynth:
             self._chunks.append(ctypes.string_at(wav, count * 2))
         return 0
 
-    def speak(self, sentence: str, voice: str, wpm: int) -> tuple[bytes, int]:
+    def speak(
+        self, sentence: str, voice: str, wpm: int, identifier: str = ""
+    ) -> tuple[bytes, int]:
+        """`identifier`: the voice's file in espeak's data (`gmw/en-US`), as the long-lived
+        copy reports it; without it the voice is looked up by name among all voices."""
         if not os.path.exists(self.path):  # the folder was cleaned under us: copy again
             self._copy()
+        data = self.data_path
+        if self._voice_link(voice, identifier):
+            data = self.linked_data.encode()  # type: ignore[union-attr]
         lib = _declare(ctypes.CDLL(self.path))
         try:
             lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
             rate = lib.espeak_Initialize(
-                _AUDIO_OUTPUT_SYNCHRONOUS, 0, self.data_path, _ESPEAK_INITIALIZE_DONT_EXIT
+                _AUDIO_OUTPUT_SYNCHRONOUS, 0, data, _ESPEAK_INITIALIZE_DONT_EXIT
             )
             if rate <= 0:
                 return b"", -1
@@ -330,6 +368,42 @@ class _FreshSynth:
             handle = lib._handle
             del lib
             _close_library(handle)
+
+
+#: espeak-ng keeps its data path in a fixed buffer (`path_home`, 160 bytes on Linux)
+_DATA_PATH_MAX = 150
+
+
+def _data_folder(data: str, folder: str) -> str | None:
+    """A copy of espeak's data folder inside `folder`, made of links to its entries, with a
+    `voices` folder of its own (links to espeak's voices, and later one link per voice in
+    use); None where links cannot be made or the path would be too long for espeak."""
+    linked = os.path.join(folder, "espeak-ng-data")
+    if len(linked.encode()) > _DATA_PATH_MAX:
+        return None
+    try:
+        os.mkdir(linked)
+        os.mkdir(os.path.join(linked, "voices"))
+        for entry in os.listdir(data):
+            if entry != "voices":
+                os.symlink(os.path.join(data, entry), os.path.join(linked, entry))
+        voices = os.path.join(data, "voices")
+        for entry in os.listdir(voices) if os.path.isdir(voices) else ():
+            os.symlink(os.path.join(voices, entry), os.path.join(linked, "voices", entry))
+    except OSError:
+        return None
+    return linked
+
+
+def _voice_file(data: str, identifier: str) -> str | None:
+    """The file of a voice `identifier` (`gmw/en-US`, variant left off), where espeak's
+    `LoadVoice` looks: the voices folder first, then the languages folder."""
+    base = identifier.partition("+")[0]
+    for folder in ("voices", "lang"):
+        path = os.path.join(data, folder, base)
+        if os.path.isfile(path):
+            return path
+    return None
 
 
 def _close_library(handle: int) -> None:
