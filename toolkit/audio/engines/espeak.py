@@ -321,9 +321,7 @@ class _FreshSynth:
             self._chunks.append(ctypes.string_at(wav, count * 2))
         return 0
 
-    def speak(
-        self, sentence: str, voice: str, wpm: int, identifier: str = ""
-    ) -> tuple[bytes, int]:
+    def speak(self, sentence: str, voice: str, wpm: int, identifier: str = "") -> tuple[bytes, int]:
         """`identifier`: the voice's file in espeak's data (`gmw/en-US`), as the long-lived
         copy reports it; without it the voice is looked up by name among all voices."""
         if not os.path.exists(self.path):  # the folder was cleaned under us: copy again
