@@ -290,10 +290,18 @@ class _FreshSynth:
         )
         shutil.copyfile(espeakng_loader.get_library_path(), self.path)
         self.linked_data = _data_folder(self.data_path.decode(), self.folder)
+        self._links: dict[tuple[str, str], bool] = {}  # (voice, identifier): linked
 
     def _voice_link(self, voice: str, identifier: str) -> bool:
         """Make `voices/<voice>` in the private data folder name the voice's file; False
-        where it cannot (no private folder, or the name is taken by one of espeak's)."""
+        where it cannot (no private folder, or the name is taken by one of espeak's).
+        Decided once per voice, not once per sentence (the link is made and resolved)."""
+        known = self._links.get((voice, identifier))
+        if known is None:
+            known = self._links[voice, identifier] = self._make_link(voice, identifier)
+        return known
+
+    def _make_link(self, voice: str, identifier: str) -> bool:
         if self.linked_data is None or not identifier:
             return False
         base = voice.partition("+")[0]
@@ -327,8 +335,8 @@ class _FreshSynth:
         if not os.path.exists(self.path):  # the folder was cleaned under us: copy again
             self._copy()
         data = self.data_path
-        if self._voice_link(voice, identifier):
-            data = self.linked_data.encode()  # type: ignore[union-attr]
+        if self.linked_data is not None and self._voice_link(voice, identifier):
+            data = self.linked_data.encode()
         lib = _declare(ctypes.CDLL(self.path))
         try:
             lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
@@ -368,7 +376,8 @@ class _FreshSynth:
             _close_library(handle)
 
 
-#: espeak-ng keeps its data path in a fixed buffer (`path_home`, 160 bytes on Linux)
+#: espeak-ng keeps its data path in a fixed buffer (`path_home`: 160 bytes on POSIX in
+#: 1.52, the wheel's release; PATH_MAX in later ones)
 _DATA_PATH_MAX = 150
 
 
