@@ -227,3 +227,26 @@ def test_a_voice_name_taken_in_the_data_is_looked_up_by_name() -> None:
     assert fresh.speak(sentence, "es-419", 150, identifier) == by_name.speak(
         sentence, "es-419", 150, identifier
     )
+
+
+def _speak_and_tell_folder() -> str:
+    from toolkit.audio.engines import espeak
+
+    # a copy inherited from this test process is its parent's to remove: start as a worker
+    # forked before its parent spoke, which makes its own
+    espeak._lib()._fresh = None
+    EspeakEngine(AudioConfig(), Path(".")).synthesize("Take one tablet.", "en-us", 140)
+    fresh = espeak._lib()._fresh
+    assert fresh is not None and Path(fresh.folder).is_dir()
+    return fresh.folder
+
+
+def test_a_worker_that_spoke_removes_its_copy_of_the_library_when_it_ends() -> None:
+    """Forked pool workers (the pipeline's) end by os._exit, which runs no atexit hook: their
+    copy of the library and its data folder must not be left in the temporary folder, one
+    per worker per build."""
+    fork = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
+        folder = pool.submit(_speak_and_tell_folder).result(timeout=60)
+        assert Path(folder).is_dir()  # the worker is alive: its copy is in use
+    assert not Path(folder).exists()

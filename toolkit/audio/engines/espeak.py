@@ -16,6 +16,7 @@ from __future__ import annotations
 import _ctypes
 import atexit
 import ctypes
+import multiprocessing.util
 import os
 import re
 import shutil
@@ -278,6 +279,10 @@ class _FreshSynth:
         self._copy()
         self.owner = os.getpid()
         atexit.register(self._remove)
+        # a worker process of a pool ends by os._exit, which runs no atexit hook, but it runs
+        # multiprocessing's finalizers first: without this, each worker that spoke left its
+        # copy of the library (and the data folder's links) in the temporary folder
+        multiprocessing.util.Finalize(None, self._remove, exitpriority=0)
         self._chunks: list[bytes] = []
         self._callback = _SYNTH_CALLBACK(self._on_audio)
 
