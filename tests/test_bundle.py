@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit import __version__
 from toolkit.bundle import MANIFEST, is_safe_member, verify, write_bundle, zip_bytes
@@ -127,7 +129,7 @@ def test_verify_rejects_what_is_not_a_zip(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["../x", "/etc/passwd", "a/../../x", "a//b", "./a", "C:/x", "a\\b", ""]
+    "name", ["../x", "/etc/passwd", "a/../../x", "a//b", "./a", "C:/x", "a\\b", "", ".", "a/."]
 )
 def test_unsafe_member_names_are_refused(name: str) -> None:
     assert not is_safe_member(name)
@@ -137,3 +139,33 @@ def test_unsafe_member_names_are_refused(name: str) -> None:
 
 def test_ordinary_member_names_are_safe() -> None:
     assert all(is_safe_member(n) for n in ["index.html", "a-b/index.html", "x/y/z.vtt"])
+
+
+_NAMES = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    files=st.dictionaries(_NAMES, st.integers(0, 2**40), max_size=6),
+    titles=st.lists(st.text(max_size=10), max_size=3),
+    locale=st.sampled_from(["es", "zh_Hans", 'a"b']),
+)
+def test_the_manifest_is_the_bytes_json_dumps_writes(files, titles, locale) -> None:
+    """The manifest's file list is written line by line (json's indented encoder runs in
+    Python): the bytes are still `json.dumps(..., ensure_ascii=False, indent=2,
+    sort_keys=True)`'s, for any names (quotes, backslashes, control characters, any script),
+    an empty list and articles whose text holds what the list is spliced at."""
+    from toolkit.bundle import _Digest, _manifest, _manifest_bytes
+
+    digests = {
+        name: _Digest(size, hashlib.sha256(name.encode()).hexdigest(), 0)
+        for name, size in files.items()
+    }
+    articles = [
+        {"slug": f"s{i}", "title": title + '\n  "files": [],\n', "readability": {"value": 1.5}}
+        for i, title in enumerate(titles)
+    ]
+    expected = json.dumps(
+        _manifest(locale, digests, articles), ensure_ascii=False, indent=2, sort_keys=True
+    )
+    assert _manifest_bytes(locale, digests, articles) == (expected + "\n").encode()
