@@ -16,6 +16,7 @@ from test_site_fixtures import (
     set_translations,
 )
 
+from conftest import site_bytes
 from toolkit import site
 from toolkit.bundle import MANIFEST, is_safe_member, verify
 from toolkit.cli import main
@@ -283,3 +284,45 @@ def test_fallback_blocks_keep_their_own_lang(small: Path, fake_audio: FakeAudio)
     first_words = dropped[0].split("**")[0][:30]
     assert f'<p lang="en" dir="ltr">{first_words}' in html
     assert "Algunas partes de esta página aún no están traducidas" in html
+
+
+def test_a_report_written_by_a_forked_process_is_the_one_the_build_writes_itself(
+    tmp_path: Path, fake_audio: FakeAudio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large report is written by a forked process while the build writes the pages and
+    bundles (`site.REPORT_CHILD_ROWS`): the same bytes, the same lines and the same state row
+    as when the build writes it itself, cold and after a catalog edit."""
+    import os
+
+    pids = tmp_path / "pids"
+    job = site._report_job
+
+    def recording(arguments):  # runs where the report is written (a fork inherits it)
+        with open(pids, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return job(arguments)
+
+    monkeypatch.setattr(site, "_report_job", recording)
+    outcomes = {}
+    for rows in (0, 10**9):  # 0: every report is forked; 10**9: none is
+        monkeypatch.setattr(site, "REPORT_CHILD_ROWS", rows)
+        pids.write_text("")
+        root = copy_small_sample(tmp_path / f"rows-{rows}", SLUG)
+        lines = [site.build(_load(root)).lines()]
+
+        def reworded(entry, lines: list = lines) -> None:
+            if entry.msgstr and not entry.fuzzy and not lines[1:]:
+                entry.msgstr += " Revisado."
+                lines.append(["edited"])
+
+        set_translations(root / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", reworded)
+        lines.append(site.build(_load(root)).lines())
+        project = _load(root)
+        row = site._state(project, site._engine_name(project, None)).get("page:report")
+        outcomes[rows] = (lines, site_bytes(root), row["key"], row["outputs"]["page"]["sha256"])
+        written_by = {int(pid) for pid in pids.read_text().split()}
+        assert written_by and (os.getpid() not in written_by) == (rows == 0)
+    assert outcomes[0] == outcomes[10**9]
+    cold, edited, again = outcomes[0][0]
+    assert edited == ["edited"]  # the report showed the edit's new score: written again
+    assert cold[-1] == again[-1] == "wrote build/report/index.html"

@@ -342,7 +342,7 @@ def _remember_stamps(
             catalogs = rel(folder)
         site = paths.locale_site(locale)
         watched += [site, site / "index.html", paths.bundle(locale)]
-        watched += sorted(site.glob("page-*.html"))
+        watched += _index_pages(site)
         site_rel, inputs_rel = rel(site), rel(paths.page_inputs(locale, "x").parent)
         for slug in files:
             pair = named if kept is None or f"{locale}/{slug}" in kept[1] else known
@@ -508,7 +508,7 @@ def _build(
     if targets:
         from .pipeline import compile_catalogs
 
-        result.written += compile_catalogs(project, targets).written
+        result.written += compile_catalogs(project, targets, slugs=list(files)).written
 
     # In batches: each batch's pairs are rendered, then spoken over the cores (one pair per
     # worker, encoding included) while the next batch is rendered, then paged; memory holds
@@ -543,6 +543,7 @@ def _build(
     published = {locale: _records(state, locale, articles) for locale in everywhere}
     published = {locale: records for locale, records in published.items() if records}
     order = language_order(project, list(published))
+    report = _Report(project, state, articles, published)
     bundles = _Bundles()
     try:
         for locale in everywhere:
@@ -560,10 +561,11 @@ def _build(
             lambda: pages.site_page(project.source_locale, order, source_ui),
             result,
         )
-        _write_report(project, state, articles, published, result)
+        report.finish(result)
         bundles.finish(result.written)
     finally:
         bundles.close()
+        report.close()
     return result
 
 
@@ -617,17 +619,28 @@ def _keyed_page(
 ) -> None:
     """Write `target` from `render()` unless its recorded key (a hash of `inputs`) and its
     recorded output say it is already so: a page no input changed is not even rendered."""
+    state.set(row, _keyed_write(project, state.get(row), target, inputs, render, result))
+
+
+def _keyed_write(
+    project: Project,
+    stored: Any,
+    target: Path,
+    inputs: Any,
+    render: Callable[[], str],
+    result: StageResult,
+) -> dict[str, Any]:
+    """`_keyed_page` without the state: its row as `stored`, the row to store returned (a
+    touched page's new signature, or the new page's key and record)."""
     key = digest(json.dumps(inputs, sort_keys=True, default=str))
-    stored = state.get(row)
     if (
         isinstance(stored, dict)
         and stored.get("key") == key
         and outputs.matches(stored.get("outputs"), {"page": target})
     ):
-        state.set(row, stored)  # a touched page's new signature
-        return
+        return stored
     _write(target, render().encode("utf-8"), project, result)
-    state.set(row, {"key": key, "outputs": outputs.record({"page": target})})
+    return {"key": key, "outputs": outputs.record({"page": target})}
 
 
 def _warn_ui(project: Project, locale: str) -> str | None:
@@ -720,31 +733,96 @@ def _inline_captions(vtt: Path) -> str:
         return ""
 
 
-def _write_report(
-    project: Project,
-    state: StageState,
-    articles: Sequence[Any],
-    published: dict[str, list[dict[str, Any]]],
-    result: StageResult,
-) -> None:
-    """`build/report/index.html`: the coordinators' page, off the patients' path."""
-    held = []
-    for locale in _all_locales(project):
-        for article in articles:
-            stored = state.get(f"pair:{locale}/{article.slug}")
-            if stored and not stored["published"]:
-                held.append({"slug": article.slug, "locale": locale, "reasons": stored["reasons"]})
-    warnings = [w for w in (ui_warning(_ui(project, c)) for c in published) if w]
-    titles = {a.slug: _source_title(state, project, a) for a in articles}
-    _keyed_page(
+#: a report of at least this many rows is written by a forked process, beside the build's
+#: pages and bundles: at 1000 x 5 (6,000 rows) it was a fifth of a build after one `.po` edit,
+#: all of it after the pages; a small one is not worth a process
+REPORT_CHILD_ROWS = 1000
+
+
+class _Report:
+    """`build/report/index.html`, the coordinators' page, off the patients' path: started
+    (`_Report(...)`) once every pair's state is known, before the pages and bundles, and
+    recorded (`finish`) after them, where a build that writes it in turn would.
+
+    What it shows is read from the state here; the page is rendered and written by a forked
+    process when it is large (the state's database is not used there), else by `finish`."""
+
+    def __init__(
+        self,
+        project: Project,
+        state: StageState,
+        articles: Sequence[Any],
+        published: dict[str, list[dict[str, Any]]],
+    ) -> None:
+        held = []
+        for locale in _all_locales(project):
+            for article in articles:
+                stored = state.get(f"pair:{locale}/{article.slug}")
+                if stored and not stored["published"]:
+                    held.append(
+                        {"slug": article.slug, "locale": locale, "reasons": stored["reasons"]}
+                    )
+        warnings = [w for w in (ui_warning(_ui(project, c)) for c in published) if w]
+        titles = {a.slug: _source_title(state, project, a) for a in articles}
+        self._state = state
+        self._job = (project, state.get("page:report"), published, held, titles, warnings)
+        self._pool: Any = None
+        self._future: Any = None
+        if sum(map(len, published.values())) >= REPORT_CHILD_ROWS and _can_fork():
+            import multiprocessing
+
+            from .workers import process_pool
+
+            self._pool = process_pool(1, multiprocessing.get_context("fork"))
+            _REPORT_JOB[:] = [self._job]  # inherited by the fork, not pickled to it
+            try:
+                self._future = self._pool.submit(_forked_report)
+            finally:
+                _REPORT_JOB.clear()
+
+    def finish(self, result: StageResult) -> None:
+        """Wait for the page (an error raised as it was) and record it."""
+        if self._future is not None:
+            row, written = self._future.result()
+        else:
+            row, written = _report_job(self._job)
+        self._state.set("page:report", row)
+        result.written += written
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+#: the report's job, for the forked process that writes it (`_Report`)
+_REPORT_JOB: list[Any] = []
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _forked_report() -> tuple[dict[str, Any], list[str]]:
+    return _report_job(_REPORT_JOB[0])
+
+
+def _report_job(job: tuple[Any, ...]) -> tuple[dict[str, Any], list[str]]:
+    """(the report's state row, the written line): the page written unless its key says it
+    is already so."""
+    project, stored, published, held, titles, warnings = job
+    result = StageResult("build")
+    row = _keyed_write(
         project,
-        state,
-        "page:report",
+        stored,
         project.paths.report_dir / "index.html",
         [published, held, titles, warnings],
         lambda: _report_from_fragments(project, published, held, titles, warnings),
         result,
     )
+    return row, result.written
 
 
 def _report_from_fragments(
@@ -770,6 +848,17 @@ def _report_from_fragments(
     if fragments.rendered or len(fragments.used) != len(fragments.known):
         dictcache.write(target, fragments.used, "fragments")
     return html
+
+
+def _index_pages(folder: Path) -> list[Path]:
+    """A locale's index pages after the first (`page-2.html` …), sorted. `glob.glob`, not
+    `Path.glob`: the folder holds a folder per article, and pathlib's matching of 1,000
+    names cost 9 ms a call (twice a locale in every build)."""
+    import glob
+
+    return [
+        Path(p) for p in sorted(glob.glob(os.path.join(glob.escape(str(folder)), "page-*.html")))
+    ]
 
 
 def _outputs_match(project: Project, locale: str, stored: dict[str, Any]) -> bool:
@@ -1187,7 +1276,7 @@ def _locale_outputs(
     bundle_path = paths.bundle(locale)
     folder = paths.locale_site(locale)
     if not records:
-        stale = [folder / "index.html", *sorted(folder.glob("page-*.html")), bundle_path]
+        stale = [folder / "index.html", *_index_pages(folder), bundle_path]
         for path in stale:
             if path.exists():
                 path.unlink()
@@ -1221,7 +1310,7 @@ def _locale_outputs(
         stored_index = {"key": index_key, "names": names}
     recorded = outputs.record({n: folder / n for n in names})
     state.set(f"index:{locale}", {**stored_index, "outputs": recorded, "records": shown})
-    for old in sorted(folder.glob("page-*.html")):
+    for old in _index_pages(folder):
         if old.name not in names:  # fewer articles than before: fewer pages
             old.unlink()
             result.notes.append(f"removed {paths.relative(old)}: no such page")
